@@ -1,0 +1,58 @@
+// The one interface every provider adapter implements (STYLE.md: AI SDK's spec). Adapters are thin: they map their
+// official SDK onto this and declare what they can do instead of discovering it by try/catch.
+import type { ChatMessage, Completion, FailureKind, SamplingParams } from '../core/types.js';
+
+export interface Capabilities {
+  readonly chat: boolean;
+  /** Continue a raw prefix (OpenAI /v1/completions, Ollama generate with raw). */
+  readonly rawCompletion: boolean;
+  readonly logprobs: boolean;
+  readonly seed: boolean;
+  readonly modelListing: boolean;
+  readonly embeddings: boolean;
+}
+
+/** How a model treats temperature: any value, or only its default (the adapter then samples at the default). */
+export type TemperatureRule = { readonly kind: 'any'; readonly max: number } | { readonly kind: 'default-only'; readonly value: number };
+
+export type CompletionRequest =
+  | { readonly kind: 'chat'; readonly model: string; readonly messages: readonly ChatMessage[]; readonly sampling: SamplingParams }
+  | { readonly kind: 'prefix'; readonly model: string; readonly prefix: string; readonly sampling: SamplingParams };
+
+export interface CallOptions {
+  readonly signal: AbortSignal;
+  /** Per-request timeout; the adapter passes it to its SDK (or fetch) and reports a 'timeout' failure. */
+  readonly timeoutMs: number;
+}
+
+export interface Provider {
+  /** The prefix of model refs it serves: a kind (`openai`) or a profile name (`together`). */
+  readonly name: string;
+  readonly kind: string;
+  /** Base URL, part of the cache key (never the key itself). Empty for in-process providers. */
+  readonly baseURL: string;
+  readonly capabilities: Capabilities;
+  temperatureRule(model: string): TemperatureRule;
+  complete(request: CompletionRequest, options: CallOptions): Promise<Completion>;
+  listModels(options: CallOptions): Promise<string[]>;
+  embed?(model: string, texts: readonly string[], options: CallOptions): Promise<Float64Array[]>;
+  /** Price per million tokens, for cost accounting; zero when unknown. */
+  price(model: string): { readonly inputPerMTok: number; readonly outputPerMTok: number };
+}
+
+/** A failed call, classified. `retryAfterMs` comes from Retry-After / retry-after-ms headers when the server sent them. */
+export class ProviderCallError extends Error {
+  override readonly name = 'ProviderCallError';
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly retryAfterMs?: number,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'rate_limit' || this.kind === 'timeout' || this.kind === 'server' || this.kind === 'connection' || this.kind === 'bad_response';
+  }
+}
