@@ -1,0 +1,115 @@
+// `phylo score TREE.nwk --labels FAMILIES.tsv`: does the tree recover known model families? (families as clades of
+// the unrooted tree, and 1-nearest-neighbour family accuracy by patristic distance and, optionally, by a matrix).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../core/errors.js';
+import type { DistanceMatrix } from '../core/matrix.js';
+import { oneLine } from '../core/sanitize.js';
+import { readMatrixTsv, readPhylip } from '../distance/matrix-io.js';
+import { familyClades, leafLabels, nearestNeighbourAccuracy, patristicDistances, readNewickFile, type NearestNeighbourResult } from '../phylo/index.js';
+
+interface ScoreOptions {
+  labels: string;
+  matrix?: string;
+  json?: boolean;
+}
+
+/** model -> family from a TSV with a header naming `model` and `family` columns (others ignored). */
+export function readFamilies(file: string): Map<string, string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`labels ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`);
+  }
+  const lines = text.split(/\r?\n/);
+  const header = (lines[0] ?? '').split('\t').map((h) => h.trim().toLowerCase());
+  const mi = header.indexOf('model');
+  const fi = header.indexOf('family');
+  if (mi < 0 || fi < 0) throw new InputError(`labels ${file}: the first row must name a "model" and a "family" column (tab-separated), found: ${header.join(', ') || 'nothing'}`);
+  const out = new Map<string, string>();
+  lines.slice(1).forEach((line, k) => {
+    if (line.trim() === '') return;
+    const cells = line.split('\t');
+    const model = (cells[mi] ?? '').trim();
+    const family = (cells[fi] ?? '').trim();
+    if (model === '' || family === '') throw new InputError(`labels ${file}: row ${k + 2} has no ${model === '' ? 'model' : 'family'}; every row needs both`);
+    const before = out.get(model);
+    if (before !== undefined && before !== family) throw new InputError(`labels ${file}: row ${k + 2} puts ${model} in family ${family}, an earlier row in ${before}; give one family per model`);
+    out.set(model, family);
+  });
+  return out;
+}
+
+function readMatrix(file: string): DistanceMatrix {
+  return /\.(phy|phylip|dist)$/i.test(file) ? readPhylip(file) : readMatrixTsv(file);
+}
+
+function listSome(xs: readonly string[], max = 6): string {
+  return xs.slice(0, max).map(oneLine).join(', ') + (xs.length > max ? `, and ${xs.length - max} more` : '');
+}
+
+const percent = (r: NearestNeighbourResult) => (r.total === 0 ? 'n/a' : `${((100 * r.correct) / r.total).toFixed(1)}%`);
+
+export function register(program: Command): void {
+  program
+    .command('score')
+    .description('score a tree against known model families: which families are clades, and 1-nearest-neighbour family accuracy')
+    .argument('<tree>', 'tree to score (Newick file)')
+    .requiredOption('--labels <file>', 'TSV with a header naming "model" and "family" columns (other columns ignored)')
+    .option('--matrix <file>', 'also score 1-NN accuracy on this distance matrix (TSV, or PHYLIP .phy)')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+A family is a clade when its members are exactly one side of some branch of the unrooted tree. Families with one
+member in the tree are not scored. 1-NN accuracy: for each model whose family has another member, is its nearest
+labelled model (by patristic distance in the tree, or by the matrix) of the same family? Ties count as correct only
+if every model at the smallest distance shares the family. Models not in the tree are ignored; tree leaves without
+a family take no part.
+
+Examples:
+  $ phylo score results/tree.nwk --labels ../shared/data/alpaca_eval/FAMILIES.tsv
+  $ phylo score tree.nwk --labels FAMILIES.tsv --matrix matrix.tsv --json
+`,
+    )
+    .action((treeFile: string, opts: ScoreOptions) => {
+      const tree = readNewickFile(treeFile);
+      const all = readFamilies(opts.labels);
+      const leaves = leafLabels(tree);
+      const inTree = new Set(leaves);
+      const families = new Map([...all].filter(([m]) => inTree.has(m)));
+      const notes: string[] = [];
+      const unlabelled = leaves.filter((l) => !all.has(l));
+      if (unlabelled.length) notes.push(`${unlabelled.length} of ${leaves.length} tree leaves have no family in ${path.basename(opts.labels)} and are not scored: ${listSome(unlabelled)}`);
+      const absent = [...all.keys()].filter((m) => !inTree.has(m));
+      if (absent.length) notes.push(`${absent.length} models of ${path.basename(opts.labels)} are not in the tree and are ignored: ${listSome(absent)}`);
+
+      const clades = familyClades(tree, families);
+      const byTree = nearestNeighbourAccuracy(patristicDistances(tree), families);
+      let byMatrix: NearestNeighbourResult | undefined;
+      if (opts.matrix) {
+        const m = readMatrix(opts.matrix);
+        const inMatrix = new Set(m.labels);
+        const missing = leaves.filter((l) => families.has(l) && !inMatrix.has(l));
+        if (missing.length) notes.push(`${missing.length} labelled tree leaves are not in ${path.basename(opts.matrix)}: ${listSome(missing)}`);
+        byMatrix = nearestNeighbourAccuracy(m, families);
+      }
+      const cladeCount = clades.filter((c) => c.isClade).length;
+      if (opts.json) {
+        process.stdout.write(
+          JSON.stringify({ tree: treeFile, labels: opts.labels, leaves: leaves.length, clades: { count: cladeCount, of: clades.length, families: clades }, nearestNeighbour: { tree: byTree, ...(byMatrix ? { matrix: byMatrix } : {}) }, notes }, null, 2) + '\n',
+        );
+        return;
+      }
+      for (const note of notes) process.stderr.write(`note: ${note}\n`);
+      const lines = [`${cladeCount} of ${clades.length} families are clades of the unrooted tree`];
+      for (const c of clades) lines.push(`  ${c.isClade ? 'clade    ' : 'not clade'}  ${oneLine(c.family)} (${c.members.length}): ${listSome(c.members, 8)}`);
+      lines.push('', `1-NN family accuracy by patristic distance: ${byTree.correct} of ${byTree.total} (${percent(byTree)})`);
+      if (byMatrix) lines.push(`1-NN family accuracy by ${oneLine(path.basename(opts.matrix!))}: ${byMatrix.correct} of ${byMatrix.total} (${percent(byMatrix)})`);
+      const wrong = byTree.calls.filter((c) => !c.correct);
+      if (wrong.length) lines.push(`  misplaced in the tree: ${wrong.map((c) => `${oneLine(c.model)} -> ${c.nearest.map(oneLine).join(' / ')}`).join('; ')}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}
