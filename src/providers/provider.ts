@@ -15,14 +15,29 @@ export interface Capabilities {
 /** How a model treats temperature: any value, or only its default (the adapter then samples at the default). */
 export type TemperatureRule = { readonly kind: 'any'; readonly max: number } | { readonly kind: 'default-only'; readonly value: number };
 
+interface RequestCommon {
+  readonly model: string;
+  readonly sampling: SamplingParams;
+  /** Which repeated sample of the probe this is. Live providers ignore it (the seed, if any, is in `sampling`);
+   * providers that serve stored samples (replay) answer with the stored sample of that index. */
+  readonly sampleIndex?: number;
+}
+
 export type CompletionRequest =
-  | { readonly kind: 'chat'; readonly model: string; readonly messages: readonly ChatMessage[]; readonly sampling: SamplingParams }
-  | { readonly kind: 'prefix'; readonly model: string; readonly prefix: string; readonly sampling: SamplingParams };
+  | (RequestCommon & { readonly kind: 'chat'; readonly messages: readonly ChatMessage[] })
+  | (RequestCommon & { readonly kind: 'prefix'; readonly prefix: string });
 
 export interface CallOptions {
   readonly signal: AbortSignal;
   /** Per-request timeout; the adapter passes it to its SDK (or fetch) and reports a 'timeout' failure. */
   readonly timeoutMs: number;
+}
+
+/** Limits from the profile (providers/*.yaml); the scheduler in src/collect enforces them. */
+export interface RateLimit {
+  readonly maxConcurrency: number;
+  /** Absent: no per-minute limit known. */
+  readonly requestsPerMinute?: number;
 }
 
 export interface Provider {
@@ -38,6 +53,12 @@ export interface Provider {
   embed?(model: string, texts: readonly string[], options: CallOptions): Promise<Float64Array[]>;
   /** Price per million tokens, for cost accounting; zero when unknown. */
   price(model: string): { readonly inputPerMTok: number; readonly outputPerMTok: number };
+  /** From the profile, when there is one: concurrency and request-rate limits. */
+  readonly rateLimit?: RateLimit;
+  /** From the profile: the per-request timeout to pass as `CallOptions.timeoutMs`. */
+  readonly timeoutMs?: number;
+  /** From the profile: sampling defaults, applied under the suite's and the probe's settings. */
+  readonly defaults?: Partial<SamplingParams>;
 }
 
 /** A failed call, classified. `retryAfterMs` comes from Retry-After / retry-after-ms headers when the server sent them. */

@@ -1,0 +1,56 @@
+// `phylo models [provider]`: what each configured provider offers, and which are unavailable and why.
+import type { Command } from 'commander';
+import { InputError, ProviderUnavailableError } from '../core/errors.js';
+import { RESULTS_OPTION, resultsDir } from '../core/options.js';
+import { oneLine } from '../core/sanitize.js';
+import { discoverProviders, type Discovery } from '../providers/discover.js';
+import { knownPrefixes, loadProfiles, profileFor, profilesDir } from '../providers/registry.js';
+
+interface ModelsOptions {
+  readonly json?: boolean;
+  readonly results?: string;
+  readonly timeout: string;
+  readonly profiles?: string;
+}
+
+function formatText(found: readonly Discovery[]): string {
+  const width = Math.max(...found.map((d) => d.provider.length)) + 2;
+  const lines: string[] = [];
+  for (const d of found) {
+    const name = d.provider.padEnd(width);
+    if (d.status === 'unavailable') {
+      lines.push(`${name}unavailable: ${oneLine(d.reason)}`);
+      continue;
+    }
+    lines.push(`${name}${d.models.length} model${d.models.length === 1 ? '' : 's'}${d.baseURL ? ` at ${oneLine(d.baseURL)}` : ''}`);
+    for (const m of d.models) lines.push(`  ${d.provider}:${oneLine(m)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function register(program: Command): void {
+  program
+    .command('models')
+    .description('list the models each configured provider offers, and say which providers are unavailable and why')
+    .argument('[provider]', 'only this provider (a profile name from providers/ or a kind)')
+    .option('--json', 'print the discoveries as JSON')
+    .option('--timeout <ms>', 'give each provider this long to answer', '5000')
+    .option('--profiles <dir>', 'profiles folder (default: $PHYLO_PROFILES or the providers/ folder of llm-phylo)')
+    .option(...RESULTS_OPTION)
+    .addHelpText('after', '\nExamples:\n  $ phylo models                 # every provider in providers/*.yaml\n  $ phylo models ollama --json   # the local Ollama models, as JSON\n')
+    .action(async (provider: string | undefined, opts: ModelsOptions) => {
+      const timeoutMs = Number(opts.timeout);
+      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InputError(`--timeout ${opts.timeout}: expected a positive number of milliseconds`);
+      const env = process.env;
+      const dir = opts.profiles ?? profilesDir(env);
+      const profiles = loadProfiles(dir);
+      if (provider !== undefined) profileFor(provider, profiles); // unknown prefix: one line listing the known ones
+      const prefixes = provider !== undefined ? [provider] : knownPrefixes(profiles);
+      // The results folder matters to the replay provider, whose models are the stored runs.
+      const found = await discoverProviders(prefixes, { profiles, env, profilesDir: dir, timeoutMs, resultsDir: resultsDir(opts.results, env) });
+      process.stdout.write(opts.json ? `${JSON.stringify(found, null, 2)}\n` : formatText(found));
+      const only = found[0];
+      // Asked about one provider and it cannot be used: the command could not do its job.
+      if (provider !== undefined && only?.status === 'unavailable') throw new ProviderUnavailableError(provider, only.reason);
+    });
+}

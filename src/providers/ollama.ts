@@ -1,0 +1,150 @@
+// Local models through the official `ollama` client: `chat` for chat probes, `generate` with `raw: true` for
+// prefixes, logprobs, `list` and `embed`. The client takes no per-request signal for non-streaming calls, so the
+// deadline goes in through its `fetch` option.
+import { Ollama, type ChatResponse, type GenerateResponse, type Logprob, type Options } from 'ollama';
+import type { Completion, TokenLogprob } from '../core/types.js';
+import { deadline, type Deadline } from './deadline.js';
+import { requireKey, type ProviderContext } from './factory.js';
+import { badResponse, callerAbort, httpFailure, lowLevelFailure, timeoutFailure, type FailureContext } from './failure.js';
+import { priceFor, profileBaseURL } from './profile.js';
+import { ProviderCallError, type CallOptions, type Capabilities, type CompletionRequest, type Provider } from './provider.js';
+import { TemperaturePolicy } from './temperature.js';
+
+const DEFAULT_HOST = 'http://127.0.0.1:11434';
+
+const CAPABILITIES: Capabilities = { chat: true, rawCompletion: true, logprobs: true, seed: true, modelListing: true, embeddings: true };
+
+/** What the fetch wrapper saw of a failed answer (the client's ResponseError keeps only status and message). */
+interface Seen {
+  headers?: Headers;
+}
+
+/**
+ * fetch with the deadline merged in. Error bodies are handed back as JSON `{ error }` because the client prints
+ * to the console (stdout) when an error body is not JSON, which would corrupt `--json` output.
+ */
+function deadlineFetch(dl: Deadline, seen: Seen): typeof fetch {
+  return async (input, init) => {
+    const signal = init?.signal ? AbortSignal.any([init.signal, dl.signal]) : dl.signal;
+    const res = await fetch(input, { ...init, signal });
+    if (res.ok) return res;
+    seen.headers = res.headers;
+    const text = await res.text();
+    let message = text || res.statusText;
+    try {
+      const body = JSON.parse(text) as { error?: unknown };
+      if (typeof body?.error === 'string') message = body.error;
+    } catch {
+      // not JSON: the text itself is the message
+    }
+    return new Response(JSON.stringify({ error: message }), { status: res.status, statusText: res.statusText, headers: { 'content-type': 'application/json' } });
+  };
+}
+
+function classify(err: unknown, dl: Deadline, seen: Seen, caller: AbortSignal, ctx: FailureContext): unknown {
+  if (caller.aborted) return callerAbort(caller, ctx);
+  if (err instanceof ProviderCallError) return err;
+  if (dl.timedOut()) return timeoutFailure(ctx);
+  const status = (err as { status_code?: unknown })?.status_code;
+  if (typeof status === 'number') return httpFailure(status, seen.headers, (err as Error).message, ctx);
+  return lowLevelFailure(err, ctx) ?? err;
+}
+
+function toLogprobs(list: readonly Logprob[] | undefined, top: number): TokenLogprob[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  return list.map((t) => ({
+    token: t.token,
+    logprob: t.logprob,
+    ...(top > 0 ? { top: (t.top_logprobs ?? []).map((a: { token: string; logprob: number }) => ({ token: a.token, logprob: a.logprob })) } : {}),
+  }));
+}
+
+export function createOllamaProvider({ profile, env }: ProviderContext): Provider {
+  const apiKey = requireKey(profile, env); // only for a keyed remote host; local Ollama needs none
+  const configured = profileBaseURL(profile, env) ?? DEFAULT_HOST;
+  const host = configured.includes('://') ? configured.replace(/\/+$/, '') : `http://${configured.replace(/\/+$/, '')}`;
+  const headers = apiKey ? { Authorization: `Bearer ${apiKey}` } : undefined;
+  const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
+  const temperatures = new TemperaturePolicy(profile.temperature);
+  const context = (label: string, timeoutMs: number): FailureContext => ({ label, baseURL: host, timeoutMs, secrets: [apiKey] });
+
+  /** A client per call: its fetch carries this call's deadline. */
+  async function guarded<T>(label: string, options: CallOptions, run: (client: Ollama) => Promise<T>): Promise<T> {
+    const ctx = context(label, options.timeoutMs);
+    if (options.signal.aborted) throw callerAbort(options.signal, ctx);
+    const dl = deadline(options.signal, options.timeoutMs);
+    const seen: Seen = {};
+    const client = new Ollama({ host, fetch: deadlineFetch(dl, seen), ...(headers ? { headers } : {}) });
+    try {
+      return await run(client);
+    } catch (err) {
+      throw classify(err, dl, seen, options.signal, ctx);
+    }
+  }
+
+  async function complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
+    const { model, sampling } = request;
+    const label = `${profile.name}:${model}`;
+    const ctx = context(label, options.timeoutMs);
+    const plan = temperatures.plan(model, sampling.temperature);
+    const modelOptions: Partial<Options> = {
+      num_predict: sampling.maxTokens,
+      ...(plan.send !== undefined ? { temperature: plan.send } : {}),
+      ...(sampling.topP !== undefined ? { top_p: sampling.topP } : {}),
+      ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
+    };
+    const top = sampling.topLogprobs;
+    const logprobs = top !== undefined && capabilities.logprobs ? { logprobs: true, ...(top > 0 ? { top_logprobs: top } : {}) } : {};
+    return guarded(label, options, async (client) => {
+      let text: unknown;
+      let res: ChatResponse | GenerateResponse;
+      if (request.kind === 'chat') {
+        const chat = await client.chat({ model, messages: request.messages.map((m) => ({ role: m.role, content: m.content })), stream: false, options: modelOptions, ...logprobs });
+        res = chat;
+        text = chat?.message?.content;
+      } else {
+        const gen = await client.generate({ model, prompt: request.prefix, raw: true, stream: false, options: modelOptions, ...logprobs });
+        res = gen;
+        text = gen?.response;
+      }
+      if (typeof text !== 'string') throw badResponse('no text in the answer', ctx);
+      const lp = top !== undefined ? toLogprobs(res.logprobs, top) : undefined;
+      return {
+        text,
+        finishReason: res.done_reason || 'stop',
+        usage: { inputTokens: res.prompt_eval_count ?? 0, outputTokens: res.eval_count ?? 0 },
+        ...(lp ? { logprobs: lp } : {}),
+        temperatureUsed: plan.used,
+        ...(typeof res.model === 'string' ? { servedModel: res.model } : {}),
+        ...(plan.note ? { note: plan.note } : {}),
+      };
+    });
+  }
+
+  return {
+    name: profile.name,
+    kind: 'ollama',
+    baseURL: host,
+    capabilities,
+    rateLimit: profile.rateLimit,
+    timeoutMs: profile.timeoutMs,
+    defaults: profile.defaults,
+    temperatureRule: (model) => temperatures.rule(model),
+    complete,
+    listModels: (options) =>
+      guarded(profile.name, options, async (client) => {
+        const res = await client.list();
+        if (!Array.isArray(res?.models)) throw badResponse('no model list in the answer', context(profile.name, options.timeoutMs));
+        return res.models.map((m) => m.name).sort();
+      }),
+    embed: (model, texts, options) =>
+      guarded(`${profile.name}:${model}`, options, async (client) => {
+        const res = await client.embed({ model, input: [...texts] });
+        if (!Array.isArray(res?.embeddings) || res.embeddings.length !== texts.length) {
+          throw badResponse(`expected ${texts.length} embeddings`, context(`${profile.name}:${model}`, options.timeoutMs));
+        }
+        return res.embeddings.map((e) => Float64Array.from(e));
+      }),
+    price: (model) => priceFor(profile, model),
+  };
+}

@@ -1,0 +1,171 @@
+// OpenAI and every OpenAI-compatible server (vLLM, llama.cpp, Together, OpenRouter...) through the official `openai`
+// SDK: chat completions, raw completions for prefix probes, logprobs, seed, model listing, embeddings.
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type { Completion, TokenLogprob } from '../core/types.js';
+import { deadline, type Deadline } from './deadline.js';
+import { requireKey, type ProviderContext } from './factory.js';
+import { badResponse, callerAbort, connectionFailure, httpFailure, lowLevelFailure, timeoutFailure, unsupported, type FailureContext } from './failure.js';
+import { priceFor, profileBaseURL } from './profile.js';
+import { ProviderCallError, type CallOptions, type Capabilities, type CompletionRequest, type Provider } from './provider.js';
+import { TemperaturePolicy, refusesTemperature, withTemperatureFallback } from './temperature.js';
+
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** The legacy completions endpoint returns at most this many alternatives per token. */
+const MAX_COMPLETION_LOGPROBS = 5;
+
+const CAPABILITIES: Capabilities = { chat: true, rawCompletion: true, logprobs: true, seed: true, modelListing: true, embeddings: true };
+
+/** The server's own words: the `error.message` of the body, else the SDK's message. */
+function serverMessage(err: APIError): string {
+  const body = err.error as { message?: unknown } | undefined;
+  return typeof body?.message === 'string' ? body.message : err.message;
+}
+
+function classify(err: unknown, dl: Deadline, caller: AbortSignal, ctx: FailureContext): unknown {
+  if (caller.aborted) return callerAbort(caller, ctx);
+  if (err instanceof ProviderCallError) return err;
+  if (err instanceof APIConnectionTimeoutError || dl.timedOut()) return timeoutFailure(ctx);
+  if (err instanceof APIError && typeof err.status === 'number') return httpFailure(err.status, err.headers, serverMessage(err), ctx);
+  if (err instanceof APIConnectionError) return lowLevelFailure(err, ctx) ?? connectionFailure(err, ctx);
+  return lowLevelFailure(err, ctx) ?? err;
+}
+
+const temperatureRefused = (err: unknown): boolean => err instanceof APIError && refusesTemperature(err.status, serverMessage(err));
+
+export function createOpenAIProvider({ profile, env }: ProviderContext): Provider {
+  const apiKey = requireKey(profile, env);
+  const baseURL = profileBaseURL(profile, env) ?? DEFAULT_BASE_URL;
+  // Retries are the scheduler's job (src/collect): SDK retries would multiply them.
+  const client = new OpenAI({ apiKey: apiKey ?? 'no-key-needed', baseURL, maxRetries: 0, timeout: profile.timeoutMs, organization: null, project: null });
+  const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
+  const temperatures = new TemperaturePolicy(profile.temperature);
+  const context = (label: string, timeoutMs: number): FailureContext => ({ label, baseURL, timeoutMs, secrets: [apiKey] });
+
+  async function guarded<T>(label: string, options: CallOptions, run: (requestOptions: OpenAI.RequestOptions) => Promise<T>): Promise<T> {
+    const ctx = context(label, options.timeoutMs);
+    if (options.signal.aborted) throw callerAbort(options.signal, ctx);
+    const dl = deadline(options.signal, options.timeoutMs);
+    try {
+      return await run({ signal: dl.signal, timeout: options.timeoutMs, maxRetries: 0 });
+    } catch (err) {
+      throw classify(err, dl, options.signal, ctx);
+    }
+  }
+
+  async function complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
+    const { model, sampling } = request;
+    const label = `${profile.name}:${model}`;
+    const ctx = context(label, options.timeoutMs);
+    if (request.kind === 'prefix' && !capabilities.rawCompletion) throw unsupported(`${profile.name} has no raw completions endpoint for prefix probes`, ctx);
+    if (request.kind === 'chat' && !capabilities.chat) throw unsupported(`${profile.name} has no chat endpoint`, ctx);
+    const wantLogprobs = sampling.topLogprobs !== undefined && capabilities.logprobs;
+    const common = {
+      model,
+      ...(sampling.topP !== undefined ? { top_p: sampling.topP } : {}),
+      ...(sampling.seed !== undefined && capabilities.seed ? { seed: sampling.seed } : {}),
+    };
+    return guarded(label, options, async (requestOptions) => {
+      const { result, plan } = await withTemperatureFallback(
+        temperatures,
+        model,
+        sampling.temperature,
+        async (plan) => {
+          const temperature = plan.send !== undefined ? { temperature: plan.send } : {};
+          if (request.kind === 'chat') {
+            const top = sampling.topLogprobs ?? 0;
+            return client.chat.completions.create(
+              {
+                ...common,
+                ...temperature,
+                [profile.maxTokensField]: sampling.maxTokens,
+                messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+                ...(wantLogprobs ? { logprobs: true, ...(top > 0 ? { top_logprobs: top } : {}) } : {}),
+              },
+              requestOptions,
+            );
+          }
+          return client.completions.create(
+            {
+              ...common,
+              ...temperature,
+              prompt: request.prefix,
+              max_tokens: sampling.maxTokens,
+              ...(wantLogprobs ? { logprobs: Math.min(MAX_COMPLETION_LOGPROBS, sampling.topLogprobs ?? 0) } : {}),
+            },
+            requestOptions,
+          );
+        },
+        temperatureRefused,
+      );
+      return toCompletion(result, plan.used, plan.note, wantLogprobs ? (sampling.topLogprobs ?? 0) : undefined, ctx);
+    });
+  }
+
+  return {
+    name: profile.name,
+    kind: 'openai',
+    baseURL,
+    capabilities,
+    rateLimit: profile.rateLimit,
+    timeoutMs: profile.timeoutMs,
+    defaults: profile.defaults,
+    temperatureRule: (model) => temperatures.rule(model),
+    complete,
+    listModels: (options) =>
+      guarded(profile.name, options, async (requestOptions) => {
+        const ids: string[] = [];
+        for await (const model of client.models.list(requestOptions)) ids.push(model.id);
+        return ids.sort();
+      }),
+    embed: (model, texts, options) =>
+      guarded(`${profile.name}:${model}`, options, async (requestOptions) => {
+        const res = await client.embeddings.create({ model, input: [...texts], encoding_format: 'float' }, requestOptions);
+        const data = Array.isArray(res?.data) ? [...res.data].sort((a, b) => a.index - b.index) : [];
+        if (data.length !== texts.length || data.some((d) => !Array.isArray(d.embedding))) {
+          throw badResponse(`expected ${texts.length} embeddings, got ${data.length}`, context(`${profile.name}:${model}`, options.timeoutMs));
+        }
+        return data.map((d) => Float64Array.from(d.embedding));
+      }),
+    price: (model) => priceFor(profile, model),
+  };
+}
+
+type ChatResult = OpenAI.Chat.ChatCompletion;
+type TextResult = OpenAI.Completions.Completion;
+
+function toCompletion(res: ChatResult | TextResult, temperatureUsed: number, note: string | undefined, top: number | undefined, ctx: FailureContext): Completion {
+  const choice = res && typeof res === 'object' && Array.isArray(res.choices) ? res.choices[0] : undefined;
+  if (!choice) throw badResponse('no choices in the answer', ctx);
+  let text: string;
+  let logprobs: TokenLogprob[] | undefined;
+  if ('message' in choice) {
+    text = choice.message?.content ?? choice.message?.refusal ?? '';
+    if (top !== undefined && choice.logprobs?.content) {
+      logprobs = choice.logprobs.content.map((t) => ({
+        token: t.token,
+        logprob: t.logprob,
+        ...(top > 0 ? { top: (t.top_logprobs ?? []).map((a) => ({ token: a.token, logprob: a.logprob })) } : {}),
+      }));
+    }
+  } else {
+    text = typeof choice.text === 'string' ? choice.text : '';
+    const lp = choice.logprobs;
+    if (top !== undefined && lp?.tokens && lp.token_logprobs) {
+      logprobs = lp.tokens.map((token, i) => {
+        const alternatives = Object.entries(lp.top_logprobs?.[i] ?? {})
+          .map(([t, logprob]) => ({ token: t, logprob }))
+          .sort((a, b) => b.logprob - a.logprob);
+        return { token, logprob: lp.token_logprobs![i] ?? Number.NEGATIVE_INFINITY, ...(top > 0 ? { top: alternatives } : {}) };
+      });
+    }
+  }
+  return {
+    text,
+    finishReason: choice.finish_reason ?? 'unknown',
+    usage: { inputTokens: res.usage?.prompt_tokens ?? 0, outputTokens: res.usage?.completion_tokens ?? 0 },
+    ...(logprobs ? { logprobs } : {}),
+    temperatureUsed,
+    ...(typeof res.model === 'string' ? { servedModel: res.model } : {}),
+    ...(note ? { note } : {}),
+  };
+}

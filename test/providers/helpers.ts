@@ -1,0 +1,39 @@
+// Shared set-up for the provider tests: a provider of a given kind bound to one of our local servers.
+import type { CallOptions, Provider } from '../../src/providers/provider.js';
+import { parseProfile } from '../../src/providers/profile.js';
+import { resolveProvider } from '../../src/providers/registry.js';
+import type { SamplingParams } from '../../src/core/types.js';
+
+export const KEY = 'sk-test-0123456789abcdefghij';
+
+/** A provider named `local` of this kind, pointed at `url`, keyed with KEY unless `keyEnv: undefined` is given. */
+export function localProvider(kind: 'openai' | 'anthropic' | 'ollama', url: string, profile: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = { LOCAL_KEY: KEY }): Provider {
+  const p = parseProfile({ name: 'local', kind, baseURL: url, keyEnv: 'LOCAL_KEY', ...profile }, 'local.yaml');
+  return resolveProvider('local', { profiles: new Map([['local', p]]), env });
+}
+
+export function call(timeoutMs = 2000, signal: AbortSignal = new AbortController().signal): CallOptions {
+  return { signal, timeoutMs };
+}
+
+export const sampling = (over: Partial<SamplingParams> = {}): SamplingParams => ({ temperature: 0.5, maxTokens: 64, ...over });
+
+/** The rejection of a promise (fails the test if it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<any> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** A port on 127.0.0.1 that nothing listens on. */
+export async function closedPort(): Promise<number> {
+  const net = await import('node:net');
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
