@@ -1,6 +1,6 @@
 // What the rest of the tool may ask of the store. The SQLite implementation lives beside this file; analyses,
 // the TUI and the lab read runs only through this interface.
-import type { ModelRef, Probe, RunName, Sample, Suite } from '../core/types.js';
+import type { ModelRef, Probe, RunName, Sample, SamplingParams, Suite } from '../core/types.js';
 
 export type RunStatus = 'running' | 'finished' | 'interrupted';
 
@@ -16,6 +16,8 @@ export interface RunRecord {
   readonly updatedAt: string;
   /** Where the run came from: 'run' (collected), 'import:alpaca-eval', 'import:jsonl', 'lab'. */
   readonly origin: string;
+  /** Run-level sampling overrides (CLI flags), between suite defaults and probe overrides. */
+  readonly sampling?: Partial<SamplingParams>;
 }
 
 /** A run with its samples, as analyses consume it. */

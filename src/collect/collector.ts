@@ -1,0 +1,423 @@
+// The collection engine: for every sample a run still needs, serve it from the response cache or request it
+// through the model's provider, with per-provider adaptive concurrency, retries with backoff, a per-request timeout,
+// and batched writes. Progress goes out as RunEvents; the engine knows nothing about who listens.
+import { setMaxListeners } from 'node:events';
+import type { RunEvent, RunListener } from '../core/events.js';
+import { seededRng, type Rng } from '../core/random.js';
+import { parseModelRef } from '../core/refs.js';
+import type { Completion, FailureKind, ModelRef, RunSpec } from '../core/types.js';
+import { ProviderCallError, type CompletionRequest, type Provider } from '../providers/provider.js';
+import { cacheKey } from '../store/cache-key.js';
+import type { CacheWrite, SampleWrite, SqliteStore } from '../store/sqlite.js';
+import { AdaptiveLimit } from './adaptive-limit.js';
+import { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js';
+import { systemClock, type Clock } from './clock.js';
+import { planRun, type PlanItem } from './plan.js';
+import { redact } from './redact.js';
+
+export interface CollectOptions {
+  readonly store: SqliteStore;
+  /** The run must already exist in the store (see prepareRun). */
+  readonly spec: RunSpec;
+  /** The provider serving a model ref (resolve them up front so a bad prefix or missing key fails before any request). */
+  readonly providerFor: (model: ModelRef) => Provider;
+  /** Concurrency ceiling per provider (its profile's limit or --concurrency). Default 8. */
+  readonly concurrency?: (provider: Provider) => number;
+  readonly timeoutMs?: number;
+  /** Attempts per sample including the first. Default 5. */
+  readonly maxAttempts?: number;
+  /** Successes in a row before a lowered concurrency grows back by one. Default 10. */
+  readonly growAfter?: number;
+  readonly backoff?: BackoffPolicy;
+  readonly clock?: Clock;
+  readonly rng?: Rng;
+  readonly listeners?: readonly RunListener[];
+  /** Samples per write transaction, and the longest a written sample waits in memory. */
+  readonly batchSize?: number;
+  readonly flushMs?: number;
+  readonly retryAllErrors?: boolean;
+  /** Values to blank out of any stored or reported error message (see redact.ts). */
+  readonly secrets?: readonly string[];
+}
+
+export interface CollectResult {
+  readonly run: string;
+  /** Samples this session had to produce. */
+  readonly planned: number;
+  readonly requested: number;
+  readonly cached: number;
+  readonly ok: number;
+  readonly errors: number;
+  readonly errorsByKind: Readonly<Partial<Record<FailureKind, number>>>;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+  readonly cancelled: boolean;
+}
+
+export interface Collection {
+  readonly done: Promise<CollectResult>;
+  pause(): void;
+  resume(): void;
+  /** Abort in-flight requests and start no more; everything answered is already stored; the run is marked interrupted. */
+  cancel(): void;
+  readonly paused: boolean;
+  readonly cancelled: boolean;
+  /** Subscribe to events; returns an unsubscribe function. */
+  on(listener: RunListener): () => void;
+}
+
+const CANCELLED = Symbol('cancelled');
+type AttemptOutcome =
+  | typeof CANCELLED
+  | { readonly stopped: true; readonly epoch: number }
+  | { readonly completion: Completion; readonly latencyMs: number; readonly epoch: number }
+  | { readonly error: ProviderCallError; readonly latencyMs: number; readonly epoch: number };
+const MAX_MESSAGE = 500;
+
+/** Start collecting; the returned handle controls it and `done` settles when everything planned is stored. */
+export function startCollection(options: CollectOptions): Collection {
+  const listeners = new Set<RunListener>(options.listeners ?? []);
+  const abort = new AbortController();
+  let paused = false;
+  let gate: { promise: Promise<void>; open: () => void } | undefined;
+
+  const emit = (event: RunEvent): void => {
+    for (const l of listeners) {
+      try {
+        l(event);
+      } catch {
+        // A broken view must not stop the collection.
+      }
+    }
+  };
+
+  const handle: Collection = {
+    done: Promise.resolve().then(() => collect(options, emit, abort.signal, () => gate?.promise)),
+    pause() {
+      if (paused || abort.signal.aborted) return;
+      paused = true;
+      let open!: () => void;
+      const promise = new Promise<void>((r) => (open = r));
+      gate = { promise, open };
+      emit({ type: 'paused' });
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      gate?.open();
+      gate = undefined;
+      emit({ type: 'resumed' });
+    },
+    cancel() {
+      if (abort.signal.aborted) return;
+      abort.abort(new Error('collection cancelled'));
+      gate?.open();
+      gate = undefined;
+      paused = false;
+    },
+    get paused() {
+      return paused;
+    },
+    get cancelled() {
+      return abort.signal.aborted;
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return handle;
+}
+
+/** Collect to completion (or cancellation) without keeping a handle. */
+export function collect(
+  options: CollectOptions,
+  emit: (e: RunEvent) => void = () => {},
+  signal: AbortSignal = new AbortController().signal,
+  pauseGate: () => Promise<void> | undefined = () => undefined,
+): Promise<CollectResult> {
+  return new Collector(options, emit, signal, pauseGate).run();
+}
+
+interface ModelState {
+  readonly provider: Provider;
+  readonly name: string;
+  readonly limit: AdaptiveLimit;
+  /** Set when a failure means no further request for this model can succeed (auth, not_found). */
+  stopped?: { kind: FailureKind; message: string };
+}
+
+class Collector {
+  private readonly clock: Clock;
+  private readonly rng: Rng;
+  private readonly spec: RunSpec;
+  private readonly store: SqliteStore;
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly batchSize: number;
+  private readonly flushMs: number;
+  private readonly secrets: readonly string[];
+  private readonly models = new Map<ModelRef, ModelState>();
+
+  private pendingSamples: SampleWrite[] = [];
+  private pendingCache: CacheWrite[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private requested = 0;
+  private cached = 0;
+  private ok = 0;
+  private errors = 0;
+  private readonly errorsByKind: Partial<Record<FailureKind, number>> = {};
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private costUsd = 0;
+
+  constructor(
+    private readonly options: CollectOptions,
+    private readonly emit: (e: RunEvent) => void,
+    private readonly signal: AbortSignal,
+    private readonly pauseGate: () => Promise<void> | undefined,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.rng = options.rng ?? seededRng(Date.now() & 0x7fffffff);
+    this.spec = options.spec;
+    this.store = options.store;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.batchSize = Math.max(1, options.batchSize ?? 64);
+    this.flushMs = options.flushMs ?? 200;
+    this.secrets = options.secrets ?? [];
+    // Every in-flight request and backoff wait listens to the one cancel signal.
+    setMaxListeners(0, signal);
+  }
+
+  async run(): Promise<CollectResult> {
+    const { spec, store } = this;
+    // Resolve every model's provider and limiter first: one limiter per provider, shared by its models.
+    const limits = new Map<string, AdaptiveLimit>();
+    for (const model of spec.models) {
+      const provider = this.options.providerFor(model);
+      let limit = limits.get(provider.name);
+      if (!limit) {
+        const ceiling = Math.max(1, Math.floor(this.options.concurrency?.(provider) ?? 8));
+        limit = new AdaptiveLimit(ceiling, this.options.growAfter ?? 10, (c) => this.emit({ type: 'concurrency', provider: provider.name, limit: c.limit, reason: c.reason }));
+        limits.set(provider.name, limit);
+      }
+      this.models.set(model, { provider, name: parseModelRef(model).model, limit });
+    }
+
+    store.setStatus(spec.name, 'running');
+    const plan = planRun(spec, store.sampleStates(spec.name), { retryAllErrors: this.options.retryAllErrors });
+
+    // The cache pass is synchronous and cheap (a hash and an indexed lookup per sample): a fully cached run replays
+    // at database speed instead of going through the request scheduler.
+    const hits: { item: PlanItem; completion: Completion }[] = [];
+    const misses: { item: PlanItem; key: string }[] = [];
+    for (const item of plan) {
+      const m = this.models.get(item.model)!;
+      const key = cacheKey({ providerKind: m.provider.kind, baseURL: m.provider.baseURL, model: m.name, prompt: item.probe.prompt, sampling: item.sampling, index: item.index });
+      const completion = store.cacheGet(key);
+      if (completion) hits.push({ item, completion });
+      else misses.push({ item, key });
+    }
+    const perModel: Record<string, number> = {};
+    for (const item of plan) perModel[item.model] = (perModel[item.model] ?? 0) + 1;
+    this.emit({ type: 'run-start', run: spec.name, total: plan.length, cached: hits.length, models: spec.models, perModel });
+
+    for (const { item, completion } of hits) {
+      if (this.signal.aborted) break;
+      this.cached++;
+      this.recordOk(item, completion, { latencyMs: 0, attempts: 0, costUsd: 0, cached: true });
+    }
+    this.flush();
+
+    const tasks = misses.map(({ item, key }) => this.produce(item, key));
+    await Promise.all(tasks);
+
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.flush();
+    const cancelled = this.signal.aborted;
+    store.setStatus(spec.name, cancelled ? 'interrupted' : 'finished');
+    this.emit({ type: 'run-end', run: spec.name, ok: this.ok, errors: this.errors, cancelled });
+    return {
+      run: spec.name,
+      planned: plan.length,
+      requested: this.requested,
+      cached: this.cached,
+      ok: this.ok,
+      errors: this.errors,
+      errorsByKind: { ...this.errorsByKind },
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      costUsd: this.costUsd,
+      cancelled,
+    };
+  }
+
+  /** Produce one sample: attempts until answered, out of attempts, stopped, or cancelled. */
+  private async produce(item: PlanItem, key: string): Promise<void> {
+    const m = this.models.get(item.model)!;
+    const prompt = item.probe.prompt;
+    if ((prompt.kind === 'prefix' && !m.provider.capabilities.rawCompletion) || (prompt.kind === 'chat' && !m.provider.capabilities.chat)) {
+      const what = prompt.kind === 'prefix' ? 'raw prefix completion' : 'chat';
+      this.recordError(item, 'unsupported', `${m.provider.name} does not support ${what}; use a provider that does for probe ${item.probe.id}`, 0, 0);
+      return;
+    }
+    const request: CompletionRequest =
+      prompt.kind === 'chat'
+        ? { kind: 'chat', model: m.name, messages: prompt.messages, sampling: item.sampling, sampleIndex: item.index }
+        : { kind: 'prefix', model: m.name, prefix: prompt.prefix, sampling: item.sampling, sampleIndex: item.index };
+
+    let totalLatency = 0;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      if (this.signal.aborted) return;
+      if (m.stopped) {
+        this.recordError(item, m.stopped.kind, `not requested: an earlier request of this model failed with ${m.stopped.kind}: ${m.stopped.message}`, attempt - 1, totalLatency);
+        return;
+      }
+      const outcome = await m.limit.run(async (epoch): Promise<AttemptOutcome> => {
+        if (this.signal.aborted) return CANCELLED;
+        const gate = this.pauseGate();
+        if (gate) await gate;
+        if (this.signal.aborted) return CANCELLED;
+        if (m.stopped) return { stopped: true as const, epoch };
+        this.requested++;
+        const t0 = this.clock.now();
+        try {
+          const completion = await this.call(m.provider, request);
+          return { completion, latencyMs: this.clock.now() - t0, epoch };
+        } catch (err) {
+          if (this.signal.aborted) return CANCELLED;
+          return { error: classify(err), latencyMs: this.clock.now() - t0, epoch };
+        }
+      });
+      if (outcome === CANCELLED) return;
+      if ('stopped' in outcome) {
+        this.recordError(item, m.stopped!.kind, `not requested: an earlier request of this model failed with ${m.stopped!.kind}: ${m.stopped!.message}`, attempt - 1, totalLatency);
+        return;
+      }
+      totalLatency += outcome.latencyMs;
+      if ('completion' in outcome) {
+        m.limit.succeeded();
+        const price = m.provider.price(m.name);
+        const u = outcome.completion.usage;
+        const costUsd = (u.inputTokens * price.inputPerMTok + u.outputTokens * price.outputPerMTok) / 1e6;
+        // Replayed answers are already in the store; caching them again would only copy them.
+        const cacheAs = m.provider.kind === 'replay' ? undefined : key;
+        this.recordOk(item, outcome.completion, { latencyMs: outcome.latencyMs, attempts: attempt, costUsd, cached: false }, cacheAs);
+        return;
+      }
+      const { error } = outcome;
+      const message = this.clean(error.message);
+      if (error.kind === 'rate_limit') m.limit.rateLimited(outcome.epoch);
+      if (error.kind === 'auth' || error.kind === 'not_found') {
+        if (!m.stopped) {
+          m.stopped = { kind: error.kind, message };
+          this.emit({ type: 'warning', message: `${item.model}: ${error.kind.replace('_', ' ')} (${message}); its remaining samples are stored as errors without a request` });
+        }
+        this.recordError(item, error.kind, message, attempt, totalLatency);
+        return;
+      }
+      if (!error.retryable || attempt === this.maxAttempts) {
+        const reason = error.retryable ? `${message} (gave up after ${attempt} attempts)` : message;
+        this.recordError(item, error.kind, reason, attempt, totalLatency);
+        return;
+      }
+      const waitMs = retryDelay(attempt, error.retryAfterMs, this.backoff, this.rng);
+      this.emit({ type: 'retry', model: item.model, probe: item.probe.id, attempt, kind: error.kind, waitMs, message });
+      try {
+        await this.clock.sleep(waitMs, this.signal);
+      } catch {
+        return; // cancelled while waiting
+      }
+    }
+  }
+
+  /** One request with the per-request timeout, also aborted by cancel; a provider that ignores the signal is raced. */
+  private call(provider: Provider, request: CompletionRequest): Promise<Completion> {
+    const controller = new AbortController();
+    const onCancel = (): void => controller.abort(this.signal.reason);
+    this.signal.addEventListener('abort', onCancel, { once: true });
+    const timer = setTimeout(() => controller.abort(new ProviderCallError('timeout', `no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    return Promise.race([provider.complete(request, { signal: controller.signal, timeoutMs: this.timeoutMs }), aborted]).finally(() => {
+      clearTimeout(timer);
+      this.signal.removeEventListener('abort', onCancel);
+    });
+  }
+
+  private clean(message: string): string {
+    const text = redact(message, this.secrets);
+    return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}...` : text;
+  }
+
+  private recordOk(item: PlanItem, completion: Completion, meta: { latencyMs: number; attempts: number; costUsd: number; cached: boolean }, key?: string): void {
+    this.ok++;
+    this.inputTokens += completion.usage.inputTokens;
+    this.outputTokens += completion.usage.outputTokens;
+    this.costUsd += meta.costUsd;
+    const outcome = { status: 'ok' as const, ...completion };
+    this.queue(
+      { run: this.spec.name, model: item.model, probe: item.probe.id, index: item.index, outcome, latencyMs: meta.latencyMs, attempts: meta.attempts, costUsd: meta.costUsd, at: new Date().toISOString(), cached: meta.cached },
+      key === undefined ? undefined : { key, completion },
+    );
+    this.emit({
+      type: 'sample',
+      model: item.model,
+      probe: item.probe.id,
+      index: item.index,
+      status: meta.cached ? 'cached' : 'ok',
+      latencyMs: meta.latencyMs,
+      tokens: completion.usage.inputTokens + completion.usage.outputTokens,
+      costUsd: meta.costUsd,
+    });
+  }
+
+  private recordError(item: PlanItem, kind: FailureKind, message: string, attempts: number, latencyMs: number): void {
+    this.errors++;
+    this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + 1;
+    this.queue({ run: this.spec.name, model: item.model, probe: item.probe.id, index: item.index, outcome: { status: 'error', kind, message: this.clean(message) }, latencyMs, attempts, costUsd: 0, at: new Date().toISOString() });
+    this.emit({ type: 'sample', model: item.model, probe: item.probe.id, index: item.index, status: 'error', kind, latencyMs, tokens: 0, costUsd: 0 });
+  }
+
+  private queue(sample: SampleWrite, cache?: CacheWrite): void {
+    this.pendingSamples.push(sample);
+    if (cache) this.pendingCache.push(cache);
+    if (this.pendingSamples.length >= this.batchSize) this.flush();
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flush();
+      }, this.flushMs);
+    }
+  }
+
+  private flush(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    if (this.pendingSamples.length === 0 && this.pendingCache.length === 0) return;
+    const samples = this.pendingSamples;
+    const cache = this.pendingCache;
+    this.pendingSamples = [];
+    this.pendingCache = [];
+    this.store.writeBatch(samples, cache);
+  }
+}
+
+/** Anything a provider throws, as a failure kind; adapters should throw ProviderCallError, the rest is a guess. */
+export function classify(err: unknown): ProviderCallError {
+  if (err instanceof ProviderCallError) return err;
+  const e = err as { name?: string; message?: string; code?: string } | undefined;
+  const message = e?.message ?? String(err);
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new ProviderCallError('timeout', message);
+  if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR)/.test(e.code)) return new ProviderCallError('connection', message);
+  return new ProviderCallError('bad_response', message);
+}

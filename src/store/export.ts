@@ -1,0 +1,101 @@
+// Export a run's samples as JSON Lines or CSV (RFC 4180), one row per sample with the prompt it answered, so the
+// file stands alone and `phylo import jsonl` reads it back.
+import fs from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { RunData } from './api.js';
+import { promptText } from './cache-key.js';
+
+export type ExportFormat = 'jsonl' | 'csv';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv'];
+
+export interface ExportRow {
+  readonly run: string;
+  readonly model: string;
+  readonly probe: string;
+  readonly index: number;
+  readonly prompt: string | null;
+  readonly status: 'ok' | 'error';
+  readonly text: string | null;
+  readonly finish_reason: string | null;
+  readonly error_kind: string | null;
+  readonly error_message: string | null;
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly latency_ms: number;
+  readonly cost_usd: number;
+  readonly attempts: number;
+  readonly temperature_used: number | null;
+  readonly served_model: string | null;
+  readonly at: string;
+}
+
+export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
+  'run', 'model', 'probe', 'index', 'prompt', 'status', 'text', 'finish_reason', 'error_kind', 'error_message',
+  'input_tokens', 'output_tokens', 'latency_ms', 'cost_usd', 'attempts', 'temperature_used', 'served_model', 'at',
+];
+
+export function* exportRows(data: RunData): Generator<ExportRow> {
+  const prompts = new Map(data.run.suite.probes.map((p) => [String(p.id), promptText(p.prompt)]));
+  for (const s of data.samples) {
+    const o = s.outcome;
+    const ok = o.status === 'ok';
+    yield {
+      run: s.run,
+      model: s.model,
+      probe: s.probe,
+      index: s.index,
+      prompt: prompts.get(s.probe) ?? null,
+      status: o.status,
+      text: ok ? o.text : null,
+      finish_reason: ok ? o.finishReason : null,
+      error_kind: ok ? null : o.kind,
+      error_message: ok ? null : o.message,
+      input_tokens: ok ? o.usage.inputTokens : 0,
+      output_tokens: ok ? o.usage.outputTokens : 0,
+      latency_ms: s.latencyMs,
+      cost_usd: s.costUsd,
+      attempts: s.attempts,
+      temperature_used: ok && Number.isFinite(o.temperatureUsed) ? o.temperatureUsed : null,
+      served_model: ok ? (o.servedModel ?? null) : null,
+      at: s.at,
+    };
+  }
+}
+
+/** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function formatRow(row: ExportRow, format: ExportFormat): string {
+  return format === 'jsonl' ? JSON.stringify(row) : EXPORT_COLUMNS.map((c) => csvField(row[c])).join(',');
+}
+
+/** Write the export to a stream (stdout) or a file; resolves with the number of rows. */
+export async function writeExport(data: RunData, format: ExportFormat, out: Writable | string): Promise<number> {
+  const stream = typeof out === 'string' ? fs.createWriteStream(out, 'utf8') : out;
+  let rows = 0;
+  const write = async (text: string): Promise<void> => {
+    if (!stream.write(text)) await once(stream, 'drain');
+  };
+  if (format === 'csv') await write(`${EXPORT_COLUMNS.join(',')}\r\n`);
+  const eol = format === 'csv' ? '\r\n' : '\n';
+  let chunk = '';
+  for (const row of exportRows(data)) {
+    chunk += formatRow(row, format) + eol;
+    rows++;
+    if (chunk.length > 1 << 16) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) await write(chunk);
+  if (typeof out === 'string') {
+    stream.end();
+    await once(stream, 'finish');
+  }
+  return rows;
+}

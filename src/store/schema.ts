@@ -1,0 +1,51 @@
+// The SQLite schema of a results folder's `phylo.db`. Bump SCHEMA_VERSION and add a step to MIGRATIONS when it
+// changes; a database newer than this code is refused rather than misread.
+
+export const SCHEMA_VERSION = 1;
+
+export const MIGRATIONS: readonly string[] = [
+  // 0 -> 1
+  `
+  CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    suite_name  TEXT NOT NULL,
+    suite       TEXT NOT NULL,            -- the Suite as JSON, so a run is re-analysable without the probes folder
+    models      TEXT NOT NULL,            -- JSON array of model refs, in the run's order
+    samples     INTEGER NOT NULL,         -- default samples per probe
+    sampling    TEXT NOT NULL DEFAULT '{}', -- run-level sampling overrides (CLI flags) as JSON
+    status      TEXT NOT NULL CHECK (status IN ('running', 'finished', 'interrupted')),
+    origin      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  );
+  CREATE TABLE samples (
+    run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    model           TEXT NOT NULL,
+    probe           TEXT NOT NULL,
+    idx             INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('ok', 'error')),
+    text            TEXT,
+    finish_reason   TEXT,
+    error_kind      TEXT,
+    error_message   TEXT,
+    input_tokens    INTEGER NOT NULL DEFAULT 0,
+    output_tokens   INTEGER NOT NULL DEFAULT 0,
+    latency_ms      REAL NOT NULL DEFAULT 0,
+    cost_usd        REAL NOT NULL DEFAULT 0,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    logprobs        TEXT,                 -- JSON array of TokenLogprob
+    temperature_used REAL,
+    served_model    TEXT,
+    note            TEXT,
+    cached          INTEGER NOT NULL DEFAULT 0,
+    at              TEXT NOT NULL,
+    UNIQUE (run_id, model, probe, idx)
+  );
+  CREATE TABLE cache (
+    key         TEXT PRIMARY KEY,         -- SHA-256 of the canonical request (cache-key.ts); never a secret
+    completion  TEXT NOT NULL,            -- the Completion as JSON; only successes are cached
+    created_at  TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];

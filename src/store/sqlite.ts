@@ -1,0 +1,354 @@
+// The results folder's SQLite store (better-sqlite3, WAL): runs, samples, and the response cache. Writes come in
+// batches, one transaction per batch, because one fsync per sample would cap collection at a few hundred per second.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { InputError } from '../core/errors.js';
+import type { Completion, FailureKind, ModelRef, ProbeId, RunName, Sample, SamplingParams, Suite } from '../core/types.js';
+import type { RunData, RunRecord, RunStatus, RunStore, RunSummaryRow } from './api.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export const DB_FILE = 'phylo.db';
+
+/** A run to create. */
+export interface NewRun {
+  readonly name: RunName;
+  readonly suite: Suite;
+  readonly models: readonly ModelRef[];
+  readonly samples: number;
+  readonly sampling?: Partial<SamplingParams>;
+  readonly origin: string;
+  readonly status?: RunStatus;
+}
+
+/** A sample to write; `cached` marks one served from the response cache without a request. */
+export type SampleWrite = Sample & { readonly cached?: boolean };
+
+/** What the planner needs to know about a stored sample. */
+export interface StoredSampleState {
+  readonly status: 'ok' | 'error';
+  readonly kind?: FailureKind;
+}
+
+export interface CacheWrite {
+  readonly key: string;
+  readonly completion: Completion;
+}
+
+/** The key of one (model, probe, index) cell; NUL cannot occur in a model ref or probe id. */
+export function sampleCellKey(model: string, probe: string, index: number): string {
+  return `${model}\u0000${probe}\u0000${index}`;
+}
+
+interface RunRow {
+  id: number;
+  name: string;
+  suite_name: string;
+  suite: string;
+  models: string;
+  samples: number;
+  sampling: string;
+  status: RunStatus;
+  origin: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface SampleRow {
+  model: string;
+  probe: string;
+  idx: number;
+  status: 'ok' | 'error';
+  text: string | null;
+  finish_reason: string | null;
+  error_kind: string | null;
+  error_message: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  latency_ms: number;
+  cost_usd: number;
+  attempts: number;
+  logprobs: string | null;
+  temperature_used: number | null;
+  served_model: string | null;
+  note: string | null;
+  at: string;
+}
+
+export class SqliteStore implements RunStore {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly stmt: ReturnType<SqliteStore['prepare']>;
+
+  constructor(file: string, options: { readonly readonly?: boolean } = {}) {
+    this.file = file;
+    this.db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.db.pragma('busy_timeout = 10000');
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode: a killed process loses nothing committed; only a power cut can drop the last commits.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.migrate();
+    }
+    this.stmt = this.prepare();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new InputError(`${this.file}: database schema ${version} is newer than this phylo (${SCHEMA_VERSION}); upgrade phylo`);
+    }
+    for (let v = version; v < SCHEMA_VERSION; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      runByName: db.prepare<[string], RunRow>('SELECT * FROM runs WHERE name = ?'),
+      insertRun: db.prepare(
+        `INSERT INTO runs (name, suite_name, suite, models, samples, sampling, status, origin, created_at, updated_at)
+         VALUES (@name, @suite_name, @suite, @models, @samples, @sampling, @status, @origin, @now, @now)`,
+      ),
+      setStatus: db.prepare('UPDATE runs SET status = ?, updated_at = ? WHERE name = ?'),
+      setSamples: db.prepare('UPDATE runs SET samples = ?, updated_at = ? WHERE name = ?'),
+      touch: db.prepare('UPDATE runs SET updated_at = ? WHERE id = ?'),
+      deleteRun: db.prepare('DELETE FROM runs WHERE name = ?'),
+      listRuns: db.prepare<[], RunRow & { n_samples: number; n_errors: number; n_probes: number }>(
+        `SELECT r.*,
+                (SELECT COUNT(*) FROM samples s WHERE s.run_id = r.id) AS n_samples,
+                (SELECT COUNT(*) FROM samples s WHERE s.run_id = r.id AND s.status = 'error') AS n_errors,
+                json_array_length(json_extract(r.suite, '$.probes')) AS n_probes
+         FROM runs r ORDER BY r.created_at, r.id`,
+      ),
+      samplesOfRun: db.prepare<[number], SampleRow>('SELECT * FROM samples WHERE run_id = ? ORDER BY model, probe, idx'),
+      samplesOfModel: db.prepare<[number, string], SampleRow>('SELECT * FROM samples WHERE run_id = ? AND model = ? ORDER BY probe, idx'),
+      states: db.prepare<[number], { model: string; probe: string; idx: number; status: 'ok' | 'error'; error_kind: string | null }>(
+        'SELECT model, probe, idx, status, error_kind FROM samples WHERE run_id = ?',
+      ),
+      upsertSample: db.prepare(
+        `INSERT INTO samples (run_id, model, probe, idx, status, text, finish_reason, error_kind, error_message, input_tokens,
+           output_tokens, latency_ms, cost_usd, attempts, logprobs, temperature_used, served_model, note, cached, at)
+         VALUES (@run_id, @model, @probe, @idx, @status, @text, @finish_reason, @error_kind, @error_message, @input_tokens,
+           @output_tokens, @latency_ms, @cost_usd, @attempts, @logprobs, @temperature_used, @served_model, @note, @cached, @at)
+         ON CONFLICT (run_id, model, probe, idx) DO UPDATE SET
+           status = excluded.status, text = excluded.text, finish_reason = excluded.finish_reason,
+           error_kind = excluded.error_kind, error_message = excluded.error_message, input_tokens = excluded.input_tokens,
+           output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd,
+           attempts = excluded.attempts, logprobs = excluded.logprobs, temperature_used = excluded.temperature_used,
+           served_model = excluded.served_model, note = excluded.note, cached = excluded.cached, at = excluded.at`,
+      ),
+      cacheGet: db.prepare<[string], { completion: string }>('SELECT completion FROM cache WHERE key = ?'),
+      cachePut: db.prepare('INSERT OR REPLACE INTO cache (key, completion, created_at) VALUES (?, ?, ?)'),
+    };
+  }
+
+  // ---- RunStore ----
+
+  listRuns(): RunSummaryRow[] {
+    return this.stmt.listRuns.all().map((r) => ({
+      name: r.name as RunName,
+      suite: r.suite_name,
+      models: (JSON.parse(r.models) as string[]).length,
+      probes: r.n_probes,
+      samples: r.n_samples,
+      errors: r.n_errors,
+      status: r.status,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  hasRun(name: RunName): boolean {
+    return this.stmt.runByName.get(name) !== undefined;
+  }
+
+  getRun(name: RunName): RunRecord {
+    return toRecord(this.row(name));
+  }
+
+  loadRun(name: RunName): RunData {
+    const row = this.row(name);
+    return { run: toRecord(row), samples: this.stmt.samplesOfRun.all(row.id).map((s) => toSample(row.name as RunName, s)) };
+  }
+
+  samplesOf(name: RunName, model?: ModelRef): Sample[] {
+    const row = this.row(name);
+    const rows = model === undefined ? this.stmt.samplesOfRun.all(row.id) : this.stmt.samplesOfModel.all(row.id, model);
+    return rows.map((s) => toSample(row.name as RunName, s));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- writes ----
+
+  createRun(run: NewRun): RunRecord {
+    if (this.hasRun(run.name)) throw new InputError(`run "${run.name}" already exists in ${this.file}; choose another --name`);
+    this.stmt.insertRun.run({
+      name: run.name,
+      suite_name: run.suite.name,
+      suite: JSON.stringify(run.suite),
+      models: JSON.stringify(run.models),
+      samples: run.samples,
+      sampling: JSON.stringify(run.sampling ?? {}),
+      status: run.status ?? 'running',
+      origin: run.origin,
+      now: new Date().toISOString(),
+    });
+    return this.getRun(run.name);
+  }
+
+  setStatus(name: RunName, status: RunStatus): void {
+    this.stmt.setStatus.run(status, new Date().toISOString(), name);
+  }
+
+  setSamples(name: RunName, samples: number): void {
+    this.stmt.setSamples.run(samples, new Date().toISOString(), name);
+  }
+
+  deleteRun(name: RunName): void {
+    this.stmt.deleteRun.run(name);
+  }
+
+  /** What is stored per (model, probe, index), keyed by sampleCellKey. */
+  sampleStates(name: RunName): Map<string, StoredSampleState> {
+    const row = this.row(name);
+    const out = new Map<string, StoredSampleState>();
+    for (const s of this.stmt.states.iterate(row.id)) {
+      out.set(sampleCellKey(s.model, s.probe, s.idx), s.status === 'ok' ? { status: 'ok' } : { status: 'error', kind: (s.error_kind ?? 'server') as FailureKind });
+    }
+    return out;
+  }
+
+  /**
+   * Write samples and cache entries in one transaction: a sample and the cache entry it came with land together or
+   * not at all. A sample for an existing (run, model, probe, index) replaces it (a retried error), never duplicates.
+   */
+  writeBatch(samples: readonly SampleWrite[], cache: readonly CacheWrite[] = []): void {
+    if (samples.length === 0 && cache.length === 0) return;
+    const ids = new Map<string, number>();
+    const runId = (name: string): number => {
+      let id = ids.get(name);
+      if (id === undefined) {
+        id = this.row(name as RunName).id;
+        ids.set(name, id);
+      }
+      return id;
+    };
+    this.db.transaction(() => {
+      const now = new Date().toISOString();
+      for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), now);
+      for (const s of samples) this.stmt.upsertSample.run(sampleParams(runId(s.run), s));
+      for (const id of ids.values()) this.stmt.touch.run(now, id);
+    }).immediate();
+  }
+
+  cacheGet(key: string): Completion | undefined {
+    const row = this.stmt.cacheGet.get(key);
+    return row === undefined ? undefined : (JSON.parse(row.completion) as Completion);
+  }
+
+  /** Run `fn` inside one transaction (bulk imports). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** SQLite's own consistency check: 'ok' when the file is sound. */
+  integrityCheck(): string {
+    const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+    return rows.map((r) => r.integrity_check).join('; ');
+  }
+
+  /** Fold the WAL into the main file (tests that read the bytes, exports of the folder). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  private row(name: RunName | string): RunRow {
+    const row = this.stmt.runByName.get(name);
+    if (row === undefined) throw new InputError(`run "${name}" not found in ${this.file}; list runs with: phylo runs`);
+    return row;
+  }
+}
+
+function toRecord(r: RunRow): RunRecord {
+  return {
+    name: r.name as RunName,
+    suite: JSON.parse(r.suite) as Suite,
+    models: JSON.parse(r.models) as ModelRef[],
+    samples: r.samples,
+    status: r.status,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    origin: r.origin,
+    sampling: JSON.parse(r.sampling) as Partial<SamplingParams>,
+  };
+}
+
+function toSample(run: RunName, r: SampleRow): Sample {
+  const base = { run, model: r.model as ModelRef, probe: r.probe as ProbeId, index: r.idx, latencyMs: r.latency_ms, attempts: r.attempts, costUsd: r.cost_usd, at: r.at };
+  if (r.status === 'error') {
+    return { ...base, outcome: { status: 'error', kind: (r.error_kind ?? 'server') as FailureKind, message: r.error_message ?? '' } };
+  }
+  const outcome: Sample['outcome'] = {
+    status: 'ok',
+    text: r.text ?? '',
+    finishReason: r.finish_reason ?? '',
+    usage: { inputTokens: r.input_tokens, outputTokens: r.output_tokens },
+    temperatureUsed: r.temperature_used ?? Number.NaN,
+    ...(r.logprobs !== null ? { logprobs: JSON.parse(r.logprobs) } : {}),
+    ...(r.served_model !== null ? { servedModel: r.served_model } : {}),
+    ...(r.note !== null ? { note: r.note } : {}),
+  };
+  return { ...base, outcome };
+}
+
+function sampleParams(runId: number, s: SampleWrite): Record<string, unknown> {
+  const o = s.outcome;
+  const ok = o.status === 'ok';
+  return {
+    run_id: runId,
+    model: s.model,
+    probe: s.probe,
+    idx: s.index,
+    status: o.status,
+    text: ok ? o.text : null,
+    finish_reason: ok ? o.finishReason : null,
+    error_kind: ok ? null : o.kind,
+    error_message: ok ? null : o.message,
+    input_tokens: ok ? o.usage.inputTokens : 0,
+    output_tokens: ok ? o.usage.outputTokens : 0,
+    latency_ms: s.latencyMs,
+    cost_usd: s.costUsd,
+    attempts: s.attempts,
+    logprobs: ok && o.logprobs !== undefined ? JSON.stringify(o.logprobs) : null,
+    temperature_used: ok && Number.isFinite(o.temperatureUsed) ? o.temperatureUsed : null,
+    served_model: ok ? (o.servedModel ?? null) : null,
+    note: ok ? (o.note ?? null) : null,
+    cached: s.cached ? 1 : 0,
+    at: s.at,
+  };
+}
+
+/** Open (creating if missing) the store of a results folder: `<resultsDir>/phylo.db`. */
+export function openStore(resultsDir: string): SqliteStore {
+  try {
+    fs.mkdirSync(resultsDir, { recursive: true });
+  } catch (err) {
+    throw new InputError(`results folder ${resultsDir}: cannot create it (${(err as Error).message}); pass another --results`);
+  }
+  return new SqliteStore(path.join(resultsDir, DB_FILE));
+}
+
+/** Open an existing store read-only; throws InputError when the folder has none. */
+export function openStoreReadonly(resultsDir: string): SqliteStore {
+  const file = path.join(resultsDir, DB_FILE);
+  if (!fs.existsSync(file)) throw new InputError(`results folder ${resultsDir} has no ${DB_FILE}; collect a run first (phylo run) or pass --results`);
+  return new SqliteStore(file, { readonly: true });
+}
