@@ -1,0 +1,40 @@
+// Per-probe nearest-neighbour votes: on each probe every model names the model whose response is closest to its own,
+// and the distance of a pair is 1 minus how often they name each other. It keeps only the order of distances within
+// one model's view of one probe (the idea of shared-nearest-neighbour similarity, Jarvis & Patrick 1973), so a model
+// whose answers are long or odd everywhere does not dominate the average, and each probe counts once per model.
+import { emptyStack, pairCount, pairIndex, type ProbeDistanceStack } from './probe-stack.js';
+
+/**
+ * Turn per-probe distances into per-probe vote distances: for model i on probe p, the models at the smallest distance
+ * from i (ties share the vote) get i's vote. d_p(i, j) = 1 - (vote_p(i -> j) + vote_p(j -> i)) / 2, in [0, 1].
+ * Present where the original is present; a model with no other answer on the probe casts no vote.
+ */
+export function nearestNeighbourVotes(stack: ProbeDistanceStack, tolerance = 1e-12): ProbeDistanceStack {
+  const n = stack.labels.length;
+  const pairs = pairCount(n);
+  const out = emptyStack(stack.labels, stack.probes, stack.signal, `nn-vote(${stack.metric})`);
+  out.present.set(stack.present);
+  out.distances.fill(1);
+  const nearest: number[] = [];
+  for (let p = 0; p < stack.probes.length; p++) {
+    const o = p * pairs;
+    for (let i = 0; i < n; i++) {
+      let best = Infinity;
+      nearest.length = 0;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        const k = o + pairIndex(n, i, j);
+        if (!stack.present[k]) continue;
+        const d = stack.distances[k]!;
+        if (d < best - tolerance) {
+          best = d;
+          nearest.length = 0;
+          nearest.push(j);
+        } else if (d <= best + tolerance) nearest.push(j);
+      }
+      const share = 0.5 / nearest.length;
+      for (const j of nearest) out.distances[o + pairIndex(n, i, j)]! -= share;
+    }
+  }
+  return out;
+}
