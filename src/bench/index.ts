@@ -1,11 +1,21 @@
 // `npm run bench`: every benchmark prints its figures; none asserts. Run one with `npm run bench -- NAME`.
 import { benchmark as probes } from './probes.js';
+import { benchmark as genotype } from './genotype.js';
+import { benchmark as collect } from './collect.js';
+import { benchmark as providers } from './providers.js';
+import { benchmark as phylo } from './phylo.js';
+import { benchmark as analysis } from './analysis.js';
 
 export type Benchmark = { readonly name: string; readonly run: () => Promise<void> };
 
 const benchmarks: Benchmark[] = [
   // (each area adds its benchmark module here)
   probes,
+  genotype,
+  collect,
+  providers,
+  phylo,
+  analysis,
 ];
 
 const only = process.argv.slice(2);

@@ -1,10 +1,32 @@
 // Every subcommand group registers itself here; one file per group in this folder.
 import type { Command } from 'commander';
+import { register as registerModels } from './models.js';
 import { register as registerSuites } from './suites.js';
+import { register as registerRun } from './run.js';
+import { register as registerRuns } from './runs.js';
+import { register as registerShow } from './show.js';
+import { register as registerImport } from './import.js';
+import { register as registerExport } from './export.js';
+import { register as registerGenotype } from './genotype.js';
+import { register as registerTree } from './tree.js';
+import { register as registerCompare } from './compare.js';
+import { register as registerScore } from './score.js';
+import { register as registerTui } from './tui.js';
 
 export type RegisterCommands = (program: Command) => void;
 
 export const commandModules: RegisterCommands[] = [
   // (each command file adds its register function here)
+  registerModels,
   registerSuites,
+  registerRun,
+  registerRuns,
+  registerShow,
+  registerImport,
+  registerExport,
+  registerGenotype,
+  registerTree,
+  registerCompare,
+  registerScore,
+  registerTui,
 ];
