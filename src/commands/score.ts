@@ -42,6 +42,20 @@ export function readFamilies(file: string): Map<string, string> {
   return out;
 }
 
+/**
+ * Family of each tree leaf: by its exact label, else by the model part of a model ref (`replay:gpt4_0613` finds
+ * `gpt4_0613`), so a labels file written with bare model names scores trees of imported or collected runs.
+ */
+export function familiesOfLeaves(leaves: readonly string[], families: ReadonlyMap<string, string>): Map<string, { model: string; family: string }> {
+  const out = new Map<string, { model: string; family: string }>();
+  for (const leaf of leaves) {
+    const bare = /^[a-z][a-z0-9_-]*:(.+)$/.exec(leaf)?.[1];
+    const model = families.has(leaf) ? leaf : bare !== undefined && families.has(bare) ? bare : undefined;
+    if (model !== undefined) out.set(leaf, { model, family: families.get(model)! });
+  }
+  return out;
+}
+
 function readMatrix(file: string): DistanceMatrix {
   return /\.(phy|phylip|dist)$/i.test(file) ? readPhylip(file) : readMatrixTsv(file);
 }
@@ -78,12 +92,13 @@ Examples:
       const tree = readNewickFile(treeFile);
       const all = readFamilies(opts.labels);
       const leaves = leafLabels(tree);
-      const inTree = new Set(leaves);
-      const families = new Map([...all].filter(([m]) => inTree.has(m)));
+      const matched = familiesOfLeaves(leaves, all);
+      const families = new Map([...matched].map(([leaf, { family }]) => [leaf, family]));
       const notes: string[] = [];
-      const unlabelled = leaves.filter((l) => !all.has(l));
+      const unlabelled = leaves.filter((l) => !matched.has(l));
       if (unlabelled.length) notes.push(`${unlabelled.length} of ${leaves.length} tree leaves have no family in ${path.basename(opts.labels)} and are not scored: ${listSome(unlabelled)}`);
-      const absent = [...all.keys()].filter((m) => !inTree.has(m));
+      const found = new Set([...matched.values()].map((v) => v.model));
+      const absent = [...all.keys()].filter((m) => !found.has(m));
       if (absent.length) notes.push(`${absent.length} models of ${path.basename(opts.labels)} are not in the tree and are ignored: ${listSome(absent)}`);
 
       const clades = familyClades(tree, families);

@@ -107,6 +107,23 @@ describe('phylo score', () => {
     for (const c of j.clades.families) for (const member of c.members) expect(sub).toContain(member);
   });
 
+  it('finds bare model names of the labels file under provider-prefixed leaves (replay:gpt4_0613)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-score-prefixed-'));
+    const m = readPhylip(path.join(REF, 'alpaca38.phy'));
+    const prefixed = { ...m, labels: m.labels.map((l) => `replay:${l}`) };
+    const treeFile = path.join(dir, 'tree.nwk');
+    writeNewickFile(treeFile, neighborJoining(prefixed));
+    const bare = await run(['score', path.join(REF, 'alpaca38.nj.nwk'), '--labels', families, '--json']);
+    const withPrefix = await run(['score', treeFile, '--labels', families, '--json']);
+    expect(withPrefix.code).toBe(0);
+    const a = JSON.parse(bare.out);
+    const b = JSON.parse(withPrefix.out);
+    expect(b.clades.of).toBe(14);
+    expect(b.clades.count).toBe(a.clades.count);
+    expect(b.nearestNeighbour.tree.correct).toBe(a.nearestNeighbour.tree.correct);
+    expect(b.notes).toEqual([]);
+  });
+
   it('exits 2 when the labels file lacks the columns', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-score-'));
     const bad = path.join(dir, 'bad.tsv');
