@@ -2,7 +2,7 @@
 // sum_a x_a y_a, J_X = mean of sum_a x_a^2 (likewise J_Y), the normalized identity is I = J_XY / sqrt(J_X J_Y) and
 // D = -ln I. The means over genes are taken before the ratio (Nei's form), over the genes both models have.
 import { makeDistanceMatrix, type DistanceMatrix } from '../core/matrix.js';
-import { pairCount } from './probe-stack.js';
+import { forEachPresentPair, pairCount } from './probe-stack.js';
 import type { AlleleFrequencies } from '../phenotype/alleles.js';
 
 /** Identity below this counts as this: two models that share no allele anywhere are far, not infinitely far. */
@@ -19,6 +19,13 @@ export interface GeneIdentities {
   readonly jx: Float64Array;
 }
 
+/** sum_a x_a y_a over the alleles of one gene. */
+function dot(x: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let a = 0; a < x.length; a++) s += x[a]! * y[a]!;
+  return s;
+}
+
 export function geneIdentities(af: AlleleFrequencies): GeneIdentities {
   const n = af.models.length;
   const pairs = pairCount(n);
@@ -29,22 +36,11 @@ export function geneIdentities(af: AlleleFrequencies): GeneIdentities {
     const f = af.frequencies[g]!;
     for (let m = 0; m < n; m++) {
       const x = f[m];
-      if (!x) continue;
-      let s = 0;
-      for (let a = 0; a < x.length; a++) s += x[a]! * x[a]!;
-      jx[g * n + m] = s;
+      if (x) jx[g * n + m] = dot(x, x);
     }
-    let k = g * pairs;
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++, k++) {
-        const x = f[i];
-        const y = f[j];
-        if (!x || !y) continue;
-        let s = 0;
-        for (let a = 0; a < x.length; a++) s += x[a]! * y[a]!;
-        jxy[k] = s;
-      }
-    }
+    forEachPresentPair(n, f, g * pairs, (k, x, y) => {
+      jxy[k] = dot(x, y);
+    });
   }
   return { labels: af.models, genes: af.genes, probeIndex: af.probeIndex, jxy, jx };
 }

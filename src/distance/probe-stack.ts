@@ -24,6 +24,21 @@ export function pairIndex(n: number, i: number, j: number): number {
   return i * n - (i * (i + 1)) / 2 + (j - i - 1);
 }
 
+/**
+ * Calls `visit(k, x, y)` for every pair i < j < n of models whose rows are both present (not undefined), with k the
+ * pair's index counted from `first` in upper-triangle order (pairs with an absent row are skipped, not renumbered).
+ */
+export function forEachPresentPair<T>(n: number, rows: readonly (T | undefined)[], first: number, visit: (k: number, x: T, y: T) => void): void {
+  let k = first;
+  for (let i = 0; i < n; i++) {
+    const x = rows[i];
+    for (let j = i + 1; j < n; j++, k++) {
+      const y = rows[j];
+      if (x !== undefined && y !== undefined) visit(k, x, y);
+    }
+  }
+}
+
 /** An empty stack to fill: every pair absent. */
 export function emptyStack(labels: readonly string[], probes: readonly string[], signal: string, metric: string): ProbeDistanceStack {
   const pairs = pairCount(labels.length);

@@ -181,6 +181,16 @@ function others(t: Binary, u: number, v: number): [number, number] {
   return [out[0]!, out[1]!];
 }
 
+/**
+ * The four subtrees around the internal edge u-v, AB|CD: a and b the other neighbours of u, c and d those of v,
+ * and A, B, C, Dd the ids of the edges that lead into them (the keys of the average table).
+ */
+function quartet(t: Binary, ids: Int32Array, u: number, v: number): { a: number; b: number; c: number; d: number; A: number; B: number; C: number; Dd: number } {
+  const [a, b] = others(t, u, v);
+  const [c, d] = others(t, v, u);
+  return { a, b, c, d, A: edgeIdOf(t, ids, u, a), B: edgeIdOf(t, ids, u, b), C: edgeIdOf(t, ids, v, c), Dd: edgeIdOf(t, ids, v, d) };
+}
+
 function replaceNeighbour(t: Binary, u: number, from: number, to: number): void {
   for (let k = 0; k < 3; k++) {
     if (t.nbr[u * 3 + k] === from) {
@@ -205,12 +215,7 @@ function searchNNI(t: Binary, m: DistanceMatrix): { table: Float64Array; ids: In
       for (let k = 0; k < 3; k++) {
         const v = t.nbr[u * 3 + k]!;
         if (v < n || v < u) continue; // each internal edge once
-        const [a, b] = others(t, u, v);
-        const [c, d] = others(t, v, u);
-        const A = edgeIdOf(t, ids, u, a);
-        const B = edgeIdOf(t, ids, u, b);
-        const C = edgeIdOf(t, ids, v, c);
-        const Dd = edgeIdOf(t, ids, v, d);
+        const { b, c, d, A, B, C, Dd } = quartet(t, ids, u, v);
         const now = avg(A, B) + avg(C, Dd);
         // Swapping b and c gives AC|BD; swapping b and d gives AD|BC (length change = (new - now) / 4).
         const gainBC = (now - avg(A, C) - avg(B, Dd)) / 4;
@@ -249,12 +254,7 @@ function branchLength(t: Binary, table: Float64Array, ids: Int32Array, u: number
     const C = edgeIdOf(t, ids, inner, c);
     return (avg(I, B) + avg(I, C) - avg(B, C)) / 2;
   }
-  const [a, b] = others(t, u, v);
-  const [c, d] = others(t, v, u);
-  const A = edgeIdOf(t, ids, u, a);
-  const B = edgeIdOf(t, ids, u, b);
-  const C = edgeIdOf(t, ids, v, c);
-  const Dd = edgeIdOf(t, ids, v, d);
+  const { A, B, C, Dd } = quartet(t, ids, u, v);
   return (avg(A, C) + avg(B, Dd) + avg(A, Dd) + avg(B, C)) / 4 - (avg(A, B) + avg(C, Dd)) / 2;
 }
 

@@ -3,11 +3,12 @@
 // and the Completion says so.
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import type { Completion } from '../core/types.js';
-import { deadline, type Deadline } from './deadline.js';
 import { requireKey, type ProviderContext } from './factory.js';
-import { badResponse, callerAbort, connectionFailure, httpFailure, lowLevelFailure, timeoutFailure, unsupported, type FailureContext } from './failure.js';
-import { priceFor, profileBaseURL } from './profile.js';
-import { ProviderCallError, type CallOptions, type Capabilities, type CompletionRequest, type Provider } from './provider.js';
+import { badResponse, unsupported, type FailureContext } from './failure.js';
+import { guardedCall, type SdkErrorReading } from './guarded-call.js';
+import { profileBaseURL } from './profile.js';
+import { profileFields } from './profile-fields.js';
+import type { CallOptions, Capabilities, CompletionRequest, Provider } from './provider.js';
 import { TemperaturePolicy, refusesTemperature, withTemperatureFallback } from './temperature.js';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -18,13 +19,11 @@ function serverMessage(err: APIError): string {
   return err.apiMessage ?? err.message;
 }
 
-function classify(err: unknown, dl: Deadline, caller: AbortSignal, ctx: FailureContext): unknown {
-  if (caller.aborted) return callerAbort(caller, ctx);
-  if (err instanceof ProviderCallError) return err;
-  if (err instanceof APIConnectionTimeoutError || dl.timedOut()) return timeoutFailure(ctx);
-  if (err instanceof APIError && typeof err.status === 'number') return httpFailure(err.status, err.headers, serverMessage(err), ctx);
-  if (err instanceof APIConnectionError) return lowLevelFailure(err, ctx) ?? connectionFailure(err, ctx);
-  return lowLevelFailure(err, ctx) ?? err;
+/** What the Anthropic SDK's errors say: its timeout and connection classes, the HTTP status and the server's words. */
+function readError(err: unknown): SdkErrorReading {
+  if (err instanceof APIConnectionTimeoutError) return { timeout: true };
+  if (err instanceof APIError && typeof err.status === 'number') return { http: { status: err.status, headers: err.headers, message: serverMessage(err) } };
+  return { connection: err instanceof APIConnectionError };
 }
 
 const temperatureRefused = (err: unknown): boolean => err instanceof APIError && refusesTemperature(err.status, serverMessage(err));
@@ -38,16 +37,8 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
   const temperatures = new TemperaturePolicy(profile.temperature);
   const context = (label: string, timeoutMs: number): FailureContext => ({ label, baseURL, timeoutMs, secrets: [apiKey] });
 
-  async function guarded<T>(label: string, options: CallOptions, run: (requestOptions: { signal: AbortSignal; timeout: number; maxRetries: number }) => Promise<T>): Promise<T> {
-    const ctx = context(label, options.timeoutMs);
-    if (options.signal.aborted) throw callerAbort(options.signal, ctx);
-    const dl = deadline(options.signal, options.timeoutMs);
-    try {
-      return await run({ signal: dl.signal, timeout: options.timeoutMs, maxRetries: 0 });
-    } catch (err) {
-      throw classify(err, dl, options.signal, ctx);
-    }
-  }
+  const guarded = <T>(label: string, options: CallOptions, run: (requestOptions: { signal: AbortSignal; timeout: number; maxRetries: number }) => Promise<T>): Promise<T> =>
+    guardedCall(context(label, options.timeoutMs), options, readError, (dl) => run({ signal: dl.signal, timeout: options.timeoutMs, maxRetries: 0 }));
 
   async function complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
     const { model, sampling } = request;
@@ -89,14 +80,10 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
   }
 
   return {
-    name: profile.name,
+    ...profileFields(profile, temperatures),
     kind: 'anthropic',
     baseURL,
     capabilities,
-    rateLimit: profile.rateLimit,
-    timeoutMs: profile.timeoutMs,
-    defaults: profile.defaults,
-    temperatureRule: (model) => temperatures.rule(model),
     complete,
     listModels: (options) =>
       guarded(profile.name, options, async (requestOptions) => {
@@ -104,6 +91,5 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
         for await (const model of client.models.list({ limit: 100 }, requestOptions)) ids.push(model.id);
         return ids.sort();
       }),
-    price: (model) => priceFor(profile, model),
   };
 }

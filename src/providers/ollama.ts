@@ -1,13 +1,16 @@
 // Local models through the official `ollama` client: `chat` for chat probes, `generate` with `raw: true` for
 // prefixes, logprobs, `list` and `embed`. The client takes no per-request signal for non-streaming calls, so the
 // deadline goes in through its `fetch` option.
-import { Ollama, type ChatResponse, type GenerateResponse, type Logprob, type Options } from 'ollama';
-import type { Completion, TokenLogprob } from '../core/types.js';
-import { deadline, type Deadline } from './deadline.js';
+import { Ollama, type ChatResponse, type GenerateResponse, type Options } from 'ollama';
+import type { Completion } from '../core/types.js';
+import type { Deadline } from './deadline.js';
 import { requireKey, type ProviderContext } from './factory.js';
-import { badResponse, callerAbort, httpFailure, lowLevelFailure, timeoutFailure, type FailureContext } from './failure.js';
-import { priceFor, profileBaseURL } from './profile.js';
-import { ProviderCallError, type CallOptions, type Capabilities, type CompletionRequest, type Provider } from './provider.js';
+import { badResponse, type FailureContext } from './failure.js';
+import { guardedCall, type SdkErrorReading } from './guarded-call.js';
+import { toTokenLogprobs } from './logprobs.js';
+import { profileBaseURL } from './profile.js';
+import { profileFields } from './profile-fields.js';
+import type { CallOptions, Capabilities, CompletionRequest, Provider } from './provider.js';
 import { TemperaturePolicy } from './temperature.js';
 
 const DEFAULT_HOST = 'http://127.0.0.1:11434';
@@ -41,22 +44,10 @@ function deadlineFetch(dl: Deadline, seen: Seen): typeof fetch {
   };
 }
 
-function classify(err: unknown, dl: Deadline, seen: Seen, caller: AbortSignal, ctx: FailureContext): unknown {
-  if (caller.aborted) return callerAbort(caller, ctx);
-  if (err instanceof ProviderCallError) return err;
-  if (dl.timedOut()) return timeoutFailure(ctx);
+/** What the client's errors say: a ResponseError carries the status; the headers come from the fetch wrapper. */
+function readError(err: unknown, seen: Seen): SdkErrorReading {
   const status = (err as { status_code?: unknown })?.status_code;
-  if (typeof status === 'number') return httpFailure(status, seen.headers, (err as Error).message, ctx);
-  return lowLevelFailure(err, ctx) ?? err;
-}
-
-function toLogprobs(list: readonly Logprob[] | undefined, top: number): TokenLogprob[] | undefined {
-  if (!Array.isArray(list)) return undefined;
-  return list.map((t) => ({
-    token: t.token,
-    logprob: t.logprob,
-    ...(top > 0 ? { top: (t.top_logprobs ?? []).map((a: { token: string; logprob: number }) => ({ token: a.token, logprob: a.logprob })) } : {}),
-  }));
+  return typeof status === 'number' ? { http: { status, headers: seen.headers, message: (err as Error).message } } : {};
 }
 
 export function createOllamaProvider({ profile, env }: ProviderContext): Provider {
@@ -69,17 +60,14 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
   const context = (label: string, timeoutMs: number): FailureContext => ({ label, baseURL: host, timeoutMs, secrets: [apiKey] });
 
   /** A client per call: its fetch carries this call's deadline. */
-  async function guarded<T>(label: string, options: CallOptions, run: (client: Ollama) => Promise<T>): Promise<T> {
-    const ctx = context(label, options.timeoutMs);
-    if (options.signal.aborted) throw callerAbort(options.signal, ctx);
-    const dl = deadline(options.signal, options.timeoutMs);
+  function guarded<T>(label: string, options: CallOptions, run: (client: Ollama) => Promise<T>): Promise<T> {
     const seen: Seen = {};
-    const client = new Ollama({ host, fetch: deadlineFetch(dl, seen), ...(headers ? { headers } : {}) });
-    try {
-      return await run(client);
-    } catch (err) {
-      throw classify(err, dl, seen, options.signal, ctx);
-    }
+    return guardedCall(
+      context(label, options.timeoutMs),
+      options,
+      (err) => readError(err, seen),
+      (dl) => run(new Ollama({ host, fetch: deadlineFetch(dl, seen), ...(headers ? { headers } : {}) })),
+    );
   }
 
   async function complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
@@ -108,7 +96,7 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
         text = gen?.response;
       }
       if (typeof text !== 'string') throw badResponse('no text in the answer', ctx);
-      const lp = top !== undefined ? toLogprobs(res.logprobs, top) : undefined;
+      const lp = top !== undefined && Array.isArray(res.logprobs) ? toTokenLogprobs(res.logprobs, top) : undefined;
       return {
         text,
         finishReason: res.done_reason || 'stop',
@@ -122,14 +110,10 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
   }
 
   return {
-    name: profile.name,
+    ...profileFields(profile, temperatures),
     kind: 'ollama',
     baseURL: host,
     capabilities,
-    rateLimit: profile.rateLimit,
-    timeoutMs: profile.timeoutMs,
-    defaults: profile.defaults,
-    temperatureRule: (model) => temperatures.rule(model),
     complete,
     listModels: (options) =>
       guarded(profile.name, options, async (client) => {
@@ -145,6 +129,5 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
         }
         return res.embeddings.map((e) => Float64Array.from(e));
       }),
-    price: (model) => priceFor(profile, model),
   };
 }

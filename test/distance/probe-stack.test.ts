@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageOverProbes, emptyStack, pairIndex, sharedProbeCounts, upperTriangle } from '../../src/distance/probe-stack.js';
+import { averageOverProbes, emptyStack, forEachPresentPair, pairCount, pairIndex, sharedProbeCounts, upperTriangle } from '../../src/distance/probe-stack.js';
 import { nearestNeighbourVotes } from '../../src/distance/nearest-neighbour.js';
 import { distanceAt } from '../../src/core/matrix.js';
 
@@ -75,5 +75,16 @@ describe('nearest-neighbour votes', () => {
     const s = stack3([[0.1, 0.5, 0.3]]);
     const t = stack3([[0.01, 0.25, 0.09]]);
     expect(Array.from(nearestNeighbourVotes(s).distances)).toEqual(Array.from(nearestNeighbourVotes(t).distances));
+  });
+});
+
+describe('forEachPresentPair', () => {
+  it('visits the pairs of present rows at their upper-triangle index from the offset', () => {
+    const rows = ['a', undefined, 'c', 'd', undefined];
+    const first = 3 * pairCount(rows.length);
+    const seen: [number, string, string][] = [];
+    forEachPresentPair(rows.length, rows, first, (k, x, y) => seen.push([k, x, y]));
+    const expected = [['a', 'c'], ['a', 'd'], ['c', 'd']].map(([x, y]) => [first + pairIndex(rows.length, rows.indexOf(x), rows.indexOf(y)), x, y]);
+    expect(seen).toEqual(expected);
   });
 });

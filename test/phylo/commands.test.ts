@@ -2,35 +2,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
+import { describe, expect, it } from 'vitest';
 import { readPhylip, writeMatrixTsv } from '../../src/distance/matrix-io.js';
 import { familyClades, nearestNeighbourAccuracy, neighborJoining, patristicDistances, readNewickFile, writeNewickFile } from '../../src/phylo/index.js';
+import { runCli } from '../helpers/run-cli.js';
 import { ALPACA, REF } from './helpers.js';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
-afterEach(() => {
-  process.exitCode = undefined;
-});
 
 const families = path.join(ALPACA, 'FAMILIES.tsv');
 
 describe('phylo compare', () => {
   it('prints RF and the splits in one tree only', async () => {
-    const { code, out } = await run(['compare', path.join(REF, 'additive30.nj.nwk'), path.join(REF, 'additive30.upgma.nwk')]);
+    const { code, out } = await runCli(['compare', path.join(REF, 'additive30.nj.nwk'), path.join(REF, 'additive30.upgma.nwk')]);
     expect(code).toBe(0);
     expect(out).toContain('Robinson-Foulds: 8 of 54 (normalized 0.1481)');
     expect(out).toMatch(/splits only in .*additive30\.nj\.nwk \(4\):/);
@@ -38,7 +20,7 @@ describe('phylo compare', () => {
   });
 
   it('gives JSON matching rf.tsv', async () => {
-    const { code, out } = await run(['compare', path.join(REF, 'euclid100.nj.nwk'), path.join(REF, 'euclid100.bme_nni.nwk'), '--json']);
+    const { code, out } = await runCli(['compare', path.join(REF, 'euclid100.nj.nwk'), path.join(REF, 'euclid100.bme_nni.nwk'), '--json']);
     expect(code).toBe(0);
     const j = JSON.parse(out);
     expect([j.rf, j.max, j.leaves]).toEqual([134, 194, 100]);
@@ -51,13 +33,13 @@ describe('phylo compare', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-cmp-'));
     const bad = path.join(dir, 'bad.nwk');
     fs.writeFileSync(bad, '((a,b),c');
-    const r1 = await run(['compare', bad, path.join(REF, 'five.nj.nwk')]);
+    const r1 = await runCli(['compare', bad, path.join(REF, 'five.nj.nwk')]);
     expect(r1.code).toBe(2);
     expect(r1.err).toMatch(/^phylo: .*bad\.nwk: unexpected end of text at position 8/);
-    const r2 = await run(['compare', path.join(REF, 'five.nj.nwk'), path.join(REF, 'additive30.nj.nwk')]);
+    const r2 = await runCli(['compare', path.join(REF, 'five.nj.nwk'), path.join(REF, 'additive30.nj.nwk')]);
     expect(r2.code).toBe(2);
     expect(r2.err).toContain('different models');
-    const r3 = await run(['compare', path.join(dir, 'nope.nwk'), path.join(REF, 'five.nj.nwk')]);
+    const r3 = await runCli(['compare', path.join(dir, 'nope.nwk'), path.join(REF, 'five.nj.nwk')]);
     expect(r3.code).toBe(2);
     expect(r3.err).toContain('cannot read it');
   });
@@ -68,7 +50,7 @@ describe('phylo score', () => {
   const tree = path.join(REF, 'alpaca38.nj.nwk');
 
   it('reports clades, k of K, and 1-NN accuracy by tree and matrix', async () => {
-    const { code, out } = await run(['score', tree, '--labels', families, '--matrix', path.join(REF, 'alpaca-dev-tfidf.tsv')]);
+    const { code, out } = await runCli(['score', tree, '--labels', families, '--matrix', path.join(REF, 'alpaca-dev-tfidf.tsv')]);
     expect(code).toBe(0);
     const fam = new Map(fs.readFileSync(families, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t') as [string, string]));
     const t = readNewickFile(tree);
@@ -94,11 +76,11 @@ describe('phylo score', () => {
     const treeFile = path.join(dir, 'small.nwk');
     writeNewickFile(treeFile, neighborJoining(small));
     writeMatrixTsv(path.join(dir, 'small.tsv'), small);
-    const text = await run(['score', treeFile, '--labels', families]);
+    const text = await runCli(['score', treeFile, '--labels', families]);
     expect(text.code).toBe(0);
     expect(text.err).toContain('note: 1 of 21 tree leaves have no family in FAMILIES.tsv and are not scored: vendor:mystery model');
     expect(text.err).toContain('note: 18 models of FAMILIES.tsv are not in the tree and are ignored');
-    const json = await run(['score', treeFile, '--labels', families, '--matrix', path.join(dir, 'small.tsv'), '--json']);
+    const json = await runCli(['score', treeFile, '--labels', families, '--matrix', path.join(dir, 'small.tsv'), '--json']);
     const j = JSON.parse(json.out);
     expect(j.leaves).toBe(21);
     expect(j.notes).toHaveLength(2);
@@ -113,8 +95,8 @@ describe('phylo score', () => {
     const prefixed = { ...m, labels: m.labels.map((l) => `replay:${l}`) };
     const treeFile = path.join(dir, 'tree.nwk');
     writeNewickFile(treeFile, neighborJoining(prefixed));
-    const bare = await run(['score', path.join(REF, 'alpaca38.nj.nwk'), '--labels', families, '--json']);
-    const withPrefix = await run(['score', treeFile, '--labels', families, '--json']);
+    const bare = await runCli(['score', path.join(REF, 'alpaca38.nj.nwk'), '--labels', families, '--json']);
+    const withPrefix = await runCli(['score', treeFile, '--labels', families, '--json']);
     expect(withPrefix.code).toBe(0);
     const a = JSON.parse(bare.out);
     const b = JSON.parse(withPrefix.out);
@@ -128,13 +110,13 @@ describe('phylo score', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-score-'));
     const bad = path.join(dir, 'bad.tsv');
     fs.writeFileSync(bad, 'name\tgroup\nx\ty\n');
-    const r = await run(['score', tree, '--labels', bad]);
+    const r = await runCli(['score', tree, '--labels', bad]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bad\.tsv: the first row must name a "model" and a "family" column/);
   });
 
   it('has help with an example', async () => {
-    const r = await run(['score', '--help']);
+    const r = await runCli(['score', '--help']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('Ties count as correct only');
     expect(r.out).toContain('$ phylo score');
@@ -148,10 +130,10 @@ describe('phylo compare --common', () => {
     const b = path.join(dir, 'b.nwk');
     fs.writeFileSync(a, '((x1:1,x2:1):1,(y1:1,y2:1):1,(z1:1,extraA:1):1);');
     fs.writeFileSync(b, "((x1:1,y1:1):1,(x2:1,y2:1):1,z1:1,'extra B':2);");
-    const refused = await run(['compare', a, b]);
+    const refused = await runCli(['compare', a, b]);
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('pass --common');
-    const r = await run(['compare', a, b, '--common', '--json']);
+    const r = await runCli(['compare', a, b, '--common', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.leaves).toBe(5);

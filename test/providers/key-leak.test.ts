@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
 import { startAnthropicServer, startOllamaServer, startOpenAIServer, type Fault, type TestServer } from '../../src/testing/servers/index.js';
+import { runCli, type CliRun } from '../helpers/run-cli.js';
 import { call, localProvider, rejection, sampling } from './helpers.js';
 
 const SECRET = 'sk-leak-ZYXWVUTSRQPONMLKJIHGFEDCBA9876';
@@ -67,17 +67,14 @@ it('phylo models with a rejected key prints no part of it', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-leak-'));
   fs.writeFileSync(path.join(dir, 'leaky.yaml'), `name: leaky\nkind: openai\nbaseURL: ${server.url}\nkeyEnv: PHYLO_TEST_LEAK_KEY\n`);
   vi.stubEnv('PHYLO_TEST_LEAK_KEY', SECRET);
-  let printed = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((printed += String(c)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((printed += String(c)), true));
+  let printed: CliRun;
   try {
-    const code = await main(['models', 'leaky', '--profiles', dir]);
-    expect(code).toBe(2);
+    printed = await runCli(['models', 'leaky', '--profiles', dir]);
   } finally {
-    o.mockRestore();
-    e.mockRestore();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  expect(printed).toContain('not authorised (HTTP 401)');
-  expectNoSecret(printed);
+  expect(printed.code).toBe(2);
+  expect(printed.out + printed.err).toContain('not authorised (HTTP 401)');
+  expectNoSecret(printed.out);
+  expectNoSecret(printed.err);
 });

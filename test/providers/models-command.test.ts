@@ -4,28 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
 import { startAnthropicServer, startOllamaServer, startOpenAIServer, type TestServer } from '../../src/testing/servers/index.js';
+import { runCli } from '../helpers/run-cli.js';
 import { KEY, closedPort } from './helpers.js';
 
 let servers: TestServer[] = [];
 let dir = '';
 let results = '';
 let downPort = 0;
-
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 beforeAll(async () => {
   const oa = await startOpenAIServer({ apiKey: KEY, models: ['gpt-local', 'evil\u001b]0;pwned\u0007\u001b[31m-model'] });

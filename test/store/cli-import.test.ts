@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInProcess } from '../collect/cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../collect/fakes.js';
 import { ALPACA_FILE } from '../../src/store/import-alpaca-eval.js';
 
@@ -23,14 +23,14 @@ describe('phylo import alpaca-eval / show / runs / export / run replay:', () => 
   afterAll(() => fs.rmSync(results, { recursive: true, force: true }));
 
   it('imports all models and show reports them correctly', { timeout: 300_000 }, async () => {
-    const imported = await runInProcess(['import', 'alpaca-eval', DATA, '--name', 'alpaca', '--results', results, '--json']);
+    const imported = await runCli(['import', 'alpaca-eval', DATA, '--name', 'alpaca', '--results', results, '--json']);
     expect(imported.code).toBe(0);
-    const report = JSON.parse(imported.stdout);
+    const report = JSON.parse(imported.out);
     expect(report).toMatchObject({ run: 'alpaca', models: 38, probes: 805 });
 
-    const shown = await runInProcess(['show', 'alpaca', '--json', '--results', results]);
+    const shown = await runCli(['show', 'alpaca', '--json', '--results', results]);
     expect(shown.code).toBe(0);
-    const summary = JSON.parse(shown.stdout) as { probes: number; models: { model: string; ok: number; missing: number; empty: number; expected: number; errors: object }[] };
+    const summary = JSON.parse(shown.out) as { probes: number; models: { model: string; ok: number; missing: number; empty: number; expected: number; errors: object }[] };
     expect(summary.probes).toBe(805);
     expect(summary.models.length).toBe(38);
     for (const m of summary.models) {
@@ -46,15 +46,15 @@ describe('phylo import alpaca-eval / show / runs / export / run replay:', () => 
     expect(byName['replay:llama-2-70b-chat-hf']!.missing).toBe(1);
     expect(byName['replay:gemma-2b-it']!.empty).toBe(22);
 
-    const text = await runInProcess(['show', 'alpaca', '--results', results]);
-    expect(text.stdout).toMatch(/replay:phi-2\s+803\/805/);
-    expect(text.stdout).toMatch(/replay:phi-2 misses 2: ae-[0-9a-f]{12}, ae-[0-9a-f]{12}/);
+    const text = await runCli(['show', 'alpaca', '--results', results]);
+    expect(text.out).toMatch(/replay:phi-2\s+803\/805/);
+    expect(text.out).toMatch(/replay:phi-2 misses 2: ae-[0-9a-f]{12}, ae-[0-9a-f]{12}/);
 
-    const runs = await runInProcess(['runs', '--json', '--results', results]);
-    expect(JSON.parse(runs.stdout)).toMatchObject([{ name: 'alpaca', models: 38, probes: 805, samples: report.samples, errors: 0, status: 'finished' }]);
+    const runs = await runCli(['runs', '--json', '--results', results]);
+    expect(JSON.parse(runs.out)).toMatchObject([{ name: 'alpaca', models: 38, probes: 805, samples: report.samples, errors: 0, status: 'finished' }]);
 
     const out = path.join(results, 'alpaca.jsonl');
-    const exported = await runInProcess(['export', 'alpaca', '--format', 'jsonl', '--out', out, '--results', results]);
+    const exported = await runCli(['export', 'alpaca', '--format', 'jsonl', '--out', out, '--results', results]);
     expect(exported.code).toBe(0);
     const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines.length).toBe(report.samples);
@@ -78,12 +78,12 @@ describe('phylo import alpaca-eval / show / runs / export / run replay:', () => 
         probes: picked.map((e, i) => ({ id: `p${i}`, tags: ['alpaca'], messages: [{ role: 'user', content: e.instruction }] })),
       }),
     );
-    const r = await runInProcess(['run', '--suite', suiteFile, '--models', 'replay:gpt4_0613,replay:phi-2', '--name', 'offline', '--results', results, '--json', '--quiet']);
+    const r = await runCli(['run', '--suite', suiteFile, '--models', 'replay:gpt4_0613,replay:phi-2', '--name', 'offline', '--results', results, '--json', '--quiet']);
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const result = JSON.parse(r.out);
     expect(result).toMatchObject({ ok: 5, errors: 1, errorsByKind: { bad_request: 1 }, cached: 0 });
-    const exported = await runInProcess(['export', 'offline', '--format', 'jsonl', '--results', results]);
-    const rows = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { model: string; probe: string; status: string; text: string | null });
+    const exported = await runCli(['export', 'offline', '--format', 'jsonl', '--results', results]);
+    const rows = exported.out.trim().split('\n').map((l) => JSON.parse(l) as { model: string; probe: string; status: string; text: string | null });
     const gptRows = rows.filter((x) => x.model === 'replay:gpt4_0613');
     for (const row of gptRows) expect(row.text).toBe(picked[Number(row.probe.slice(1))]!.output);
     expect(rows.find((x) => x.model === 'replay:phi-2' && x.probe === 'p2')!.status).toBe('error');

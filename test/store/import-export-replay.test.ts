@@ -1,29 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect, prepareRun } from '../../src/collect/index.js';
 import { InputError } from '../../src/core/errors.js';
 import type { ModelRef, ProbeId, RunName, Suite } from '../../src/core/types.js';
 import { csvField, writeExport } from '../../src/store/export.js';
 import { importJsonl } from '../../src/store/import-jsonl.js';
 import { ReplayProvider } from '../../src/store/replay-provider.js';
-import { openStore, type SqliteStore } from '../../src/store/sqlite.js';
 import { summarizeRun } from '../../src/store/summary.js';
-import { FakeClock, specOf, tempDir } from '../collect/fakes.js';
+import { FakeClock, specOf } from '../collect/fakes.js';
+import { storeFixture } from './store-fixture.js';
 
-const dirs: string[] = [];
-const stores: SqliteStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-function fresh(): { dir: string; store: SqliteStore } {
-  const dir = tempDir();
-  dirs.push(dir);
-  const store = openStore(dir);
-  stores.push(store);
-  return { dir, store };
-}
+const { fresh } = storeFixture();
 function writeLines(dir: string, name: string, lines: unknown[]): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');

@@ -1,28 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import type { Completion, ModelRef, ProbeId, RunName, Sample } from '../../src/core/types.js';
 import { cacheKey, canonicalJson, type CacheKeyInput } from '../../src/store/cache-key.js';
-import { DB_FILE, openStore, openStoreReadonly, sampleCellKey, type SqliteStore } from '../../src/store/sqlite.js';
+import { DB_FILE, openStore, openStoreReadonly, sampleCellKey } from '../../src/store/sqlite.js';
 import { summarizeRun, quantile } from '../../src/store/summary.js';
-import { suiteOf, tempDir } from '../collect/fakes.js';
+import { suiteOf } from '../collect/fakes.js';
+import { storeFixture } from './store-fixture.js';
 
-const dirs: string[] = [];
-const stores: SqliteStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function fresh(): { dir: string; store: SqliteStore } {
-  const dir = tempDir();
-  dirs.push(dir);
-  const store = openStore(path.join(dir, 'nested', 'results'));
-  stores.push(store);
-  return { dir, store };
-}
+const { fresh, track } = storeFixture((dir) => path.join(dir, 'nested', 'results'));
 
 const RUN = 'r1' as RunName;
 
@@ -102,8 +90,7 @@ describe('SqliteStore', () => {
     expect(store.cacheGet('k2')).toBeUndefined();
     const file = store.file;
     store.close();
-    const again = openStore(path.dirname(file));
-    stores.push(again);
+    const again = track(openStore(path.dirname(file)));
     expect(again.cacheGet('k1')).toEqual(completion);
   });
 
@@ -111,8 +98,7 @@ describe('SqliteStore', () => {
     const { store } = fresh();
     store.createRun({ name: RUN, suite: suiteOf(1), models: ['fake:a' as ModelRef], samples: 1, origin: 'run' });
     store.writeBatch([ok('fake:a', 'p0', 0, 'seen by the reader')]);
-    const reader = openStoreReadonly(path.dirname(store.file));
-    stores.push(reader);
+    const reader = track(openStoreReadonly(path.dirname(store.file)));
     const [s] = reader.samplesOf(RUN);
     expect(s!.outcome.status === 'ok' && s!.outcome.text).toBe('seen by the reader');
     expect(() => reader.createRun({ name: 'x' as RunName, suite: suiteOf(1), models: [], samples: 1, origin: 'run' })).toThrow(/readonly/);
