@@ -18,6 +18,16 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
+    if (argv.length === 0) {
+      // Bare `phylo`: the interactive app in a terminal, the help anywhere else (pipes, CI, scripts).
+      if (process.stdout.isTTY && process.stdin.isTTY) {
+        // React's development build checks every render; the app is a product, not a React dev session.
+        process.env.NODE_ENV ??= 'production';
+        const { startApp } = await import('./tui/app.js');
+        await startApp();
+      } else program.outputHelp();
+      return 0;
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark prints its figures; none asserts. Run one with `npm run bench -- NAME`.
 import { benchmark as probes } from './probes.js';
+import { benchmark as tui } from './tui.js';
 import { benchmark as genotype } from './genotype.js';
 import { benchmark as collect } from './collect.js';
 import { benchmark as providers } from './providers.js';
@@ -11,6 +12,7 @@ export type Benchmark = { readonly name: string; readonly run: () => Promise<voi
 const benchmarks: Benchmark[] = [
   // (each area adds its benchmark module here)
   probes,
+  tui,
   genotype,
   collect,
   providers,

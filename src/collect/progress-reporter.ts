@@ -2,8 +2,8 @@
 // (at most one every few seconds, plus warnings) when it is a file or a pipe. Results never go here.
 import type { RunEvent, RunListener } from '../core/events.js';
 import { oneLine } from '../core/sanitize.js';
-import { ProgressTracker, type ProgressSnapshot } from '../tui/progress.js';
-import { formatCost, formatCount, formatDuration } from '../tui/format.js';
+import { ProgressTracker, type ProgressSnapshot } from './progress.js';
+import { formatCost, formatCount, formatDuration } from '../core/format.js';
 
 export interface ProgressReporterOptions {
   readonly stream?: NodeJS.WriteStream | NodeJS.WritableStream;

@@ -5,7 +5,7 @@ import { runName } from '../core/refs.js';
 import { oneLine } from '../core/sanitize.js';
 import { openStore } from '../store/sqlite.js';
 import { summarizeRun, type RunSummary } from '../store/summary.js';
-import { formatCost, formatMs } from '../tui/format.js';
+import { formatCost, formatMs } from '../core/format.js';
 
 /** Columns padded to their widest cell; `right` lists the columns to right-align (numbers). */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {

@@ -1,5 +1,5 @@
 // Small, pure text helpers for fixed-width terminal layout.
-import { oneLine, stripControl } from '../core/sanitize.js';
+import { oneLine, stripControl } from './sanitize.js';
 
 /** Fit text to exactly `width` columns: cut with an ellipsis or pad with spaces. Control sequences are removed first. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
@@ -9,17 +9,6 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   if (chars.length > width) return width === 1 ? '…' : chars.slice(0, width - 1).join('') + '…';
   const pad = ' '.repeat(width - chars.length);
   return align === 'left' ? clean + pad : pad + clean;
-}
-
-/** A text progress bar of `width` cells using eighth blocks for sub-cell precision. */
-export function bar(fraction: number, width: number): string {
-  if (width <= 0) return '';
-  const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
-  const eighths = Math.round(f * width * 8);
-  const full = Math.floor(eighths / 8);
-  const rest = eighths % 8;
-  const partial = rest > 0 ? '▏▎▍▌▋▊▉'[rest - 1]! : '';
-  return ('█'.repeat(full) + partial).padEnd(width, '·');
 }
 
 export function formatDuration(ms: number): string {
@@ -46,11 +35,6 @@ export function formatCount(n: number): string {
   if (n < 1000) return String(n);
   if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
   return `${(n / 1_000_000).toFixed(1)}M`;
-}
-
-export function formatNumber(x: number, digits = 3): string {
-  if (!Number.isFinite(x)) return String(x);
-  return Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(digits);
 }
 
 /**
@@ -85,4 +69,19 @@ export function wrapText(text: string, width: number): string[] {
   }
   while (out.length > 1 && out[out.length - 1] === '') out.pop();
   return out;
+}
+
+/** A number in at most `width` characters: fixed-point while it fits with some precision, else exponent notation. */
+export function compactNumber(x: number, width: number): string {
+  if (Number.isNaN(x)) return '-';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return '0';
+  for (let digits = 3; digits >= 1; digits--) {
+    const abs = Math.abs(x);
+    const text = abs >= 1000 || Number.isInteger(x) ? x.toFixed(0) : abs >= 1 ? x.toFixed(Math.max(0, digits - Math.floor(Math.log10(abs)) - 1)) : x.toFixed(digits - 1 + Math.max(1, -Math.floor(Math.log10(abs))));
+    const trimmed = text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+    if (trimmed.length <= width && trimmed !== '0' && trimmed !== '-0') return trimmed;
+  }
+  const exp = x.toExponential(0).replace('e+', 'e');
+  return exp.length <= width ? exp : fit(exp, width);
 }

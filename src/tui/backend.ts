@@ -1,0 +1,111 @@
+// Everything the app asks of the rest of llm-phylo, as plain data. Screens and hooks depend on this interface only;
+// real-backend.ts maps it onto the providers, probes, collect, store and analysis modules, and tests pass fakes.
+import type { RunListener } from '../core/events.js';
+import type { DistanceMatrix } from '../core/matrix.js';
+import type { Tree } from '../phylo/tree.js';
+import type { RunSummaryRow } from '../store/api.js';
+import type { RunEstimate as ProbesRunEstimate } from '../probes/estimate.js';
+
+export type ProviderState = 'ready' | 'no-key' | 'unreachable' | 'error';
+
+export interface ProviderStatus {
+  /** The prefix of its model refs: a kind (`openai`) or a profile name. */
+  readonly name: string;
+  readonly kind: string;
+  readonly state: ProviderState;
+  /** One line: where it points, or what is missing (never a key). */
+  readonly detail: string;
+  readonly models: readonly string[];
+}
+
+export interface SuiteInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly file: string;
+  readonly probes: number;
+  readonly tags: readonly string[];
+  /** The suite's own defaults: the settings step starts from them. */
+  readonly samples: number;
+  readonly temperature: number;
+}
+
+/** The probes module's estimate, plus the models whose price is unknown (their cost counts as zero). */
+export type RunEstimate = ProbesRunEstimate & { readonly unpriced: readonly string[] };
+
+export interface NewRunRequest {
+  readonly name: string;
+  readonly models: readonly string[];
+  readonly suite: string;
+  readonly samples: number;
+  readonly temperature: number;
+}
+
+/** A run in progress: events to subscribe to, and the controls the collection offers. */
+export interface RunHandle {
+  readonly name: string;
+  subscribe(listener: RunListener): () => void;
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+  /** Settles when the collection has stopped and everything collected is stored. */
+  readonly done: Promise<void>;
+}
+
+export type TreeMethodName = 'nj' | 'bionj' | 'upgma' | 'bme';
+
+export interface TraitTable {
+  readonly traits: readonly string[];
+  readonly rows: readonly { readonly model: string; readonly values: readonly number[] }[];
+}
+
+export interface EvidenceProbe {
+  readonly id: string;
+  readonly tags: readonly string[];
+  /** The prompt as one text (user turns joined, or the raw prefix). */
+  readonly prompt: string;
+}
+
+export interface EvidenceResponse {
+  readonly model: string;
+  /** Untrusted model text: the view strips control sequences before printing. */
+  readonly texts: readonly string[];
+  readonly errors: number;
+}
+
+/** One analysed run, as the results screen reads it. */
+export interface ResultsData {
+  readonly run: string;
+  readonly models: readonly string[];
+  /** The distance signals available, e.g. ['traits', 'embed', 'alleles', 'combined']. */
+  readonly signals: readonly string[];
+  matrix(signal: string): DistanceMatrix;
+  /** The method the analysis recommends for a signal (the screen starts there). */
+  defaultMethod?(signal: string): TreeMethodName;
+  /** The tree of a signal by a method, with bootstrap support on internal branches when the analysis has it. */
+  tree(signal: string, method: TreeMethodName): Tree;
+  readonly traits: TraitTable;
+  readonly probes: readonly EvidenceProbe[];
+  responses(probe: string): readonly EvidenceResponse[];
+}
+
+export interface Exported {
+  readonly file: string;
+  readonly format: 'newick' | 'tsv' | 'json';
+}
+
+export interface TuiBackend {
+  /** Where runs and exports live. */
+  readonly resultsDir: string;
+  providers(): Promise<ProviderStatus[]>;
+  labModels(): Promise<string[]>;
+  recentRuns(): RunSummaryRow[];
+  suites(): Promise<SuiteInfo[]>;
+  estimate(request: Omit<NewRunRequest, 'name'>): Promise<RunEstimate>;
+  startRun(request: NewRunRequest): Promise<RunHandle>;
+  analyse(run: string): Promise<ResultsData>;
+  /** Write a text file into the results folder and say where it went. */
+  writeExport(baseName: string, format: Exported['format'], text: string): Promise<Exported>;
+  /** Release the store and anything else held open. */
+  close(): void;
+}

@@ -1,0 +1,26 @@
+// The model map: points with markers and labels on a character grid, and a legend of markers.
+import { Box, Text } from 'ink';
+import type { MapPoint } from '../layout-map.js';
+import { marker, scatterLines } from '../plot.js';
+import { fit } from '../../core/format.js';
+import { useTheme } from '../theme.js';
+
+export function Scatter({ points, width, height, caption }: { readonly points: readonly MapPoint[]; readonly width: number; readonly height: number; readonly caption: string }) {
+  const theme = useTheme();
+  const lines = scatterLines(points, width - 2, height);
+  return (
+    <Box flexDirection="column">
+      <Box borderStyle="single" borderDimColor={theme.color} flexDirection="column" width={width}>
+        {lines.map((line, i) => (
+          <Text key={i}>{line || ' '}</Text>
+        ))}
+      </Box>
+      <Text dimColor={theme.color}>{caption}</Text>
+      <Box flexWrap="wrap" columnGap={2} width={width}>
+        {points.map((p, i) => (
+          <Text key={p.label}>{`${marker(i)}=${fit(p.label, 30).trimEnd()}`}</Text>
+        ))}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,73 @@
+// The results screen's data from a real stored run: five AlpacaEval models (../shared/data), imported and analysed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { importAlpacaEval } from '../../src/store/import-alpaca-eval.js';
+import { analyseForTui } from '../../src/tui/analysis-adapter.js';
+import { leafLabels, preorder } from '../../src/phylo/index.js';
+import { runName } from '../../src/core/refs.js';
+import type { ResultsData } from '../../src/tui/backend.js';
+
+const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data/alpaca_eval');
+const MODELS = ['claude-2', 'claude-2.1', 'gpt4_0613', 'llama-2-7b-chat-hf', 'llama-2-13b-chat-hf'];
+
+let tmp: string;
+let store: SqliteStore;
+let results: ResultsData;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-tui-analysis-'));
+  const subset = path.join(tmp, 'alpaca');
+  for (const m of MODELS) {
+    fs.mkdirSync(path.join(subset, m), { recursive: true });
+    fs.copyFileSync(path.join(DATA, m, 'model_outputs.json'), path.join(subset, m, 'model_outputs.json'));
+  }
+  store = openStore(path.join(tmp, 'results'));
+  importAlpacaEval(store, subset, { name: 'alpaca5' });
+  results = await analyseForTui(store.loadRun(runName('alpaca5')), { bootstrap: 10, seed: 3 });
+});
+
+afterAll(() => {
+  store?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('analyseForTui on AlpacaEval outputs', () => {
+  it('offers the signals one sample per probe allows, each a symmetric matrix over the five models', () => {
+    expect(results.signals).toEqual(['embed', 'traits', 'combined']);
+    for (const signal of results.signals) {
+      const m = results.matrix(signal);
+      expect([...m.labels].sort()).toEqual(MODELS.map((x) => `replay:${x}`).sort());
+      const n = m.labels.length;
+      for (let i = 0; i < n; i++) {
+        expect(m.values[i * n + i]).toBe(0);
+        for (let j = 0; j < n; j++) expect(m.values[i * n + j]).toBeCloseTo(m.values[j * n + i]!, 12);
+      }
+    }
+  });
+
+  it('builds trees by every method with bootstrap support on the internal branches', () => {
+    for (const method of ['nj', 'bionj', 'upgma', 'bme'] as const) {
+      const tree = results.tree('embed', method);
+      expect(leafLabels(tree).sort()).toEqual([...results.models].sort());
+      const supports = preorder(tree.root).filter((n) => n.children.length > 0 && n.support !== undefined).map((n) => n.support!);
+      expect(supports.length).toBeGreaterThan(0);
+      for (const s of supports) expect(s >= 0 && s <= 1).toBe(true);
+    }
+    expect(results.tree('embed', 'nj')).toBe(results.tree('embed', 'nj'));
+  });
+
+  it('gives a trait row per model and the stored responses as evidence', () => {
+    expect(results.traits.rows.map((r) => r.model).sort()).toEqual([...results.models].sort());
+    expect(results.traits.traits).toContain('words');
+    const outputs = JSON.parse(fs.readFileSync(path.join(DATA, 'claude-2', 'model_outputs.json'), 'utf8')) as { instruction: string; output: string }[];
+    const probe = results.probes.find((p) => p.prompt === outputs[0]!.instruction)!;
+    expect(probe).toBeDefined();
+    const claude = results.responses(probe.id).find((r) => r.model === 'replay:claude-2')!;
+    expect(claude.texts).toEqual([outputs[0]!.output]);
+    expect(results.defaultMethod?.('embed')).toBe('upgma');
+  });
+});
