@@ -6,6 +6,7 @@ import { benchmark as collect } from './collect.js';
 import { benchmark as providers } from './providers.js';
 import { benchmark as phylo } from './phylo.js';
 import { benchmark as analysis } from './analysis.js';
+import { benchmark as lab } from './lab.js';
 
 export type Benchmark = { readonly name: string; readonly run: () => Promise<void> };
 
@@ -18,6 +19,7 @@ const benchmarks: Benchmark[] = [
   providers,
   phylo,
   analysis,
+  lab,
 ];
 
 const only = process.argv.slice(2);

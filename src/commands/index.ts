@@ -7,6 +7,8 @@ import { register as registerRuns } from './runs.js';
 import { register as registerShow } from './show.js';
 import { register as registerImport } from './import.js';
 import { register as registerExport } from './export.js';
+import { register as registerLab } from './lab.js';
+import { register as registerDemo } from './demo.js';
 import { register as registerGenotype } from './genotype.js';
 import { register as registerTree } from './tree.js';
 import { register as registerCompare } from './compare.js';
@@ -24,6 +26,8 @@ export const commandModules: RegisterCommands[] = [
   registerShow,
   registerImport,
   registerExport,
+  registerLab,
+  registerDemo,
   registerGenotype,
   registerTree,
   registerCompare,

@@ -12,6 +12,7 @@ import type { ProviderFactory } from './factory.js';
 import { createOllamaProvider } from './ollama.js';
 import { createOpenAIProvider } from './openai.js';
 import { replayProviderFactory } from '../store/replay-provider.js';
+import { labProviderFactory } from '../lab/provider.js';
 import { implicitProfile, loadProfiles, profilesDir, ProfileSchema, type Profile, type ProfileKind } from './profile.js';
 import type { Provider } from './provider.js';
 
@@ -24,6 +25,7 @@ export const providerFactories: Partial<Record<ProfileKind, ProviderFactory>> = 
   anthropic: createAnthropicProvider,
   ollama: createOllamaProvider,
   replay: replayProviderFactory,
+  lab: labProviderFactory,
 };
 
 export interface ResolveOptions {
