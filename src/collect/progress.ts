@@ -96,8 +96,11 @@ export class ProgressTracker {
     this.events++;
     switch (event.type) {
       case 'run-start':
+        // A tracker can follow several runs in turn (the demo collects two): each run counts from zero.
+        if (event.run !== this.run) this.models.clear();
         this.run = event.run;
         this.phase = 'running';
+        this.endedAtMs = undefined;
         this.startedAtMs = this.now();
         for (const ref of event.models) this.model(ref).total = event.perModel[ref] ?? 0;
         if (event.cached > 0) this.note('info', `${event.cached} of ${event.total} samples already in the cache`);

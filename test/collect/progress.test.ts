@@ -50,6 +50,20 @@ describe('ProgressTracker', () => {
     expect(s.log.some((l) => l.text.includes('retry 1') && !l.text.includes('\u001b'))).toBe(true);
   });
 
+  it('counts a second run from zero when one tracker follows two runs in turn', () => {
+    const t = new ProgressTracker(clock().now);
+    const sample = (index: number): RunEvent => ({ type: 'sample', model: A, probe: P, index, status: 'ok', latencyMs: 10, tokens: 1, costUsd: 0 });
+    t.apply({ type: 'run-start', run: 'first', total: 2, cached: 0, models: [A], perModel: { [A]: 2 } });
+    t.apply(sample(0));
+    t.apply(sample(1));
+    t.apply({ type: 'run-end', run: 'first', ok: 2, errors: 0, cancelled: false });
+    t.apply({ type: 'run-start', run: 'second', total: 3, cached: 0, models: [A], perModel: { [A]: 3 } });
+    t.apply(sample(0));
+    const s = t.snapshot();
+    expect(s.total).toBe(3);
+    expect(s.done).toBe(1);
+  });
+
   it('estimates the ETA from the pace of fresh samples and stops the clock while paused', () => {
     const c = clock();
     const t = new ProgressTracker(c.now);
