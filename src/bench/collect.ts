@@ -69,6 +69,23 @@ async function bareFetch(url: string, requests: number, concurrency: number): Pr
   return performance.now() - t0;
 }
 
+/** The provider adapter alone (the SDK over its transport), no scheduler and no store: the floor under the scheduler. */
+async function adapterOnly(provider: Provider, requests: number, concurrency: number): Promise<number> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < requests) {
+      const i = next++;
+      await provider.complete(
+        { kind: 'chat', model: 'bench', messages: [{ role: 'user', content: `adapter question ${i}` }], sampling: { temperature: 0.7, maxTokens: 16 } },
+        { signal: new AbortController().signal, timeoutMs: 30_000 },
+      );
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return performance.now() - t0;
+}
+
 async function throughput(dir: string, requests: number, concurrency: number, latencyMs: number): Promise<void> {
   const server = await startServerProcess(latencyMs);
   const store = openStore(path.join(dir, 'throughput'));
@@ -84,6 +101,7 @@ async function throughput(dir: string, requests: number, concurrency: number, la
     const cpu = process.cpuUsage(cpu0);
     const ideal = (requests * latencyMs) / concurrency;
     const baselineMs = await bareFetch(server.url, requests, concurrency);
+    const adapterMs = await adapterOnly(provider, requests, concurrency);
     const peak = await server.stop();
     process.stdout.write(
       `throughput: ${result.requested} requests (${result.ok} ok, ${result.errors} errors) at concurrency ${concurrency}, ${latencyMs} ms latency: ` +
@@ -91,7 +109,9 @@ async function throughput(dir: string, requests: number, concurrency: number, la
         `${((1000 * result.requested) / ms).toFixed(0)} req/s; client CPU ${((cpu.user + cpu.system) / 1000 / result.requested).toFixed(2)} ms per request; server ${peak}; ` +
         `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores\n` +
         `  baseline: bare fetch, same server and concurrency (no SDK, no scheduler, no store): ${baselineMs.toFixed(0)} ms, ratio ${(ideal / baselineMs).toFixed(3)}; ` +
-        `the scheduler reaches ${((100 * baselineMs) / ms).toFixed(0)}% of what this machine allows right now\n`,
+        `the scheduler reaches ${((100 * baselineMs) / ms).toFixed(0)}% of what this machine allows right now\n` +
+        `  adapter alone: the OpenAI SDK over its keep-alive transport, same server and concurrency (no scheduler, no store): ${adapterMs.toFixed(0)} ms, ratio ${(ideal / adapterMs).toFixed(3)}\n` +
+        `  (both comparisons run after the scheduler, in a warmed-up process with open connections; the scheduler's figure includes the warm-up)\n`,
     );
   } finally {
     store.close();

@@ -2,8 +2,8 @@
 // SDK: chat completions, raw completions for prefix probes, logprobs, seed, model listing, embeddings.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { Completion, TokenLogprob } from '../core/types.js';
-import { deadline, type Deadline } from './deadline.js';
 import { requireKey, type ProviderContext } from './factory.js';
+import { createKeepAliveFetch } from './keepalive-fetch.js';
 import { badResponse, callerAbort, connectionFailure, httpFailure, lowLevelFailure, timeoutFailure, unsupported, type FailureContext } from './failure.js';
 import { priceFor, profileBaseURL } from './profile.js';
 import { ProviderCallError, type CallOptions, type Capabilities, type CompletionRequest, type Provider } from './provider.js';
@@ -21,10 +21,10 @@ function serverMessage(err: APIError): string {
   return typeof body?.message === 'string' ? body.message : err.message;
 }
 
-function classify(err: unknown, dl: Deadline, caller: AbortSignal, ctx: FailureContext): unknown {
+function classify(err: unknown, caller: AbortSignal, ctx: FailureContext): unknown {
   if (caller.aborted) return callerAbort(caller, ctx);
   if (err instanceof ProviderCallError) return err;
-  if (err instanceof APIConnectionTimeoutError || dl.timedOut()) return timeoutFailure(ctx);
+  if (err instanceof APIConnectionTimeoutError) return timeoutFailure(ctx);
   if (err instanceof APIError && typeof err.status === 'number') return httpFailure(err.status, err.headers, serverMessage(err), ctx);
   if (err instanceof APIConnectionError) return lowLevelFailure(err, ctx) ?? connectionFailure(err, ctx);
   return lowLevelFailure(err, ctx) ?? err;
@@ -35,20 +35,32 @@ const temperatureRefused = (err: unknown): boolean => err instanceof APIError &&
 export function createOpenAIProvider({ profile, env }: ProviderContext): Provider {
   const apiKey = requireKey(profile, env);
   const baseURL = profileBaseURL(profile, env) ?? DEFAULT_BASE_URL;
-  // Retries are the scheduler's job (src/collect): SDK retries would multiply them.
-  const client = new OpenAI({ apiKey: apiKey ?? 'no-key-needed', baseURL, maxRetries: 0, timeout: profile.timeoutMs, organization: null, project: null });
+  // Retries are the scheduler's job (src/collect): SDK retries would multiply them. The transport is node:http with a
+  // keep-alive pool per client (keepalive-fetch.ts): Node's built-in fetch costs several times its CPU per request.
+  const client = new OpenAI({ apiKey: apiKey ?? 'no-key-needed', baseURL, maxRetries: 0, timeout: profile.timeoutMs, organization: null, project: null, fetch: createKeepAliveFetch() });
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
   const temperatures = new TemperaturePolicy(profile.temperature);
   const context = (label: string, timeoutMs: number): FailureContext => ({ label, baseURL, timeoutMs, secrets: [apiKey] });
 
-  async function guarded<T>(label: string, options: CallOptions, run: (requestOptions: OpenAI.RequestOptions) => Promise<T>): Promise<T> {
+  // The per-call deadline is the SDK's own timeout, given what is left of it at each request (a temperature fallback
+  // makes two): with the keep-alive transport a request settles only once its whole body is read, so the SDK's timer
+  // covers the full exchange, and a separate deadline signal (two more AbortSignals per call) would only repeat it.
+  async function guarded<T>(label: string, options: CallOptions, run: (requestOptions: () => OpenAI.RequestOptions) => Promise<T>): Promise<T> {
     const ctx = context(label, options.timeoutMs);
     if (options.signal.aborted) throw callerAbort(options.signal, ctx);
-    const dl = deadline(options.signal, options.timeoutMs);
+    const endsAt = performance.now() + options.timeoutMs;
+    // The SDK never removes the listener it adds to the signal it is given: it gets a dependent signal of its own per
+    // call (AbortSignal.any holds no listener on the caller's), so a long-lived caller signal collects nothing.
+    const signal = AbortSignal.any([options.signal]);
+    const requestOptions = (): OpenAI.RequestOptions => {
+      const left = Math.round(endsAt - performance.now());
+      if (left < 1) throw timeoutFailure(ctx);
+      return { signal, timeout: left, maxRetries: 0 };
+    };
     try {
-      return await run({ signal: dl.signal, timeout: options.timeoutMs, maxRetries: 0 });
+      return await run(requestOptions);
     } catch (err) {
-      throw classify(err, dl, options.signal, ctx);
+      throw classify(err, options.signal, ctx);
     }
   }
 
@@ -81,7 +93,7 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
                 messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
                 ...(wantLogprobs ? { logprobs: true, ...(top > 0 ? { top_logprobs: top } : {}) } : {}),
               },
-              requestOptions,
+              requestOptions(),
             );
           }
           return client.completions.create(
@@ -92,7 +104,7 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
               max_tokens: sampling.maxTokens,
               ...(wantLogprobs ? { logprobs: Math.min(MAX_COMPLETION_LOGPROBS, sampling.topLogprobs ?? 0) } : {}),
             },
-            requestOptions,
+            requestOptions(),
           );
         },
         temperatureRefused,
@@ -114,12 +126,12 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     listModels: (options) =>
       guarded(profile.name, options, async (requestOptions) => {
         const ids: string[] = [];
-        for await (const model of client.models.list(requestOptions)) ids.push(model.id);
+        for await (const model of client.models.list(requestOptions())) ids.push(model.id);
         return ids.sort();
       }),
     embed: (model, texts, options) =>
       guarded(`${profile.name}:${model}`, options, async (requestOptions) => {
-        const res = await client.embeddings.create({ model, input: [...texts], encoding_format: 'float' }, requestOptions);
+        const res = await client.embeddings.create({ model, input: [...texts], encoding_format: 'float' }, requestOptions());
         const data = Array.isArray(res?.data) ? [...res.data].sort((a, b) => a.index - b.index) : [];
         if (data.length !== texts.length || data.some((d) => !Array.isArray(d.embedding))) {
           throw badResponse(`expected ${texts.length} embeddings, got ${data.length}`, context(`${profile.name}:${model}`, options.timeoutMs));

@@ -46,4 +46,18 @@ export interface RunStore {
   close(): void;
 }
 
+/** One cached embedding: its key (embeddingCacheKey) and the vector. */
+export interface EmbeddingEntry {
+  readonly key: string;
+  readonly vector: Float64Array;
+}
+
+/** The provider-embedding cache: vectors by key, stored like samples so that re-analysing makes no request. */
+export interface EmbeddingCache {
+  /** The cached vectors among `keys` (float32 precision); keys not cached are absent from the map. */
+  getEmbeddings(keys: readonly string[]): Map<string, Float64Array>;
+  /** Store vectors in one transaction (an entry with an existing key replaces it). */
+  putEmbeddings(entries: readonly EmbeddingEntry[]): void;
+}
+
 export type { Probe };

@@ -1,7 +1,7 @@
 // The SQLite schema of a results folder's `phylo.db`. Bump SCHEMA_VERSION and add a step to MIGRATIONS when it
 // changes; a database newer than this code is refused rather than misread.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const MIGRATIONS: readonly string[] = [
   // 0 -> 1
@@ -47,5 +47,14 @@ export const MIGRATIONS: readonly string[] = [
     completion  TEXT NOT NULL,            -- the Completion as JSON; only successes are cached
     created_at  TEXT NOT NULL
   ) WITHOUT ROWID;
+  `,
+  // 1 -> 2: provider embeddings of response texts (src/phenotype/provider-embeddings.ts), cached like samples.
+  `
+  CREATE TABLE embeddings (
+    key         TEXT PRIMARY KEY,         -- SHA-256 of (provider kind, base URL, model, text) (cache-key.ts); never a secret
+    dim         INTEGER NOT NULL,
+    vector      BLOB NOT NULL,            -- dim little-endian float32 values (the precision the APIs serve)
+    created_at  TEXT NOT NULL
+  );                                    -- a rowid table: WITHOUT ROWID suits small rows, and a vector is kilobytes
   `,
 ];

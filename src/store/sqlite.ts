@@ -1,14 +1,17 @@
 // The results folder's SQLite store (better-sqlite3, WAL): runs, samples, and the response cache. Writes come in
 // batches, one transaction per batch, because one fsync per sample would cap collection at a few hundred per second.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../core/errors.js';
 import type { Completion, FailureKind, ModelRef, ProbeId, RunName, Sample, SamplingParams, Suite } from '../core/types.js';
-import type { RunData, RunRecord, RunStatus, RunStore, RunSummaryRow } from './api.js';
+import type { EmbeddingCache, EmbeddingEntry, RunData, RunRecord, RunStatus, RunStore, RunSummaryRow } from './api.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export const DB_FILE = 'phylo.db';
+/** A run's updated_at moves with its writes at this granularity (see SqliteStore.touch). */
+const TOUCH_INTERVAL_MS = 1000;
 
 /** A run to create. */
 export interface NewRun {
@@ -75,10 +78,14 @@ interface SampleRow {
   at: string;
 }
 
-export class SqliteStore implements RunStore {
+export class SqliteStore implements RunStore, EmbeddingCache {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
+  /** Prepared on first use: a database older than schema 2, opened read-only, has no embeddings table (null). */
+  /** When each run's updated_at was last written by a batch (see touch). */
+  private readonly touchedAt = new Map<number, number>();
+  private embeddingStmt?: ReturnType<SqliteStore['prepareEmbeddings']> | null;
 
   constructor(file: string, options: { readonly readonly?: boolean } = {}) {
     this.file = file;
@@ -111,6 +118,8 @@ export class SqliteStore implements RunStore {
     const db = this.db;
     return {
       runByName: db.prepare<[string], RunRow>('SELECT * FROM runs WHERE name = ?'),
+      // Only the id: a run row carries its whole suite as JSON, too much to read again for every write batch.
+      runIdByName: db.prepare<[string], number>('SELECT id FROM runs WHERE name = ?').pluck(),
       insertRun: db.prepare(
         `INSERT INTO runs (name, suite_name, suite, models, samples, sampling, status, origin, created_at, updated_at)
          VALUES (@name, @suite_name, @suite, @models, @samples, @sampling, @status, @origin, @now, @now)`,
@@ -146,6 +155,21 @@ export class SqliteStore implements RunStore {
       cacheGet: db.prepare<[string], { completion: string }>('SELECT completion FROM cache WHERE key = ?'),
       cachePut: db.prepare('INSERT OR REPLACE INTO cache (key, completion, created_at) VALUES (?, ?, ?)'),
     };
+  }
+
+  private prepareEmbeddings() {
+    return {
+      get: this.db.prepare<[string], { dim: number; vector: Buffer }>('SELECT dim, vector FROM embeddings WHERE key = ?'),
+      put: this.db.prepare('INSERT OR REPLACE INTO embeddings (key, dim, vector, created_at) VALUES (?, ?, ?, ?)'),
+    };
+  }
+
+  private embeddingStatements(): ReturnType<SqliteStore['prepareEmbeddings']> | null {
+    if (this.embeddingStmt === undefined) {
+      const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'embeddings'").get() !== undefined;
+      this.embeddingStmt = exists ? this.prepareEmbeddings() : null;
+    }
+    return this.embeddingStmt;
   }
 
   // ---- RunStore ----
@@ -236,7 +260,8 @@ export class SqliteStore implements RunStore {
     const runId = (name: string): number => {
       let id = ids.get(name);
       if (id === undefined) {
-        id = this.row(name as RunName).id;
+        id = this.stmt.runIdByName.get(name);
+        if (id === undefined) throw new InputError(`run "${name}" not found in ${this.file}; list runs with: phylo runs`);
         ids.set(name, id);
       }
       return id;
@@ -245,13 +270,49 @@ export class SqliteStore implements RunStore {
       const now = new Date().toISOString();
       for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), now);
       for (const s of samples) this.stmt.upsertSample.run(sampleParams(runId(s.run), s));
-      for (const id of ids.values()) this.stmt.touch.run(now, id);
+      for (const id of ids.values()) this.touch(id, now);
     }).immediate();
+  }
+
+  /**
+   * Refresh a run's updated_at, at most once a second while writes stream in: SQLite rewrites the whole row on
+   * update, and a run's row carries its suite as JSON (hundreds of kilobytes for a large suite), which made this
+   * one timestamp most of the bytes a collection wrote. setStatus at the end of a collection sets the final time.
+   */
+  private touch(runId: number, now: string): void {
+    const ms = Date.parse(now);
+    const last = this.touchedAt.get(runId);
+    if (last !== undefined && ms - last < TOUCH_INTERVAL_MS && ms >= last) return;
+    this.touchedAt.set(runId, ms);
+    this.stmt.touch.run(now, runId);
   }
 
   cacheGet(key: string): Completion | undefined {
     const row = this.stmt.cacheGet.get(key);
     return row === undefined ? undefined : (JSON.parse(row.completion) as Completion);
+  }
+
+  // ---- EmbeddingCache ----
+
+  getEmbeddings(keys: readonly string[]): Map<string, Float64Array> {
+    const out = new Map<string, Float64Array>();
+    const stmt = this.embeddingStatements();
+    if (!stmt) return out; // an older database opened read-only: nothing is cached yet
+    for (const key of keys) {
+      const row = stmt.get.get(key);
+      if (row !== undefined) out.set(key, decodeVector(row.vector, row.dim));
+    }
+    return out;
+  }
+
+  putEmbeddings(entries: readonly EmbeddingEntry[]): void {
+    if (entries.length === 0) return;
+    const stmt = this.embeddingStatements();
+    if (!stmt) throw new Error(`${this.file}: no embeddings table; open the store writable (openStore) to migrate it`);
+    this.db.transaction(() => {
+      const now = new Date().toISOString();
+      for (const e of entries) stmt.put.run(e.key, e.vector.length, encodeVector(e.vector), now);
+    }).immediate();
   }
 
   /** Run `fn` inside one transaction (bulk imports). */
@@ -334,6 +395,29 @@ function sampleParams(runId: number, s: SampleWrite): Record<string, unknown> {
     cached: s.cached ? 1 : 0,
     at: s.at,
   };
+}
+
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+/** A vector as little-endian float32 bytes: the precision embedding APIs serve, half the bytes of float64. */
+export function encodeVector(v: ArrayLike<number>): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(Float32Array.from(v).buffer);
+  const buf = Buffer.allocUnsafe(v.length * 4);
+  for (let i = 0; i < v.length; i++) buf.writeFloatLE(v[i]!, i * 4);
+  return buf;
+}
+
+export function decodeVector(buf: Buffer, dim: number): Float64Array {
+  if (buf.length !== dim * 4) throw new Error(`embedding blob of ${buf.length} bytes for ${dim} dimensions`);
+  if (LITTLE_ENDIAN) {
+    // A copy, because the blob's offset in its pooled buffer need not be a multiple of 4.
+    const aligned = new Uint8Array(buf.length);
+    aligned.set(buf);
+    return Float64Array.from(new Float32Array(aligned.buffer));
+  }
+  const out = new Float64Array(dim);
+  for (let i = 0; i < dim; i++) out[i] = buf.readFloatLE(i * 4);
+  return out;
 }
 
 /** Open (creating if missing) the store of a results folder: `<resultsDir>/phylo.db`. */

@@ -243,6 +243,29 @@ describe('collect', () => {
     expect(store.getRun(spec.name).status).toBe('finished');
   });
 
+  it('cancel aborts every request in flight, also one whose provider ignores its signal', async () => {
+    const store = freshStore();
+    const spec = specOf('cancel-in-flight', suiteOf(12), ['fake:a']);
+    const signals: AbortSignal[] = [];
+    let collection: ReturnType<typeof startCollection> | undefined;
+    const provider = new FakeProvider('fake', (call, n, opts) => {
+      signals.push(opts.signal);
+      // Odd calls honour the signal, even ones never settle: the collector must end both.
+      const hang = n % 2 === 0 ? new Promise<never>(() => {}) : new Promise<never>((_, reject) => opts.signal.addEventListener('abort', () => reject(opts.signal.reason), { once: true }));
+      if (n === 4) setImmediate(() => collection!.cancel());
+      return hang;
+    });
+    collection = startCollection(options(store, spec, provider, { concurrency: () => 4, timeoutMs: 60_000 }));
+    const result = await collection.done;
+    expect(result.cancelled).toBe(true);
+    expect(provider.calls).toHaveLength(4);
+    expect(signals.every((s) => s.aborted)).toBe(true);
+    expect(signals.every((s) => (s.reason as Error).message === 'collection cancelled')).toBe(true);
+    // Nothing was answered, and a cancelled request is not stored as a failure of the model.
+    expect(result.ok + result.errors).toBe(0);
+    expect(store.getRun(spec.name).status).toBe('interrupted');
+  });
+
   it('pause holds new requests until resume', async () => {
     const store = freshStore();
     const spec = specOf('pause', suiteOf(10), ['fake:a']);
