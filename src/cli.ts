@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `phylo` command: one subcommand per stage (src/commands/*), the TUI when started bare in a terminal.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { InputError, EXIT_BAD_INPUT } from './core/errors.js';
 import { oneLine } from './core/sanitize.js';
@@ -43,8 +45,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
-if (invokedDirectly) {
+/** Run as a program (node dist/cli.js, or the `phylo` bin, a symlink), not imported by a test or the TUI. */
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return fs.realpathSync(script) === fs.realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
