@@ -5,6 +5,7 @@ import type { DistanceMatrix } from '../core/matrix.js';
 import { alleleFrequencies, hasRepeatedSamples } from '../phenotype/alleles.js';
 import type { ResponseTable } from '../phenotype/responses.js';
 import { DEFAULT_TFIDF, probeTfIdf, type TfIdfOptions } from '../phenotype/tfidf.js';
+import { providerProbeEmbeddings, type TextEmbeddings } from '../phenotype/provider-embeddings.js';
 import { traitProfile, weightedTraitMeans } from '../phenotype/trait-profile.js';
 import { TRAITS } from '../phenotype/traits.js';
 import { combineMatrices } from '../distance/combine.js';
@@ -14,9 +15,14 @@ import { geneIdentities, neiDistance } from '../distance/nei.js';
 import { averageOverProbes, upperTriangle, type ProbeDistanceStack } from '../distance/probe-stack.js';
 import { standardizedEuclidean } from '../distance/std-euclidean.js';
 import { jensenShannonStack } from '../distance/allele-jensen-shannon.js';
+import { logprobStack, type LogprobMetric } from '../distance/logprob-jensen-shannon.js';
+import { hasTopLogprobs, logprobProfile } from '../phenotype/logprob-profile.js';
+import type { RunData } from '../store/api.js';
 
-export type Signal = 'embed' | 'traits' | 'alleles' | 'combined';
-export const SIGNALS: readonly Signal[] = ['embed', 'traits', 'alleles', 'combined'];
+export type Signal = 'embed' | 'traits' | 'alleles' | 'logprobs' | 'combined';
+export const SIGNALS: readonly Signal[] = ['embed', 'traits', 'alleles', 'logprobs', 'combined'];
+/** The signals computed from response text, which every run has (logprobs need a run collected with them). */
+export const TEXT_SIGNALS: readonly Signal[] = ['embed', 'traits', 'alleles', 'combined'];
 
 /**
  * How the embed signal turns per-probe embeddings into one matrix:
@@ -29,6 +35,8 @@ export type PerProbeDistance = 'nn-vote' | 'cosine';
 export interface EmbedOptions {
   readonly tfidf: TfIdfOptions;
   readonly perProbe: PerProbeDistance;
+  /** Provider embeddings of the run's texts (src/analysis/provider-embeddings.ts); when given they replace TF-IDF. */
+  readonly provider?: TextEmbeddings;
 }
 
 export const DEFAULT_EMBED: EmbedOptions = { tfidf: DEFAULT_TFIDF, perProbe: 'nn-vote' };
@@ -59,7 +67,8 @@ function stackModel(stack: ProbeDistanceStack, info: SignalInfo): SignalModel {
 
 export function embedSignal(table: ResponseTable, options: EmbedOptions = DEFAULT_EMBED): SignalModel {
   const t0 = performance.now();
-  const cosine = cosineStack(probeTfIdf(table, options.tfidf), 'embed');
+  const embeddings = options.provider ? providerProbeEmbeddings(table, options.provider.vectors, options.provider.name) : probeTfIdf(table, options.tfidf);
+  const cosine = cosineStack(embeddings, 'embed');
   const stack = options.perProbe === 'nn-vote' ? nearestNeighbourVotes(cosine) : cosine;
   return stackModel(stack, { signal: 'embed', metric: stack.metric, probes: table.probes.length, seconds: (performance.now() - t0) / 1000 });
 }
@@ -106,13 +115,25 @@ export function allelesSignal(table: ResponseTable, metric: AlleleMetric = 'nei'
   return { info, matrix: (w) => (w ? neiDistance(gi, geneWeights(w)) : full) };
 }
 
+/** The first-token logprob signal (src/phenotype/logprob-profile.ts): mean Jensen-Shannon over probes. */
+export function logprobsSignal(data: RunData, table: ResponseTable, metric: LogprobMetric = 'divergence'): SignalModel {
+  if (!hasTopLogprobs(data)) {
+    throw new InputError(`signal logprobs needs samples with top logprobs; run ${data.run.name} has none: collect with "phylo run --logprobs 20" from a provider that returns them (OpenAI, OpenAI-compatible, Ollama, lab) or use --signal embed`);
+  }
+  const t0 = performance.now();
+  const stack = logprobStack(logprobProfile(data, table), metric);
+  return stackModel(stack, { signal: 'logprobs', metric: stack.metric, probes: table.probes.length, seconds: (performance.now() - t0) / 1000 });
+}
+
 export interface CombineWeights {
   readonly embed: number;
   readonly traits: number;
   readonly alleles: number;
+  /** Used only when the run carries top logprobs; otherwise the signal is simply absent from the combination. */
+  readonly logprobs: number;
 }
 
-export const DEFAULT_COMBINE_WEIGHTS: CombineWeights = { embed: 1, traits: 1, alleles: 1 };
+export const DEFAULT_COMBINE_WEIGHTS: CombineWeights = { embed: 1, traits: 1, alleles: 1, logprobs: 1 };
 
 /** Several signals as one: standardized, weighted average (src/distance/combine.ts). */
 export function combinedSignal(parts: readonly SignalModel[], weights: CombineWeights = DEFAULT_COMBINE_WEIGHTS): SignalModel {

@@ -7,6 +7,8 @@ import { benchmark as providers } from './providers.js';
 import { benchmark as phylo } from './phylo.js';
 import { benchmark as analysis } from './analysis.js';
 import { benchmark as lab } from './lab.js';
+import { benchmark as embeddings } from './embeddings.js';
+import { benchmark as logprobs } from './logprobs.js';
 
 export type Benchmark = { readonly name: string; readonly run: () => Promise<void> };
 
@@ -20,6 +22,8 @@ const benchmarks: Benchmark[] = [
   phylo,
   analysis,
   lab,
+  embeddings,
+  logprobs,
 ];
 
 const only = process.argv.slice(2);

@@ -21,6 +21,7 @@ interface RunOptions {
   name?: string;
   temperature?: string;
   maxTokens?: string;
+  logprobs?: string;
   concurrency?: string;
   timeout?: string;
   retries?: string;
@@ -80,6 +81,7 @@ export function register(program: Command): void {
     .option('--name <name>', 'run name (default: suite-date-time); an existing name is resumed')
     .option('--temperature <t>', 'sampling temperature (over the suite default, under probe overrides)')
     .option('--max-tokens <n>', 'maximum tokens per response')
+    .option('--logprobs <k>', 'also store each token\'s top-k logprobs (0-20; OpenAI, OpenAI-compatible, Ollama, lab): the logprobs signal of phylo tree')
     .option('--concurrency <n>', 'requests in flight per provider (default: the profile\'s rateLimit.maxConcurrency)')
     .option('--timeout <ms>', 'per-request timeout in milliseconds (default: the profile\'s timeoutMs)')
     .option('--retries <n>', 'retries per sample after the first attempt', '4')
@@ -92,6 +94,7 @@ export function register(program: Command): void {
       '\nExamples:\n' +
         '  $ phylo run --suite core --models openai:gpt-4o-mini,ollama:llama3.2 --samples 3\n' +
         '  $ phylo run --suite core --models replay:gpt4_0613 --name offline   # from an imported run, no network\n' +
+        '  $ phylo run --suite core --models ollama:llama3.2,ollama:qwen2.5 --logprobs 20   # then: phylo tree RUN --signal logprobs\n' +
         '  $ phylo run --name core-20250101-120000 --suite core --models openai:gpt-4o-mini   # resume\n' +
         'Ctrl-C stops cleanly: everything answered is kept; run the same command again to finish.\n',
     )
@@ -102,6 +105,9 @@ export function register(program: Command): void {
       const samplesFlag = integer('--samples', opts.samples, 1);
       const temperature = number('--temperature', opts.temperature, 0, 2);
       const maxTokens = integer('--max-tokens', opts.maxTokens, 1);
+      // 20 is the most OpenAI's chat API returns (top_logprobs); the sampling field is part of every cache key.
+      const topLogprobs = number('--logprobs', opts.logprobs, 0, 20);
+      if (topLogprobs !== undefined && !Number.isInteger(topLogprobs)) throw new InputError(`--logprobs ${opts.logprobs}: expected a whole number from 0 to 20`);
       const concurrency = integer('--concurrency', opts.concurrency, 1);
       const timeoutFlag = integer('--timeout', opts.timeout, 1);
       const retries = integer('--retries', opts.retries, 0) ?? 4;
@@ -124,6 +130,7 @@ export function register(program: Command): void {
         const sampling: Partial<SamplingParams> = { ...(existing?.sampling ?? {}) };
         if (temperature !== undefined) Object.assign(sampling, { temperature });
         if (maxTokens !== undefined) Object.assign(sampling, { maxTokens });
+        if (topLogprobs !== undefined) Object.assign(sampling, { topLogprobs });
         const spec: RunSpec = {
           name,
           suite,

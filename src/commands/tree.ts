@@ -1,9 +1,11 @@
 // `phylo tree RUN`: the phylogeny of a stored run's models from one signal, with bootstrap support over probes.
-// Reads the store only; never queries a model.
+// Reads the store only; never queries a model. With --embeddings it asks an embedding model for the vectors of texts
+// not yet in the store's cache (and stores them), then analyses as usual.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { analyseRun, DEFAULT_METHOD, DEFAULT_SIGNAL, isSignal, type AnalysisResult } from '../analysis/analyse.js';
+import { providerEmbeddings, type ProviderEmbeddingsResult } from '../analysis/provider-embeddings.js';
 import { DEFAULT_COMBINE_WEIGHTS, DEFAULT_EMBED, SIGNALS, type CombineWeights, type EmbedOptions } from '../analysis/signals.js';
 import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
@@ -12,6 +14,7 @@ import { oneLine } from '../core/sanitize.js';
 import { writeMatrixTsv } from '../distance/matrix-io.js';
 import type { FeatureKind } from '../phenotype/features.js';
 import { isTreeMethod, renderTree, TREE_METHODS, writeNewick } from '../phylo/index.js';
+import type { RunData } from '../store/api.js';
 import { openStoreReadonly } from '../store/sqlite.js';
 
 interface TreeFlags {
@@ -27,8 +30,10 @@ interface TreeFlags {
   features: string;
   tf: string;
   alleleMetric: string;
+  logprobMetric: string;
   weights?: string;
   width?: string;
+  embeddings?: string;
 }
 
 function wholeNumber(flag: string, text: string, min: number): number {
@@ -39,12 +44,12 @@ function wholeNumber(flag: string, text: string, min: number): number {
 
 function parseWeights(text: string | undefined): CombineWeights {
   if (text === undefined) return DEFAULT_COMBINE_WEIGHTS;
-  const out: Record<string, number> = { embed: 0, traits: 0, alleles: 0 };
+  const out: Record<string, number> = { embed: 0, traits: 0, alleles: 0, logprobs: 0 };
   for (const part of text.split(',')) {
     const [k, v] = part.split('=');
     const w = Number(v);
     if (!k || !(k in out) || v === undefined || !Number.isFinite(w) || w < 0) {
-      throw new InputError(`--weights ${text}: write signal=weight pairs, e.g. embed=2,traits=1,alleles=1 (signals: embed, traits, alleles)`);
+      throw new InputError(`--weights ${text}: write signal=weight pairs, e.g. embed=2,traits=1,alleles=1 (signals: embed, traits, alleles, logprobs)`);
     }
     out[k] = w;
   }
@@ -68,7 +73,7 @@ function embedOptions(flags: TreeFlags): EmbedOptions {
 }
 
 /** What summary.json holds: the settings, the numbers and where the files are. */
-export function treeSummary(run: string, result: AnalysisResult, files: Record<string, string>): Record<string, unknown> {
+export function treeSummary(run: string, result: AnalysisResult, files: Record<string, string>, embeddings?: ProviderEmbeddingsResult): Record<string, unknown> {
   return {
     run,
     signal: result.signal,
@@ -82,9 +87,28 @@ export function treeSummary(run: string, result: AnalysisResult, files: Record<s
     perSignal: result.perSignal,
     timings: result.timings,
     warnings: result.warnings,
+    embeddings: embeddings ? { model: embeddings.embeddings.name, ...embeddings.stats } : null,
     newick: writeNewick(result.tree),
     files,
   };
+}
+
+/** Provider embeddings of the run's texts, with progress on stderr every tenth of the way. */
+async function embedRun(data: RunData, ref: string, dir: string): Promise<ProviderEmbeddingsResult> {
+  let shown = -1;
+  const result = await providerEmbeddings(data, ref, {
+    resultsDir: dir,
+    onProgress: (done, total) => {
+      const tenth = total === 0 ? 10 : Math.floor((10 * done) / total);
+      if (tenth > shown) {
+        shown = tenth;
+        process.stderr.write(`embeddings ${oneLine(ref)}: ${done}/${total} texts\n`);
+      }
+    },
+  });
+  const s = result.stats;
+  process.stderr.write(`embeddings ${oneLine(ref)}: ${s.texts} distinct texts, ${s.cached} cached, ${s.texts - s.cached} embedded in ${s.requests} request(s)\n`);
+  return result;
 }
 
 export function register(program: Command): void {
@@ -97,23 +121,26 @@ export function register(program: Command): void {
     .option('--bootstrap <n>', 'bootstrap replicates over probes (0 = none)', '100')
     .option('--seed <n>', 'seed of the bootstrap resampling', '1')
     .option('--root <how>', 'midpoint, or a model ref to root on (outgroup)')
-    .option('--out <dir>', 'where to write tree.nwk, matrix.tsv, summary.json (default: RESULTS/<run>/tree-<signal>-<method>/)')
+    .option('--out <dir>', 'where to write tree.nwk, matrix.tsv, summary.json (default: RESULTS/<run>/tree-<signal>-<method>[-<embeddings>]/)')
     .option('--json', 'print the summary as JSON on stdout instead of the drawing')
     .option('--per-probe <how>', 'embed: nn-vote (each model votes for its nearest response per probe) or cosine (mean distance)', DEFAULT_EMBED.perProbe)
     .option('--features <kind>', 'embed: words | word-punct | char (3-5 grams)', DEFAULT_EMBED.tfidf.features.kind)
     .option('--tf <weighting>', 'embed: raw | sublinear | binary term frequency', DEFAULT_EMBED.tfidf.tf)
+    .option('--embeddings <provider:model>', 'embed: vectors from an embedding model instead of TF-IDF, cached in the store (e.g. openai:text-embedding-3-small, ollama:nomic-embed-text)')
     .option('--allele-metric <metric>', 'alleles: nei (Nei 1972, as PhyloLM) or js (Jensen-Shannon)', 'nei')
-    .option('--weights <list>', 'combined: signal weights, e.g. embed=2,traits=1,alleles=1 (default all 1)')
+    .option('--logprob-metric <metric>', 'logprobs: divergence (Jensen-Shannon, bits) or distance (its square root)', 'divergence')
+    .option('--weights <list>', 'combined: signal weights, e.g. embed=2,traits=1,alleles=1,logprobs=1 (default all 1; logprobs only if the run has them)')
     .option('--width <columns>', 'width of the drawing (default: terminal width or 100)')
     .option(...RESULTS_OPTION)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ phylo tree alpaca_eval\n  $ phylo tree core-20250101-120000 --signal traits --method bionj --bootstrap 200 --root midpoint\n  $ phylo tree lab-zoo --signal alleles --json | jq .newick\n',
+      '\nExamples:\n  $ phylo tree alpaca_eval\n  $ phylo tree core-20250101-120000 --signal traits --method bionj --bootstrap 200 --root midpoint\n  $ phylo tree lab-zoo --signal alleles --json | jq .newick\n  $ phylo tree lab-logprobs --signal logprobs   # a run collected with phylo run --logprobs 20\n  $ phylo tree alpaca_eval --embeddings openai:text-embedding-3-small   # OPENAI_API_KEY unless all are cached\n',
     )
-    .action((run: string, flags: TreeFlags) => {
+    .action(async (run: string, flags: TreeFlags) => {
       if (!isSignal(flags.signal)) throw new InputError(`--signal ${flags.signal}: use one of ${SIGNALS.join(', ')}`);
       if (flags.method !== undefined && !isTreeMethod(flags.method)) throw new InputError(`--method ${flags.method}: use one of ${TREE_METHODS.join(', ')}`);
       if (flags.alleleMetric !== 'nei' && flags.alleleMetric !== 'js') throw new InputError(`--allele-metric ${flags.alleleMetric}: use nei or js`);
+      if (flags.logprobMetric !== 'divergence' && flags.logprobMetric !== 'distance') throw new InputError(`--logprob-metric ${flags.logprobMetric}: use divergence or distance`);
       const bootstrap = wholeNumber('--bootstrap', flags.bootstrap, 0);
       const seed = wholeNumber('--seed', flags.seed, 0);
       const dir = resultsDir(flags.results);
@@ -125,21 +152,33 @@ export function register(program: Command): void {
       } finally {
         store.close();
       }
+      let embed = embedOptions(flags);
+      const weights = parseWeights(flags.weights);
+      let embedded: ProviderEmbeddingsResult | undefined;
+      if (flags.embeddings !== undefined) {
+        if (flags.signal === 'embed' || (flags.signal === 'combined' && weights.embed > 0)) {
+          embedded = await embedRun(data, flags.embeddings, dir);
+          embed = { ...embed, provider: embedded.embeddings };
+        } else process.stderr.write(`warning: --embeddings is used by the embed and combined signals only; ignored for ${flags.signal}\n`);
+      }
       const result = analyseRun(data, {
         signal: flags.signal,
         method: flags.method as AnalysisResult['method'] | undefined,
         bootstrap,
         seed,
         root: flags.root,
-        embed: embedOptions(flags),
+        embed,
         alleleMetric: flags.alleleMetric,
-        combineWeights: parseWeights(flags.weights),
+        logprobMetric: flags.logprobMetric,
+        combineWeights: weights,
         onProgress: (stage) => process.stderr.write(`${oneLine(stage)}\n`),
       });
-      const out = path.resolve(flags.out ?? path.join(dir, name, `tree-${result.signal}-${result.method}`));
+      // Provider-embedding trees get their own folder, so they do not overwrite the TF-IDF one.
+      const variant = embedded ? `-${embedded.embeddings.name.replace(/[^A-Za-z0-9._-]+/g, '-')}` : '';
+      const out = path.resolve(flags.out ?? path.join(dir, name, `tree-${result.signal}-${result.method}${variant}`));
       fs.mkdirSync(out, { recursive: true });
       const files = { tree: path.join(out, 'tree.nwk'), matrix: path.join(out, 'matrix.tsv'), summary: path.join(out, 'summary.json') };
-      const summary = treeSummary(name, result, files);
+      const summary = treeSummary(name, result, files, embedded);
       fs.writeFileSync(files.tree, `${summary.newick as string}\n`);
       writeMatrixTsv(files.matrix, result.matrix);
       fs.writeFileSync(files.summary, `${JSON.stringify(summary, null, 2)}\n`);

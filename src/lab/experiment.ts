@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyseRun } from '../analysis/analyse.js';
-import { SIGNALS, type Signal } from '../analysis/signals.js';
+import { logprobsSignal, TEXT_SIGNALS, type Signal } from '../analysis/signals.js';
+import { responseTable } from '../phenotype/responses.js';
 import { prepareRun, startCollection, type CollectResult } from '../collect/index.js';
 import { InputError } from '../core/errors.js';
 import { makeDistanceMatrix, type DistanceMatrix } from '../core/matrix.js';
@@ -101,7 +102,7 @@ function score(tree: Tree, truth: Tree, signal: string, metric: string, method: 
 /** Every phenotype signal by every tree method, with bootstrap support over probes. */
 export function phenotypeScores(data: RunData, truth: Tree, bootstrap: number, seed: number): TreeScore[] {
   const out: TreeScore[] = [];
-  for (const signal of SIGNALS) {
+  for (const signal of TEXT_SIGNALS) {
     for (const method of TREE_METHODS) {
       try {
         const a = analyseRun(data, { signal, method, bootstrap, seed });
@@ -140,7 +141,7 @@ export function budgetCurve(data: RunData, truth: Tree, seed: number, draws = 5)
   const evalAt = (subsets: (ReadonlySet<string> | undefined)[], k: number, label: string) => {
     const normalized: Partial<Record<Signal, number>> = {};
     let queries = 0;
-    for (const signal of SIGNALS) {
+    for (const signal of TEXT_SIGNALS) {
       const vals: number[] = [];
       for (const subset of subsets) {
         const d = subsetRun(data, subset, k);
@@ -329,40 +330,17 @@ export function logprobSuite(suite: Suite, every = 0): Suite {
   };
 }
 
+/** The logprob run's distance matrix: the analysis's `logprobs` signal over every probe. */
 export function logprobMatrix(data: RunData): DistanceMatrix {
-  const models = [...new Set(data.samples.map((s) => String(s.model)))];
-  const probes = [...new Set(data.samples.map((s) => String(s.probe)))];
-  const dist = new Map<string, Map<string, number>>();
-  for (const s of data.samples) {
-    if (s.outcome.status !== 'ok' || !s.outcome.logprobs?.[0]?.top) continue;
-    const m = new Map<string, number>();
-    let mass = 0;
-    for (const t of s.outcome.logprobs[0].top) {
-      const p = Math.exp(t.logprob);
-      m.set(t.token, (m.get(t.token) ?? 0) + p);
-      mass += p;
-    }
-    m.set('\u0000rest', Math.max(0, 1 - mass));
-    dist.set(`${s.model}\u0000${s.probe}`, m);
-  }
-  const n = models.length;
-  const values = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      let sum = 0;
-      let count = 0;
-      for (const p of probes) {
-        const a = dist.get(`${models[i]}\u0000${p}`);
-        const b = dist.get(`${models[j]}\u0000${p}`);
-        if (!a || !b) continue;
-        const keys = [...new Set([...a.keys(), ...b.keys()])];
-        sum += jensenShannon(Float64Array.from(keys, (k) => a.get(k) ?? 0), Float64Array.from(keys, (k) => b.get(k) ?? 0));
-        count++;
-      }
-      values[i * n + j] = values[j * n + i] = count > 0 ? sum / count : 1;
-    }
-  }
-  return makeDistanceMatrix(models, values, 'logprobs', `js(top-${LOGPROB_TOP})`);
+  return logprobsSignal(data, responseTable(data)).matrix();
+}
+
+/** Every tree method on a logprob run, through the analysis's `logprobs` signal (one implementation, as `phylo tree`). */
+export function logprobScores(data: RunData, truth: Tree, label: string, bootstrap: number, seed: number): TreeScore[] {
+  return TREE_METHODS.map((method) => {
+    const a = analyseRun(data, { signal: 'logprobs', method, bootstrap, seed });
+    return score(a.tree, truth, label, a.matrix.metric, method);
+  });
 }
 
 export interface EdgeEffect {
@@ -493,7 +471,7 @@ export async function runExperiment(options: {
   stage(`collect: ${leaves.length} models x ${options.suite.probes.length} probes (run ${options.run})`);
   const { data } = await collectZooRun({ store: options.store, suite: options.suite, zooDir: options.zooDir, models: leaves, name: options.run, ...(options.listeners ? { listeners: options.listeners } : {}) });
   const t1 = performance.now();
-  stage(`phenotype: ${SIGNALS.length} signals x ${TREE_METHODS.length} methods, ${options.bootstrap} bootstrap replicates`);
+  stage(`phenotype: ${TEXT_SIGNALS.length} signals x ${TREE_METHODS.length} methods, ${options.bootstrap} bootstrap replicates`);
   const phenotype = phenotypeScores(data, truth, options.bootstrap, options.seed);
   stage('budget curve');
   const budget = budgetCurve(data, truth, options.seed);
@@ -511,10 +489,9 @@ export async function runExperiment(options: {
   const logprobQueries: number[] = [];
   for (const every of [0, 4]) {
     const lpRun = await collectZooRun({ store: options.store, suite: logprobSuite(options.suite, every), zooDir: options.zooDir, models: leaves, name: `${options.run}-logprobs${every > 0 ? `-every${every}` : ''}`, ...(options.listeners ? { listeners: options.listeners } : {}) });
-    const lpMatrix = logprobMatrix(lpRun.data);
     const queries = lpRun.data.samples.length / leaves.length;
     logprobQueries.push(queries);
-    for (const method of TREE_METHODS) logprobs.push(score(buildTree(method, lpMatrix), truth, `logprobs (${queries} queries)`, lpMatrix.metric, method));
+    logprobs.push(...logprobScores(lpRun.data, truth, `logprobs (${queries} queries)`, options.bootstrap, options.seed));
   }
   const nb = await nextByteScores(leaves.map((l) => zoo.get(l)!.file), leaves.map(asRef), prefixes, truth);
   const nextByte = nb.scores;
@@ -571,15 +548,15 @@ export function experimentMarkdown(r: ExperimentReport): string {
   L.push('', '## Phenotype (outputs)', '');
   L.push('| signal | metric | method | RF | normalized RF | support (true splits) | support (false splits) |', '|---|---|---|---:|---:|---:|---:|');
   for (const s of r.phenotype) L.push(`| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | ${f(s.supportTrue, 2)} | ${f(s.supportFalse, 2)} |`);
-  for (const s of r.logprobs) L.push(`| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | - | - |`);
+  for (const s of r.logprobs) L.push(`| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | ${f(s.supportTrue, 2)} | ${f(s.supportFalse, 2)} |`);
   for (const s of r.nextByte) L.push(`| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | - | - |`);
   const best = bestPhenotype(r);
-  L.push('', `Rows \`logprobs\`: one query per probe for one token with its top-${LOGPROB_TOP} logprobs (as the OpenAI API returns them), at the suite's prefixes (${r.logprobQueriesPerModel[0]} queries per model) and also at cuts of every prefix after every 4 characters (${r.logprobQueriesPerModel[1]} queries); distance = mean Jensen-Shannon divergence of the first-byte distributions. Rows \`next-byte (noise-free)\`: the same divergence computed in process at every position of every prefix, the ceiling of any output-based signal.`);
+  L.push('', `Rows \`logprobs\`: one query per probe for one token with its top-${LOGPROB_TOP} logprobs (as the OpenAI API returns them), at the suite's prefixes (${r.logprobQueriesPerModel[0]} queries per model) and also at cuts of every prefix after every 4 characters (${r.logprobQueriesPerModel[1]} queries); distance = mean Jensen-Shannon divergence of the first-byte distributions (the \`logprobs\` signal of \`phylo tree\`, with bootstrap over probes). Rows \`next-byte (noise-free)\`: the same divergence computed in process at every position of every prefix, the ceiling of any output-based signal.`);
   L.push('', `Under the noise-free next-byte phenotype, ${r.recency.sibling} of ${r.recency.total} leaves have their true sibling as nearest neighbour, and ${r.recency.sameLast} of ${r.recency.total} a leaf fine-tuned last on the same dataset (siblings never share it). ${r.recency.sameLast > r.recency.sibling ? 'The outputs remember the most recent fine-tuning more than the lineage (convergence on the last dataset).' : 'The lineage is in the outputs; where the sampled-text signals miss it, the differences are below their sampling noise.'}`);
   if (best) L.push('', `Best phenotype tree: ${best.signal} / ${best.method}, normalized RF ${f(best.normalized)}:`, '', '```', best.newick, '```');
   L.push('', '## Budget: normalized RF against queries per model', '');
-  L.push(`| queries per model | probes | samples per probe | ${SIGNALS.join(' | ')} |`, `|---:|---|---:|${SIGNALS.map(() => '---:').join('|')}|`);
-  for (const p of r.budget) L.push(`| ${f(p.queries, 0)} | ${p.probes} | ${p.samplesPerProbe} | ${SIGNALS.map((s) => f(p.normalized[s])).join(' | ')} |`);
+  L.push(`| queries per model | probes | samples per probe | ${TEXT_SIGNALS.join(' | ')} |`, `|---:|---|---:|${TEXT_SIGNALS.map(() => '---:').join('|')}|`);
+  for (const p of r.budget) L.push(`| ${f(p.queries, 0)} | ${p.probes} | ${p.samplesPerProbe} | ${TEXT_SIGNALS.map((s) => f(p.normalized[s])).join(' | ')} |`);
   L.push('', 'Each signal with its default tree method (as `phylo tree` builds it). Alleles need repeated samples: absent at one sample per probe.');
   L.push('', '## Layer importance (genotype)', '');
   L.push('Pearson correlation of each layer\'s pairwise distances with the true patristic distances, and the layer\'s rank (1 = most lineage-informative), by metric.', '');

@@ -5,7 +5,8 @@ import { InputError } from '../core/errors.js';
 import type { DistanceMatrix } from '../core/matrix.js';
 import type { Probe } from '../core/types.js';
 import { DEFAULT_METHOD } from '../analysis/analyse.js';
-import { allelesSignal, combinedSignal, DEFAULT_EMBED, embedSignal, traitsSignal, type Signal, type SignalModel } from '../analysis/signals.js';
+import { allelesSignal, combinedSignal, DEFAULT_EMBED, embedSignal, logprobsSignal, traitsSignal, type Signal, type SignalModel } from '../analysis/signals.js';
+import { hasTopLogprobs } from '../phenotype/logprob-profile.js';
 import { hasRepeatedSamples } from '../phenotype/alleles.js';
 import { cellOf, responseTable } from '../phenotype/responses.js';
 import { traitProfile } from '../phenotype/trait-profile.js';
@@ -35,7 +36,13 @@ export async function analyseForTui(data: RunData, options: TuiAnalysisOptions =
   const replicates = options.bootstrap ?? TUI_BOOTSTRAP;
   const seed = options.seed ?? 1;
 
-  const signals: Signal[] = ['embed', 'traits', ...(hasRepeatedSamples(table) ? (['alleles'] as const) : []), 'combined'];
+  const signals: Signal[] = [
+    'embed',
+    'traits',
+    ...(hasRepeatedSamples(table) ? (['alleles'] as const) : []),
+    ...(hasTopLogprobs(data) ? (['logprobs'] as const) : []),
+    'combined',
+  ];
   const models = new Map<Signal, SignalModel>();
   const model = (signal: string): SignalModel => {
     const s = signal as Signal;
@@ -45,6 +52,7 @@ export async function analyseForTui(data: RunData, options: TuiAnalysisOptions =
       if (s === 'embed') m = embedSignal(table, DEFAULT_EMBED);
       else if (s === 'traits') m = traitsSignal(table);
       else if (s === 'alleles') m = allelesSignal(table);
+      else if (s === 'logprobs') m = logprobsSignal(data, table);
       else m = combinedSignal(signals.filter((x) => x !== 'combined').map(model));
       models.set(s, m);
     }

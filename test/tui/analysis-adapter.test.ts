@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore, type SqliteStore } from '../../src/store/sqlite.js';
 import { importAlpacaEval } from '../../src/store/import-alpaca-eval.js';
 import { analyseForTui } from '../../src/tui/analysis-adapter.js';
+import { runWithLogprobs, top } from '../phenotype/logprob-fixtures.js';
 import { leafLabels, preorder } from '../../src/phylo/index.js';
 import { runName } from '../../src/core/refs.js';
 import type { ResultsData } from '../../src/tui/backend.js';
@@ -69,5 +70,17 @@ describe('analyseForTui on AlpacaEval outputs', () => {
     const claude = results.responses(probe.id).find((r) => r.model === 'replay:claude-2')!;
     expect(claude.texts).toEqual([outputs[0]!.output]);
     expect(results.defaultMethod?.('embed')).toBe('upgma');
+  });
+});
+
+describe('analyseForTui on a run with top logprobs', () => {
+  it('offers the logprobs signal and builds its tree', async () => {
+    const models = ['a1', 'a2', 'a3', 'b1', 'b2', 'b3'];
+    const cells = models.flatMap((model) => Array.from({ length: 8 }, (_, p) => ({ model, probe: `p${p}`, texts: ['same answer'] })));
+    const data = runWithLogprobs(cells, (m, p) => top([[`${m[0]}-${p}`, 0.6], [`${m}-${p}`, 0.2]]));
+    const r = await analyseForTui(data, { bootstrap: 5, seed: 1 });
+    expect(r.signals).toContain('logprobs');
+    const tree = r.tree('logprobs', 'bionj');
+    expect(leafLabels(tree).sort()).toEqual([...r.models].sort());
   });
 });
