@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError, EXIT_BAD_INPUT } from './core/errors.js';
 import { oneLine } from './core/sanitize.js';
 import { commandModules } from './commands/index.js';
+import { launchApp } from './commands/tui.js';
 
 export function buildProgram(): Command {
   const program = new Command('phylo')
@@ -23,10 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (argv.length === 0) {
       // Bare `phylo`: the interactive app in a terminal, the help anywhere else (pipes, CI, scripts).
       if (process.stdout.isTTY && process.stdin.isTTY) {
-        // React's development build checks every render; the app is a product, not a React dev session.
-        process.env.NODE_ENV ??= 'production';
-        const { startApp } = await import('./tui/app.js');
-        await startApp();
+        await launchApp();
       } else program.outputHelp();
       return 0;
     }

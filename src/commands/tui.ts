@@ -3,6 +3,18 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION } from '../core/options.js';
 
+/**
+ * Start the interactive app in this terminal (bare `phylo` and `phylo tui`). Environment set before ink loads:
+ * React's production build (the development build checks every render), and no `CI` variable: ink draws only a
+ * final frame when it believes it runs in CI, and a user who starts the app in a terminal wants to see it.
+ */
+export async function launchApp(resultsDir?: string): Promise<void> {
+  process.env.NODE_ENV ??= 'production';
+  delete process.env.CI;
+  const { startApp } = await import('../tui/app.js');
+  await startApp({ resultsDir });
+}
+
 export function register(program: Command): void {
   program
     .command('tui')
@@ -14,9 +26,6 @@ export function register(program: Command): void {
     )
     .action(async (opts: { results?: string }) => {
       if (!process.stdout.isTTY || !process.stdin.isTTY) throw new InputError('phylo tui needs a terminal (stdin and stdout a TTY); use the subcommands in scripts (phylo --help)');
-      // React's development build checks every render; the app is a product, not a React dev session.
-      process.env.NODE_ENV ??= 'production';
-      const { startApp } = await import('../tui/app.js');
-      await startApp({ resultsDir: opts.results });
+      await launchApp(opts.results);
     });
 }
