@@ -46,14 +46,57 @@ interface CountVector {
   readonly counts: Float64Array;
 }
 
+/**
+ * Counts features of texts into one sparse document at a time, over a growing vocabulary. The dense scratch row is
+ * reused between documents (only the touched ids are cleared), so a document costs its own length, not the
+ * vocabulary's size.
+ */
+class DocumentCounter {
+  private scratch: Float64Array;
+  private touched: number[] = [];
+
+  constructor(
+    private readonly vocabulary: IntIdTable,
+    private readonly features: FeatureOptions,
+    initialSize: number,
+  ) {
+    this.scratch = new Float64Array(initialSize);
+  }
+
+  add(text: string): void {
+    forEachFeature(text, this.features, (feature) => {
+      const id = this.vocabulary.idOf(feature);
+      if (id >= this.scratch.length) {
+        const bigger = new Float64Array(Math.max(this.scratch.length * 2, id + 1));
+        bigger.set(this.scratch);
+        this.scratch = bigger;
+      }
+      if (this.scratch[id] === 0) this.touched.push(id);
+      this.scratch[id]!++;
+    });
+  }
+
+  /** The document counted since the last take, and a clean slate for the next. */
+  take(): CountVector {
+    const indices = Int32Array.from(this.touched).sort();
+    const counts = new Float64Array(indices.length);
+    for (let i = 0; i < indices.length; i++) {
+      counts[i] = this.scratch[indices[i]!]!;
+      this.scratch[indices[i]!] = 0;
+    }
+    this.touched = [];
+    return { indices, counts };
+  }
+}
+
 /** TF-IDF vectors of every response, with df and idf counted over the models' responses to the same probe. */
 export function probeTfIdf(table: ResponseTable, options: TfIdfOptions = DEFAULT_TFIDF): ProbeEmbeddings {
   const n = table.models.length;
   const vectors: (SparseVector | undefined)[] = new Array(table.probes.length * n);
   const dims = new Int32Array(table.probes.length);
-  let scratch = new Float64Array(4096);
   for (let p = 0; p < table.probes.length; p++) {
     const vocabulary = new IntIdTable(4096);
+    const counter = new DocumentCounter(vocabulary, options.features, 4096);
     const docs: (CountVector | undefined)[] = [];
     for (let m = 0; m < n; m++) {
       const texts = cellOf(table, p, m);
@@ -62,26 +105,8 @@ export function probeTfIdf(table: ResponseTable, options: TfIdfOptions = DEFAULT
         continue;
       }
       // Several samples of one model on one probe pool into one document.
-      const touched: number[] = [];
-      for (const t of texts) {
-        forEachFeature(t, options.features, (feature) => {
-          const id = vocabulary.idOf(feature);
-          if (id >= scratch.length) {
-            const bigger = new Float64Array(scratch.length * 2);
-            bigger.set(scratch);
-            scratch = bigger;
-          }
-          if (scratch[id] === 0) touched.push(id);
-          scratch[id]!++;
-        });
-      }
-      const indices = Int32Array.from(touched).sort();
-      const counts = new Float64Array(indices.length);
-      for (let i = 0; i < indices.length; i++) {
-        counts[i] = scratch[indices[i]!]!;
-        scratch[indices[i]!] = 0;
-      }
-      docs.push({ indices, counts });
+      for (const t of texts) counter.add(t);
+      docs.push(counter.take());
     }
     dims[p] = vocabulary.size;
     const weighted = weightDocuments(docs, vocabulary.size, options);
@@ -133,30 +158,10 @@ export function modelTfIdf(table: ResponseTable, options: TfIdfOptions = DEFAULT
   const n = table.models.length;
   const vocabulary = new IntIdTable(1 << 16);
   const docs: CountVector[] = [];
-  let scratch = new Float64Array(1 << 16);
+  const counter = new DocumentCounter(vocabulary, options.features, 1 << 16);
   for (let m = 0; m < n; m++) {
-    const touched: number[] = [];
-    for (let p = 0; p < table.probes.length; p++) {
-      for (const t of cellOf(table, p, m)) {
-        forEachFeature(t, options.features, (feature) => {
-          const id = vocabulary.idOf(feature);
-          if (id >= scratch.length) {
-            const bigger = new Float64Array(scratch.length * 2);
-            bigger.set(scratch);
-            scratch = bigger;
-          }
-          if (scratch[id] === 0) touched.push(id);
-          scratch[id]!++;
-        });
-      }
-    }
-    const indices = Int32Array.from(touched).sort();
-    const counts = new Float64Array(indices.length);
-    for (let i = 0; i < indices.length; i++) {
-      counts[i] = scratch[indices[i]!]!;
-      scratch[indices[i]!] = 0;
-    }
-    docs.push({ indices, counts });
+    for (let p = 0; p < table.probes.length; p++) for (const t of cellOf(table, p, m)) counter.add(t);
+    docs.push(counter.take());
   }
   const vectors = weightDocuments(docs, vocabulary.size, options) as SparseVector[];
   return { models: table.models, vectors, dim: vocabulary.size, name: tfidfName(options) };
