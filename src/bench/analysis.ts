@@ -3,32 +3,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { analyseRun } from '../analysis/analyse.js';
 import { familyClades, nearestNeighbourAccuracy, patristicDistances } from '../phylo/index.js';
 import { importAlpacaEval } from '../store/import-alpaca-eval.js';
 import { openStore } from '../store/sqlite.js';
+import { alpacaDataDir, alpacaFamilies } from './alpaca-data.js';
 import type { Benchmark } from './index.js';
-
-function dataDir(): string | undefined {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return [path.resolve(process.cwd(), '../shared/data/alpaca_eval'), path.resolve(here, '../../../shared/data/alpaca_eval')].find((d) => fs.existsSync(path.join(d, 'FAMILIES.tsv')));
-}
-
-function families(dir: string): Map<string, string> {
-  const [header, ...rows] = fs.readFileSync(path.join(dir, 'FAMILIES.tsv'), 'utf8').trim().split('\n');
-  const cols = header!.split('\t');
-  const mi = cols.indexOf('model');
-  const fi = cols.indexOf('family');
-  return new Map(rows.map((r) => r.split('\t')).map((c) => [`replay:${c[mi]}`, c[fi]!]));
-}
 
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(2);
 
 export const benchmark: Benchmark = {
   name: 'analysis',
   run: async () => {
-    const dir = dataDir();
+    const dir = alpacaDataDir();
     if (!dir) {
       process.stdout.write('skipped: ../shared/data/alpaca_eval not found\n');
       return;
@@ -54,7 +41,7 @@ export const benchmark: Benchmark = {
           `${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (target < 20 s)\n` +
           `  phenotype + distances ${t.phenotype.toFixed(2)} s, tree ${t.tree.toFixed(3)} s, bootstrap ${t.bootstrap.toFixed(2)} s\n`,
       );
-      const fam = families(dir);
+      const fam = alpacaFamilies(dir);
       const clades = familyClades(result.tree, fam);
       const nn = nearestNeighbourAccuracy(patristicDistances(result.tree), fam);
       process.stdout.write(

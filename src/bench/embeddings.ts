@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { analyseRun } from '../analysis/analyse.js';
 import { providerEmbeddings } from '../analysis/provider-embeddings.js';
 import { DEFAULT_EMBED } from '../analysis/signals.js';
@@ -13,18 +12,8 @@ import { familyClades, nearestNeighbourAccuracy, patristicDistances } from '../p
 import { DB_FILE, openStore } from '../store/sqlite.js';
 import { importAlpacaEval } from '../store/import-alpaca-eval.js';
 import { startOpenAIServer } from '../testing/servers/index.js';
+import { alpacaDataDir, alpacaFamilies } from './alpaca-data.js';
 import type { Benchmark } from './index.js';
-
-function dataDir(): string | undefined {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return [path.resolve(process.cwd(), '../shared/data/alpaca_eval'), path.resolve(here, '../../../shared/data/alpaca_eval')].find((d) => fs.existsSync(path.join(d, 'FAMILIES.tsv')));
-}
-
-function families(dir: string): Map<string, string> {
-  const [header, ...rows] = fs.readFileSync(path.join(dir, 'FAMILIES.tsv'), 'utf8').trim().split('\n');
-  const cols = header!.split('\t');
-  return new Map(rows.map((r) => r.split('\t')).map((c) => [`replay:${c[cols.indexOf('model')]}`, c[cols.indexOf('family')]!]));
-}
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const mb = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size / 1e6 : 0);
@@ -32,7 +21,7 @@ const mb = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size / 1e6
 export const benchmark: Benchmark = {
   name: 'embeddings',
   run: async () => {
-    const dir = dataDir();
+    const dir = alpacaDataDir();
     if (!dir) {
       process.stdout.write('skipped: ../shared/data/alpaca_eval not found\n');
       return;
@@ -64,7 +53,7 @@ export const benchmark: Benchmark = {
 
       t0 = performance.now();
       const result = analyseRun(data, { bootstrap: 100, seed: 1, embed: { ...DEFAULT_EMBED, provider: second.embeddings } });
-      const fam = families(dir);
+      const fam = alpacaFamilies(dir);
       const clades = familyClades(result.tree, fam);
       const nn = nearestNeighbourAccuracy(patristicDistances(result.tree), fam);
       process.stdout.write(

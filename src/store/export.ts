@@ -1,6 +1,7 @@
 // Export a run's samples as JSON Lines or CSV (RFC 4180), one row per sample with the prompt it answered, so the
 // file stands alone and `phylo import jsonl` reads it back.
 import fs from 'node:fs';
+import { outcomeColumns } from './outcome-columns.js';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { RunData } from './api.js';
@@ -46,13 +47,7 @@ export function* exportRows(data: RunData): Generator<ExportRow> {
       probe: s.probe,
       index: s.index,
       prompt: prompts.get(s.probe) ?? null,
-      status: o.status,
-      text: ok ? o.text : null,
-      finish_reason: ok ? o.finishReason : null,
-      error_kind: ok ? null : o.kind,
-      error_message: ok ? null : o.message,
-      input_tokens: ok ? o.usage.inputTokens : 0,
-      output_tokens: ok ? o.usage.outputTokens : 0,
+      ...outcomeColumns(o),
       latency_ms: s.latencyMs,
       cost_usd: s.costUsd,
       attempts: s.attempts,

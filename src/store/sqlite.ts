@@ -8,6 +8,7 @@ import { InputError } from '../core/errors.js';
 import type { Completion, FailureKind, ModelRef, ProbeId, RunName, Sample, SamplingParams, Suite } from '../core/types.js';
 import type { EmbeddingCache, EmbeddingEntry, RunData, RunRecord, RunStatus, RunStore, RunSummaryRow } from './api.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { outcomeColumns } from './outcome-columns.js';
 
 export const DB_FILE = 'phylo.db';
 /** A run's updated_at moves with its writes at this granularity (see SqliteStore.touch). */
@@ -378,13 +379,7 @@ function sampleParams(runId: number, s: SampleWrite): Record<string, unknown> {
     model: s.model,
     probe: s.probe,
     idx: s.index,
-    status: o.status,
-    text: ok ? o.text : null,
-    finish_reason: ok ? o.finishReason : null,
-    error_kind: ok ? null : o.kind,
-    error_message: ok ? null : o.message,
-    input_tokens: ok ? o.usage.inputTokens : 0,
-    output_tokens: ok ? o.usage.outputTokens : 0,
+    ...outcomeColumns(o),
     latency_ms: s.latencyMs,
     cost_usd: s.costUsd,
     attempts: s.attempts,
