@@ -60,7 +60,9 @@ if (invokedDirectly()) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`phylo: internal error: ${oneLine(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+      process.stderr.write(
+        `phylo: internal error: ${oneLine(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+      );
       process.exitCode = 1;
     },
   );

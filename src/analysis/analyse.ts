@@ -3,7 +3,17 @@
 import { InputError } from '../core/errors.js';
 import type { DistanceMatrix } from '../core/matrix.js';
 import { answeredCounts, responseTable, type ResponseTable } from '../phenotype/responses.js';
-import { bootstrapReplicates, bootstrapSupport, buildTree, isTreeMethod, midpointRoot, outgroupRoot, TREE_METHODS, type Tree, type TreeMethod } from '../phylo/index.js';
+import {
+  bootstrapReplicates,
+  bootstrapSupport,
+  buildTree,
+  isTreeMethod,
+  midpointRoot,
+  outgroupRoot,
+  TREE_METHODS,
+  type Tree,
+  type TreeMethod,
+} from '../phylo/index.js';
 import type { RunData } from '../store/api.js';
 import {
   allelesSignal,
@@ -34,7 +44,13 @@ import type { LogprobMetric } from '../distance/logprob-jensen-shannon.js';
  * (12 leaves, known lineage) its normalized RF is 0.333 / 0.222 at 70 / 212 queries per model, against 0.444 / 0.444
  * for NJ, 0.556 / 0.333 for UPGMA and 0.444 / 0.222 for BME (which costs more).
  */
-export const DEFAULT_METHOD: Readonly<Record<Signal, TreeMethod>> = { embed: 'upgma', traits: 'nj', alleles: 'nj', logprobs: 'bionj', combined: 'upgma' };
+export const DEFAULT_METHOD: Readonly<Record<Signal, TreeMethod>> = {
+  embed: 'upgma',
+  traits: 'nj',
+  alleles: 'nj',
+  logprobs: 'bionj',
+  combined: 'upgma',
+};
 export const DEFAULT_SIGNAL: Signal = 'embed';
 
 export interface AnalysisOptions {
@@ -88,7 +104,9 @@ function missingDataWarnings(table: ResponseTable): string[] {
   const out: string[] = [];
   table.models.forEach((m, i) => {
     if (counts[i]! < table.probes.length) {
-      out.push(`${m} answered ${counts[i]} of ${table.probes.length} probes; its distances average over the probes both models answered`);
+      out.push(
+        `${m} answered ${counts[i]} of ${table.probes.length} probes; its distances average over the probes both models answered`,
+      );
     }
     let empty = 0;
     for (let p = 0; p < table.probes.length; p++) for (const t of table.cells[p * n + i]!) if (t.trim() === '') empty++;
@@ -100,12 +118,18 @@ function missingDataWarnings(table: ResponseTable): string[] {
 function root(tree: Tree, how: string | undefined, labels: readonly string[]): Tree {
   if (how === undefined) return tree;
   if (how === 'midpoint') return midpointRoot(tree);
-  if (!labels.includes(how)) throw new InputError(`--root ${how}: not a model of this run; use midpoint or one of: ${labels.join(', ')}`);
+  if (!labels.includes(how))
+    throw new InputError(`--root ${how}: not a model of this run; use midpoint or one of: ${labels.join(', ')}`);
   return outgroupRoot(tree, how);
 }
 
 /** Build the signal models an analysis of `signal` needs. */
-function signalModels(data: RunData, table: ResponseTable, signal: Signal, options: AnalysisOptions): { model: SignalModel; parts: SignalModel[] } {
+function signalModels(
+  data: RunData,
+  table: ResponseTable,
+  signal: Signal,
+  options: AnalysisOptions,
+): { model: SignalModel; parts: SignalModel[] } {
   if (signal === 'embed') {
     const m = embedSignal(table, options.embed ?? DEFAULT_EMBED);
     return { model: m, parts: [m] };
@@ -141,12 +165,14 @@ export function analyseRun(data: RunData, options: AnalysisOptions = {}): Analys
   const method = options.method ?? DEFAULT_METHOD[signal];
   if (!isTreeMethod(method)) throw new InputError(`--method ${method}: use one of ${TREE_METHODS.join(', ')}`);
   const bootstrap = options.bootstrap ?? 0;
-  if (!Number.isInteger(bootstrap) || bootstrap < 0) throw new InputError(`--bootstrap ${bootstrap}: give a whole number of replicates >= 0`);
+  if (!Number.isInteger(bootstrap) || bootstrap < 0)
+    throw new InputError(`--bootstrap ${bootstrap}: give a whole number of replicates >= 0`);
   const seed = options.seed ?? 1;
   const progress = options.onProgress ?? (() => {});
 
   const table = responseTable(data);
-  if (table.models.length < 3) throw new InputError(`run ${data.run.name}: ${table.models.length} model(s) with answers; a tree needs at least 3`);
+  if (table.models.length < 3)
+    throw new InputError(`run ${data.run.name}: ${table.models.length} model(s) with answers; a tree needs at least 3`);
   if (table.probes.length === 0) throw new InputError(`run ${data.run.name}: no successful sample to analyse`);
   const warnings = missingDataWarnings(table);
 
@@ -161,7 +187,12 @@ export function analyseRun(data: RunData, options: AnalysisOptions = {}): Analys
 
   if (bootstrap > 0) {
     progress(`bootstrap: ${bootstrap} replicates over ${table.probes.length} probes`);
-    const replicates = bootstrapReplicates({ columns: table.probes.length, replicates: bootstrap, seed, build: (counts) => buildTree(method, model.matrix(counts)) });
+    const replicates = bootstrapReplicates({
+      columns: table.probes.length,
+      replicates: bootstrap,
+      seed,
+      build: (counts) => buildTree(method, model.matrix(counts)),
+    });
     tree = bootstrapSupport(tree, replicates);
   }
   const t3 = performance.now();
@@ -178,7 +209,12 @@ export function analyseRun(data: RunData, options: AnalysisOptions = {}): Analys
     models: table.models.length,
     probes: table.probes.length,
     perSignal: parts.map((p) => p.info),
-    timings: { phenotype: (t1 - t0) / 1000, tree: (t2 - t1) / 1000, bootstrap: (t3 - t2) / 1000, total: (performance.now() - t0) / 1000 },
+    timings: {
+      phenotype: (t1 - t0) / 1000,
+      tree: (t2 - t1) / 1000,
+      bootstrap: (t3 - t2) / 1000,
+      total: (performance.now() - t0) / 1000,
+    },
     warnings,
   };
 }

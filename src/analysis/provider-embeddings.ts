@@ -4,7 +4,13 @@
 import { secretsFromEnv } from '../collect/index.js';
 import { InputError, ProviderUnavailableError } from '../core/errors.js';
 import { parseModelRef } from '../core/refs.js';
-import { distinctTexts, embedTexts, type EmbedTextsOptions, type EmbedTextsResult, type TextEmbeddings } from '../phenotype/provider-embeddings.js';
+import {
+  distinctTexts,
+  embedTexts,
+  type EmbedTextsOptions,
+  type EmbedTextsResult,
+  type TextEmbeddings,
+} from '../phenotype/provider-embeddings.js';
 import { responseTable } from '../phenotype/responses.js';
 import { loadProfiles, profileFor, profilesDir, resolveProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/provider.js';
@@ -24,17 +30,24 @@ export interface ProviderEmbeddingsResult {
 }
 
 /** Embed every answered sample's text of a run with `ref` (`provider:model`), through the store's cache. */
-export async function providerEmbeddings(data: RunData, ref: string, options: ProviderEmbeddingsOptions): Promise<ProviderEmbeddingsResult> {
+export async function providerEmbeddings(
+  data: RunData,
+  ref: string,
+  options: ProviderEmbeddingsOptions,
+): Promise<ProviderEmbeddingsResult> {
   let parsed;
   try {
     parsed = parseModelRef(ref);
   } catch {
-    throw new InputError(`--embeddings ${ref}: expected provider:model, e.g. openai:text-embedding-3-small or ollama:nomic-embed-text`);
+    throw new InputError(
+      `--embeddings ${ref}: expected provider:model, e.g. openai:text-embedding-3-small or ollama:nomic-embed-text`,
+    );
   }
   const env = options.env ?? process.env;
   const dir = options.profilesDir ?? profilesDir(env);
   const profiles = loadProfiles(dir);
-  const resolve = (e: NodeJS.ProcessEnv) => resolveProvider(parsed.prefix, { env: e, profiles, profilesDir: dir, resultsDir: options.resultsDir });
+  const resolve = (e: NodeJS.ProcessEnv) =>
+    resolveProvider(parsed.prefix, { env: e, profiles, profilesDir: dir, resultsDir: options.resultsDir });
   // Without its key a provider cannot be built, yet a run whose vectors are all cached needs no request: build it
   // with a stand-in key that is never sent (only its kind and base URL are used, for the cache keys), and fail with
   // the usual missing-key error only if a text is not cached.

@@ -67,10 +67,17 @@ function stackModel(stack: ProbeDistanceStack, info: SignalInfo): SignalModel {
 
 export function embedSignal(table: ResponseTable, options: EmbedOptions = DEFAULT_EMBED): SignalModel {
   const t0 = performance.now();
-  const embeddings = options.provider ? providerProbeEmbeddings(table, options.provider.vectors, options.provider.name) : probeTfIdf(table, options.tfidf);
+  const embeddings = options.provider
+    ? providerProbeEmbeddings(table, options.provider.vectors, options.provider.name)
+    : probeTfIdf(table, options.tfidf);
   const cosine = cosineStack(embeddings, 'embed');
   const stack = options.perProbe === 'nn-vote' ? nearestNeighbourVotes(cosine) : cosine;
-  return stackModel(stack, { signal: 'embed', metric: stack.metric, probes: table.probes.length, seconds: (performance.now() - t0) / 1000 });
+  return stackModel(stack, {
+    signal: 'embed',
+    metric: stack.metric,
+    probes: table.probes.length,
+    seconds: (performance.now() - t0) / 1000,
+  });
 }
 
 export function traitsSignal(table: ResponseTable): SignalModel {
@@ -94,35 +101,58 @@ export function traitsSignal(table: ResponseTable): SignalModel {
     note: `${columns.length} traits: ${columns.map((t) => TRAITS[t]!.name).join(', ')}`,
   };
   const full = standardizedEuclidean(table.models, weightedTraitMeans(profile, columns), columns.length);
-  return { info, matrix: (w) => (w ? standardizedEuclidean(table.models, weightedTraitMeans(profile, columns, w), columns.length) : full) };
+  return {
+    info,
+    matrix: (w) =>
+      w ? standardizedEuclidean(table.models, weightedTraitMeans(profile, columns, w), columns.length) : full,
+  };
 }
 
 export function allelesSignal(table: ResponseTable, metric: AlleleMetric = 'nei'): SignalModel {
   if (!hasRepeatedSamples(table)) {
-    throw new InputError('signal alleles needs probes sampled several times (PhyloLM-style genes); this run has one sample per probe: collect with --samples 8 or use --signal embed');
+    throw new InputError(
+      'signal alleles needs probes sampled several times (PhyloLM-style genes); this run has one sample per probe: collect with --samples 8 or use --signal embed',
+    );
   }
   const t0 = performance.now();
   const af = alleleFrequencies(table);
   const geneWeights = (w: ArrayLike<number>) => Float64Array.from(af.probeIndex, (p) => w[p]!);
   if (metric === 'js') {
     const stack = jensenShannonStack(af);
-    const model = stackModel(stack, { signal: 'alleles', metric: stack.metric, probes: af.genes.length, seconds: (performance.now() - t0) / 1000 });
+    const model = stackModel(stack, {
+      signal: 'alleles',
+      metric: stack.metric,
+      probes: af.genes.length,
+      seconds: (performance.now() - t0) / 1000,
+    });
     return { info: model.info, matrix: (w) => model.matrix(w ? geneWeights(w) : undefined) };
   }
   const gi = geneIdentities(af);
   const full = neiDistance(gi);
-  const info: SignalInfo = { signal: 'alleles', metric: 'nei', probes: af.genes.length, seconds: (performance.now() - t0) / 1000 };
+  const info: SignalInfo = {
+    signal: 'alleles',
+    metric: 'nei',
+    probes: af.genes.length,
+    seconds: (performance.now() - t0) / 1000,
+  };
   return { info, matrix: (w) => (w ? neiDistance(gi, geneWeights(w)) : full) };
 }
 
 /** The first-token logprob signal (src/phenotype/logprob-profile.ts): mean Jensen-Shannon over probes. */
 export function logprobsSignal(data: RunData, table: ResponseTable, metric: LogprobMetric = 'divergence'): SignalModel {
   if (!hasTopLogprobs(data)) {
-    throw new InputError(`signal logprobs needs samples with top logprobs; run ${data.run.name} has none: collect with "phylo run --logprobs 20" from a provider that returns them (OpenAI, OpenAI-compatible, Ollama, lab) or use --signal embed`);
+    throw new InputError(
+      `signal logprobs needs samples with top logprobs; run ${data.run.name} has none: collect with "phylo run --logprobs 20" from a provider that returns them (OpenAI, OpenAI-compatible, Ollama, lab) or use --signal embed`,
+    );
   }
   const t0 = performance.now();
   const stack = logprobStack(logprobProfile(data, table), metric);
-  return stackModel(stack, { signal: 'logprobs', metric: stack.metric, probes: table.probes.length, seconds: (performance.now() - t0) / 1000 });
+  return stackModel(stack, {
+    signal: 'logprobs',
+    metric: stack.metric,
+    probes: table.probes.length,
+    seconds: (performance.now() - t0) / 1000,
+  });
 }
 
 export interface CombineWeights {
@@ -136,10 +166,14 @@ export interface CombineWeights {
 export const DEFAULT_COMBINE_WEIGHTS: CombineWeights = { embed: 1, traits: 1, alleles: 1, logprobs: 1 };
 
 /** Several signals as one: standardized, weighted average (src/distance/combine.ts). */
-export function combinedSignal(parts: readonly SignalModel[], weights: CombineWeights = DEFAULT_COMBINE_WEIGHTS): SignalModel {
+export function combinedSignal(
+  parts: readonly SignalModel[],
+  weights: CombineWeights = DEFAULT_COMBINE_WEIGHTS,
+): SignalModel {
   const weightOf = (p: SignalModel) => weights[p.info.signal as keyof CombineWeights] ?? 0;
   const used = parts.filter((p) => weightOf(p) > 0);
-  if (used.length === 0) throw new InputError('signal combined: every signal has weight 0; give at least one a positive weight');
+  if (used.length === 0)
+    throw new InputError('signal combined: every signal has weight 0; give at least one a positive weight');
   return {
     info: {
       signal: 'combined',

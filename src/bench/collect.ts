@@ -18,8 +18,19 @@ import type { Benchmark } from './index.js';
 
 function suiteOf(n: number): Suite {
   const probes: Probe[] = [];
-  for (let i = 0; i < n; i++) probes.push({ id: `b${i}` as ProbeId, tags: [], prompt: { kind: 'chat', messages: [{ role: 'user', content: `benchmark question ${i}` }] } });
-  return { name: 'bench', version: '1', description: 'benchmark', defaults: { sampling: { temperature: 0.7, maxTokens: 16 }, samples: 1 }, probes };
+  for (let i = 0; i < n; i++)
+    probes.push({
+      id: `b${i}` as ProbeId,
+      tags: [],
+      prompt: { kind: 'chat', messages: [{ role: 'user', content: `benchmark question ${i}` }] },
+    });
+  return {
+    name: 'bench',
+    version: '1',
+    description: 'benchmark',
+    defaults: { sampling: { temperature: 0.7, maxTokens: 16 }, samples: 1 },
+    probes,
+  };
 }
 
 /**
@@ -35,7 +46,9 @@ async function startServerProcess(latencyMs: number): Promise<{ url: string; sto
     `process.stdin.resume();` +
     `process.stdin.on('end', async () => { process.stdout.write('max in flight ' + s.maxInFlight + '\\n'); await s.close(); process.exit(0); });`;
   // execArgv carries tsx's loader when the benchmark runs from src/.
-  const child = spawn(process.execPath, [...process.execArgv, '--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, '--input-type=module', '-e', code], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const iterator = lines[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -59,7 +72,11 @@ async function bareFetch(url: string, requests: number, concurrency: number): Pr
       const res = await fetch(`${url}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: `baseline question ${i}` }], max_tokens: 16 }),
+        body: JSON.stringify({
+          model: 'bench',
+          messages: [{ role: 'user', content: `baseline question ${i}` }],
+          max_tokens: 16,
+        }),
       });
       await res.json();
     }
@@ -76,7 +93,12 @@ async function adapterOnly(provider: Provider, requests: number, concurrency: nu
     while (next < requests) {
       const i = next++;
       await provider.complete(
-        { kind: 'chat', model: 'bench', messages: [{ role: 'user', content: `adapter question ${i}` }], sampling: { temperature: 0.7, maxTokens: 16 } },
+        {
+          kind: 'chat',
+          model: 'bench',
+          messages: [{ role: 'user', content: `adapter question ${i}` }],
+          sampling: { temperature: 0.7, maxTokens: 16 },
+        },
         { signal: new AbortController().signal, timeoutMs: 30_000 },
       );
     }
@@ -90,13 +112,27 @@ async function throughput(dir: string, requests: number, concurrency: number, la
   const server = await startServerProcess(latencyMs);
   const store = openStore(path.join(dir, 'throughput'));
   try {
-    const profile = parseProfile({ name: 'bench', kind: 'openai', baseURL: server.url, rateLimit: { maxConcurrency: concurrency } }, '(bench)');
+    const profile = parseProfile(
+      { name: 'bench', kind: 'openai', baseURL: server.url, rateLimit: { maxConcurrency: concurrency } },
+      '(bench)',
+    );
     const provider = createOpenAIProvider({ profile, env: {}, profilesDir: dir });
-    const spec: RunSpec = { name: 'throughput' as RunName, suite: suiteOf(requests), models: ['bench:bench' as ModelRef], samples: 1 };
+    const spec: RunSpec = {
+      name: 'throughput' as RunName,
+      suite: suiteOf(requests),
+      models: ['bench:bench' as ModelRef],
+      samples: 1,
+    };
     prepareRun(store, spec);
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const result = await collect({ store, spec, providerFor: () => provider, concurrency: () => concurrency, timeoutMs: 30_000 });
+    const result = await collect({
+      store,
+      spec,
+      providerFor: () => provider,
+      concurrency: () => concurrency,
+      timeoutMs: 30_000,
+    });
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const ideal = (requests * latencyMs) / concurrency;
@@ -126,7 +162,14 @@ async function cachedReplay(dir: string, samples: number): Promise<void> {
       name: 'cached',
       kind: 'openai',
       baseURL: 'http://127.0.0.1:1/v1',
-      capabilities: { chat: true, rawCompletion: true, logprobs: true, seed: true, modelListing: false, embeddings: false },
+      capabilities: {
+        chat: true,
+        rawCompletion: true,
+        logprobs: true,
+        seed: true,
+        modelListing: false,
+        embeddings: false,
+      },
       temperatureRule: () => ({ kind: 'any', max: 2 }),
       complete: () => Promise.reject(new Error('a cached replay made a request')),
       listModels: async () => [],
@@ -138,15 +181,29 @@ async function cachedReplay(dir: string, samples: number): Promise<void> {
     const spec: RunSpec = { name: 'replay' as RunName, suite, models, samples: perModelProbe };
     // Fill the cache as a previous run would have.
     const entries: CacheWrite[] = planRun(spec, new Map()).map((item) => ({
-      key: cacheKey({ providerKind: provider.kind, baseURL: provider.baseURL, model: parseModelRef(item.model).model, prompt: item.probe.prompt, sampling: item.sampling, index: item.index }),
-      completion: { text: `cached answer to ${item.probe.id} #${item.index} `.repeat(8), finishReason: 'stop', usage: { inputTokens: 5, outputTokens: 40 }, temperatureUsed: 0.7 },
+      key: cacheKey({
+        providerKind: provider.kind,
+        baseURL: provider.baseURL,
+        model: parseModelRef(item.model).model,
+        prompt: item.probe.prompt,
+        sampling: item.sampling,
+        index: item.index,
+      }),
+      completion: {
+        text: `cached answer to ${item.probe.id} #${item.index} `.repeat(8),
+        finishReason: 'stop',
+        usage: { inputTokens: 5, outputTokens: 40 },
+        temperatureUsed: 0.7,
+      },
     }));
     store.writeBatch([], entries);
     prepareRun(store, spec);
     const t0 = performance.now();
     const result = await collect({ store, spec, providerFor: () => provider, batchSize: 1000 });
     const ms = performance.now() - t0;
-    process.stdout.write(`cached replay: ${result.cached} of ${samples} samples from the cache, ${result.requested} requests, ${ms.toFixed(0)} ms (target < 2000 ms)\n`);
+    process.stdout.write(
+      `cached replay: ${result.cached} of ${samples} samples from the cache, ${result.requested} requests, ${ms.toFixed(0)} ms (target < 2000 ms)\n`,
+    );
   } finally {
     store.close();
   }

@@ -48,11 +48,19 @@ export const benchmark: Benchmark = {
       t0 = performance.now();
       const second = await providerEmbeddings(data, 'openai:bench-embed', { resultsDir: results, env });
       const t2 = seconds(t0);
-      process.stdout.write(`cached re-run: ${second.stats.cached}/${second.stats.texts} from the store, ${second.stats.requests} requests, ${t2.toFixed(2)} s\n`);
-      process.stdout.write(`store growth: ${(mb(db) + mb(`${db}-wal`) - before).toFixed(1)} MB for ${s.texts} vectors of 256 float32\n`);
+      process.stdout.write(
+        `cached re-run: ${second.stats.cached}/${second.stats.texts} from the store, ${second.stats.requests} requests, ${t2.toFixed(2)} s\n`,
+      );
+      process.stdout.write(
+        `store growth: ${(mb(db) + mb(`${db}-wal`) - before).toFixed(1)} MB for ${s.texts} vectors of 256 float32\n`,
+      );
 
       t0 = performance.now();
-      const result = analyseRun(data, { bootstrap: 100, seed: 1, embed: { ...DEFAULT_EMBED, provider: second.embeddings } });
+      const result = analyseRun(data, {
+        bootstrap: 100,
+        seed: 1,
+        embed: { ...DEFAULT_EMBED, provider: second.embeddings },
+      });
       const fam = alpacaFamilies(dir);
       const clades = familyClades(result.tree, fam);
       const nn = nearestNeighbourAccuracy(patristicDistances(result.tree), fam);

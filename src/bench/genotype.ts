@@ -21,7 +21,7 @@ function fillFor(seed: number, tensor: number, perturb: boolean): (start: number
       h = Math.imul(h, 0xc2b2ae35);
       h ^= h >>> 16;
       let v = ((h >>> 0) / 4294967296 - 0.5) * 0.04;
-      if (perturb && ((start + i) & 7) === 0) v += (((Math.imul(h, seed) >>> 0) / 4294967296) - 0.5) * 0.002;
+      if (perturb && ((start + i) & 7) === 0) v += ((Math.imul(h, seed) >>> 0) / 4294967296 - 0.5) * 0.002;
       out[i] = v;
     }
   };
@@ -47,7 +47,9 @@ export const benchmark: Benchmark = {
       await writeGeneratedSafetensors(a, tensors(1, false));
       await writeGeneratedSafetensors(b, tensors(2, true));
       const writeSeconds = (performance.now() - t0) / 1000;
-      process.stdout.write(`wrote 2 x 1 GiB safetensors (${TENSORS} F32 tensors each) in ${writeSeconds.toFixed(2)} s (${((2 * GiB) / 1e9 / writeSeconds).toFixed(2)} GB/s)\n`);
+      process.stdout.write(
+        `wrote 2 x 1 GiB safetensors (${TENSORS} F32 tensors each) in ${writeSeconds.toFixed(2)} s (${((2 * GiB) / 1e9 / writeSeconds).toFixed(2)} GB/s)\n`,
+      );
       const rssBefore = process.memoryUsage().rss;
       t0 = performance.now();
       const cpu0 = process.cpuUsage();
@@ -59,12 +61,22 @@ export const benchmark: Benchmark = {
       const layers = layerDistances(cmp);
       const peakMb = process.resourceUsage().maxRSS / 1024;
       const bytesRead = cmp.models.reduce((s, x) => s + x.bytes, 0);
-      process.stdout.write(`compared ${cmp.tensors.length} tensor pairs (${(cmp.tensors.reduce((s, t) => s + t.elements, 0) / 1e6).toFixed(0)} M values per model) in ${seconds.toFixed(2)} s\n`);
-      process.stdout.write(`throughput: ${(bytesRead / 1e9 / seconds).toFixed(2)} GB/s read (both files, wall clock; target >= 0.5)\n`);
+      process.stdout.write(
+        `compared ${cmp.tensors.length} tensor pairs (${(cmp.tensors.reduce((s, t) => s + t.elements, 0) / 1e6).toFixed(0)} M values per model) in ${seconds.toFixed(2)} s\n`,
+      );
+      process.stdout.write(
+        `throughput: ${(bytesRead / 1e9 / seconds).toFixed(2)} GB/s read (both files, wall clock; target >= 0.5)\n`,
+      );
       // On a shared machine the wall clock includes time waiting for a core; CPU time shows what the work itself costs.
-      process.stdout.write(`CPU time: ${cpuSeconds.toFixed(2)} s (${(bytesRead / 1e9 / cpuSeconds).toFixed(2)} GB per CPU-second; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)\n`);
-      process.stdout.write(`peak RSS (maxRSS, whole process incl. writing): ${peakMb.toFixed(0)} MB (target < 300); RSS before compare ${(rssBefore / 1048576).toFixed(0)} MB\n`);
-      process.stdout.write(`L2(parent, child) = ${m.values[1]!.toFixed(4)}; layers with changes: ${layers.filter((l) => l.mean > 0).length}/${layers.length}\n`);
+      process.stdout.write(
+        `CPU time: ${cpuSeconds.toFixed(2)} s (${(bytesRead / 1e9 / cpuSeconds).toFixed(2)} GB per CPU-second; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)\n`,
+      );
+      process.stdout.write(
+        `peak RSS (maxRSS, whole process incl. writing): ${peakMb.toFixed(0)} MB (target < 300); RSS before compare ${(rssBefore / 1048576).toFixed(0)} MB\n`,
+      );
+      process.stdout.write(
+        `L2(parent, child) = ${m.values[1]!.toFixed(4)}; layers with changes: ${layers.filter((l) => l.mean > 0).length}/${layers.length}\n`,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

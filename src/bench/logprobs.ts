@@ -18,13 +18,23 @@ function syntheticRun(): RunData {
   const samples: Sample[] = [];
   for (let p = 0; p < PROBES; p++) {
     for (let m = 0; m < MODELS; m++) {
-      const top = Array.from({ length: K }, (_, i) => ({ token: `t${p}-${i < 12 ? `f${m % 9}` : `m${m}`}-${randomInt(rng, 30)}`, logprob: -0.5 - i * 0.3 - randomInt(rng, 100) / 200 }));
+      const top = Array.from({ length: K }, (_, i) => ({
+        token: `t${p}-${i < 12 ? `f${m % 9}` : `m${m}`}-${randomInt(rng, 30)}`,
+        logprob: -0.5 - i * 0.3 - randomInt(rng, 100) / 200,
+      }));
       samples.push({
         run,
         model: models[m]!,
         probe: `p${p}` as ProbeId,
         index: 0,
-        outcome: { status: 'ok', text: top[0]!.token, finishReason: 'length', usage: { inputTokens: 1, outputTokens: 1 }, temperatureUsed: 1, logprobs: [{ token: top[0]!.token, logprob: top[0]!.logprob, top }] },
+        outcome: {
+          status: 'ok',
+          text: top[0]!.token,
+          finishReason: 'length',
+          usage: { inputTokens: 1, outputTokens: 1 },
+          temperatureUsed: 1,
+          logprobs: [{ token: top[0]!.token, logprob: top[0]!.logprob, top }],
+        },
         latencyMs: 1,
         attempts: 1,
         costUsd: 0,
@@ -32,9 +42,28 @@ function syntheticRun(): RunData {
       });
     }
   }
-  const probes = Array.from({ length: PROBES }, (_, p) => ({ id: `p${p}` as ProbeId, tags: [], prompt: { kind: 'chat' as const, messages: [{ role: 'user' as const, content: `p${p}` }] } }));
+  const probes = Array.from({ length: PROBES }, (_, p) => ({
+    id: `p${p}` as ProbeId,
+    tags: [],
+    prompt: { kind: 'chat' as const, messages: [{ role: 'user' as const, content: `p${p}` }] },
+  }));
   return {
-    run: { name: run, suite: { name: 'bench', version: '1', description: 'bench', defaults: { sampling: { temperature: 1, maxTokens: 1, topLogprobs: K }, samples: 1 }, probes }, models, samples: 1, status: 'finished', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', origin: 'bench' },
+    run: {
+      name: run,
+      suite: {
+        name: 'bench',
+        version: '1',
+        description: 'bench',
+        defaults: { sampling: { temperature: 1, maxTokens: 1, topLogprobs: K }, samples: 1 },
+        probes,
+      },
+      models,
+      samples: 1,
+      status: 'finished',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+      origin: 'bench',
+    },
     samples,
   };
 }

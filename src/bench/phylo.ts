@@ -7,7 +7,15 @@ import path from 'node:path';
 import type { DistanceMatrix } from '../core/matrix.js';
 import { randomNormal, seededRng } from '../core/random.js';
 import { formatPhylip } from '../distance/matrix-io.js';
-import { balancedMinimumEvolution, bionj, neighborJoining, parseNewick, robinsonFoulds, upgma, type Tree } from '../phylo/index.js';
+import {
+  balancedMinimumEvolution,
+  bionj,
+  neighborJoining,
+  parseNewick,
+  robinsonFoulds,
+  upgma,
+  type Tree,
+} from '../phylo/index.js';
 import type { Benchmark } from './index.js';
 
 function euclidean(n: number, dim: number, seed: number): DistanceMatrix {
@@ -56,11 +64,18 @@ function onPath(cmd: string): boolean {
 /** Run clearcut under a shell that reports its children's CPU time (from /proc, in clock ticks). */
 function clearcut(input: string, output: string): { timing: Timing; tree: Tree } {
   const t0 = performance.now();
-  const r = spawnSync('sh', ['-c', `clearcut --neighbor --quiet --in="$1" --out="$2" && cat /proc/$$/stat`, 'sh', input, output], { encoding: 'utf8' });
+  const r = spawnSync(
+    'sh',
+    ['-c', `clearcut --neighbor --quiet --in="$1" --out="$2" && cat /proc/$$/stat`, 'sh', input, output],
+    { encoding: 'utf8' },
+  );
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`clearcut failed: ${r.stderr}`);
   // Fields after the command name: cutime and cstime are the 14th and 15th (1-based 16 and 17 overall).
-  const fields = r.stdout.slice(r.stdout.lastIndexOf(')') + 2).trim().split(/\s+/);
+  const fields = r.stdout
+    .slice(r.stdout.lastIndexOf(')') + 2)
+    .trim()
+    .split(/\s+/);
   const ticks = Number(fields[13]) + Number(fields[14]);
   const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
   return { timing: { wall, cpu: ticks / hz }, tree: parseNewick(fs.readFileSync(output, 'utf8'), output) };

@@ -44,14 +44,18 @@ export const benchmark: Benchmark = {
       ['one_of (3)', { kind: 'oneOf', values: ['carbon dioxide', 'CO2', 'CO₂'] }],
       ['regex', { kind: 'regex', pattern: '^\\s*\\{(?=[^{}]*"name"\\s*:)[^{}]*\\}\\s*$' }],
     ];
-    process.stdout.write(`checkAnswer over ${texts.length} real AlpacaEval responses (${(chars / 1e6).toFixed(1)} M characters):\n`);
+    process.stdout.write(
+      `checkAnswer over ${texts.length} real AlpacaEval responses (${(chars / 1e6).toFixed(1)} M characters):\n`,
+    );
     for (const [label, answer] of answers) {
       let passed = 0;
       const ms = timeMs(() => {
         passed = 0;
         for (const t of texts) if (checkAnswer(answer, t)) passed++;
       }, 1);
-      process.stdout.write(`  ${label.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms total, ${((ms * 1000) / texts.length).toFixed(1)} us per response, ${passed} passed\n`);
+      process.stdout.write(
+        `  ${label.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms total, ${((ms * 1000) / texts.length).toFixed(1)} us per response, ${passed} passed\n`,
+      );
     }
   },
 };

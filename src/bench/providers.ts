@@ -4,7 +4,13 @@ import type { Benchmark } from './index.js';
 import { parseProfile } from '../providers/profile.js';
 import { resolveProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/provider.js';
-import { startAnthropicServer, startOllamaServer, startOpenAIServer, type ServerOptions, type TestServer } from '../testing/servers/index.js';
+import {
+  startAnthropicServer,
+  startOllamaServer,
+  startOpenAIServer,
+  type ServerOptions,
+  type TestServer,
+} from '../testing/servers/index.js';
 
 const starts = { openai: startOpenAIServer, anthropic: startAnthropicServer, ollama: startOllamaServer } as const;
 type Kind = keyof typeof starts;
@@ -14,7 +20,11 @@ function providerFor(kind: Kind, url: string): Provider {
   return resolveProvider('bench', { profiles: new Map([['bench', profile]]), env: {} });
 }
 
-async function drive(provider: Provider, requests: number, concurrency: number): Promise<{ wallMs: number; latencies: number[] }> {
+async function drive(
+  provider: Provider,
+  requests: number,
+  concurrency: number,
+): Promise<{ wallMs: number; latencies: number[] }> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -23,7 +33,12 @@ async function drive(provider: Provider, requests: number, concurrency: number):
       const i = next++;
       const t = performance.now();
       await provider.complete(
-        { kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: `probe number ${i} about phylogenies` }], sampling: { temperature: 0.7, maxTokens: 32 } },
+        {
+          kind: 'chat',
+          model: 'test-model',
+          messages: [{ role: 'user', content: `probe number ${i} about phylogenies` }],
+          sampling: { temperature: 0.7, maxTokens: 32 },
+        },
         { signal: new AbortController().signal, timeoutMs: 10_000 },
       );
       latencies.push(performance.now() - t);
@@ -33,7 +48,8 @@ async function drive(provider: Provider, requests: number, concurrency: number):
   return { wallMs: performance.now() - t0, latencies };
 }
 
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 async function measure(kind: Kind, options: ServerOptions, requests: number, concurrency: number): Promise<string> {
   const server: TestServer = await starts[kind](options);
@@ -53,6 +69,7 @@ export const benchmark: Benchmark = {
     process.stdout.write('per-request overhead (server answers at once, one at a time):\n');
     for (const kind of Object.keys(starts) as Kind[]) process.stdout.write(`${await measure(kind, {}, 300, 1)}\n`);
     process.stdout.write('throughput at 50 ms server latency, 16 concurrent:\n');
-    for (const kind of Object.keys(starts) as Kind[]) process.stdout.write(`${await measure(kind, { latencyMs: 50 }, 320, 16)}\n`);
+    for (const kind of Object.keys(starts) as Kind[])
+      process.stdout.write(`${await measure(kind, { latencyMs: 50 }, 320, 16)}\n`);
   },
 };

@@ -28,7 +28,11 @@ class NullTerminal extends Writable {
 }
 
 function suiteYaml(): string {
-  const probes = Array.from({ length: PROBES }, (_, i) => `  - id: p${i}\n    tags: [bench]\n    messages:\n      - { role: user, content: "Question ${i}: say something about the number ${i}." }`);
+  const probes = Array.from(
+    { length: PROBES },
+    (_, i) =>
+      `  - id: p${i}\n    tags: [bench]\n    messages:\n      - { role: user, content: "Question ${i}: say something about the number ${i}." }`,
+  );
   return `name: bench-tui\nversion: "1"\ndescription: ${PROBES} short probes\ndefaults:\n  temperature: 0.7\n  max_tokens: 16\n  samples: ${SAMPLES}\nprobes:\n${probes.join('\n')}\n`;
 }
 
@@ -52,7 +56,12 @@ export const benchmark: Benchmark = {
       env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-bench-not-a-key' },
     });
     const stdout = new NullTerminal();
-    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined, ref: () => undefined, unref: () => undefined });
+    const stdin = Object.assign(new PassThrough(), {
+      isTTY: true,
+      setRawMode: () => undefined,
+      ref: () => undefined,
+      unref: () => undefined,
+    });
     const frames: number[] = [];
     let renderMs = 0;
     const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -60,18 +69,34 @@ export const benchmark: Benchmark = {
       await backend.suites();
       lag.enable();
       const t0 = performance.now();
-      const handle = await backend.startRun({ name: 'bench-tui', models: models.map((m) => `openai:${m}`), suite: 'bench-tui', samples: SAMPLES, temperature: 0.7 });
-      const ui = render(createElement(RunRoute, { handle, width: 120, height: 40, active: true, onResults: () => undefined, onHome: () => undefined }), {
-        stdout: stdout as unknown as NodeJS.WriteStream,
-        stdin: stdin as unknown as NodeJS.ReadStream,
-        patchConsole: false,
-        exitOnCtrlC: false,
-        maxFps: 20,
-        onRender: (m) => {
-          frames.push(performance.now());
-          renderMs += m.renderTime;
-        },
+      const handle = await backend.startRun({
+        name: 'bench-tui',
+        models: models.map((m) => `openai:${m}`),
+        suite: 'bench-tui',
+        samples: SAMPLES,
+        temperature: 0.7,
       });
+      const ui = render(
+        createElement(RunRoute, {
+          handle,
+          width: 120,
+          height: 40,
+          active: true,
+          onResults: () => undefined,
+          onHome: () => undefined,
+        }),
+        {
+          stdout: stdout as unknown as NodeJS.WriteStream,
+          stdin: stdin as unknown as NodeJS.ReadStream,
+          patchConsole: false,
+          exitOnCtrlC: false,
+          maxFps: 20,
+          onRender: (m) => {
+            frames.push(performance.now());
+            renderMs += m.renderTime;
+          },
+        },
+      );
       await handle.done;
       const seconds = (performance.now() - t0) / 1000;
       // Let the last snapshot land before counting.
@@ -84,10 +109,16 @@ export const benchmark: Benchmark = {
       const fps = during.length / seconds;
       const ms = (ns: number) => (ns / 1e6).toFixed(1);
       const total = MODELS * PROBES * SAMPLES;
-      process.stdout.write(`run of ${total} samples (${MODELS} models x ${PROBES} probes x ${SAMPLES}) against the local OpenAI-protocol server\n`);
+      process.stdout.write(
+        `run of ${total} samples (${MODELS} models x ${PROBES} probes x ${SAMPLES}) against the local OpenAI-protocol server\n`,
+      );
       process.stdout.write(`collection: ${seconds.toFixed(2)} s, ${(total / seconds).toFixed(0)} samples/s\n`);
-      process.stdout.write(`run screen: ${during.length} frames, ${fps.toFixed(1)} frames/s (target >= 10: ${fps >= 10 ? 'met' : 'NOT met'}), longest gap between frames ${worstGap.toFixed(0)} ms, ${(stdout.bytes / 1024).toFixed(0)} KiB drawn, ink output time ${(renderMs / Math.max(1, frames.length)).toFixed(1)} ms/frame\n`);
-      process.stdout.write(`event-loop delay: p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms\n`);
+      process.stdout.write(
+        `run screen: ${during.length} frames, ${fps.toFixed(1)} frames/s (target >= 10: ${fps >= 10 ? 'met' : 'NOT met'}), longest gap between frames ${worstGap.toFixed(0)} ms, ${(stdout.bytes / 1024).toFixed(0)} KiB drawn, ink output time ${(renderMs / Math.max(1, frames.length)).toFixed(1)} ms/frame\n`,
+      );
+      process.stdout.write(
+        `event-loop delay: p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms\n`,
+      );
     } finally {
       backend.close();
       await server.close();

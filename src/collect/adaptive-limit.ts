@@ -19,7 +19,8 @@ export class AdaptiveLimit {
     private readonly growAfter: number,
     private readonly onChange: (change: LimitChange) => void = () => {},
   ) {
-    if (!Number.isInteger(ceiling) || ceiling < 1) throw new RangeError(`concurrency ceiling must be a positive integer, got ${ceiling}`);
+    if (!Number.isInteger(ceiling) || ceiling < 1)
+      throw new RangeError(`concurrency ceiling must be a positive integer, got ${ceiling}`);
     this.limiter = pLimit(ceiling);
   }
 

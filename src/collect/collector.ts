@@ -208,7 +208,9 @@ class Collector {
       let limit = limits.get(provider.name);
       if (!limit) {
         const ceiling = Math.max(1, Math.floor(this.options.concurrency?.(provider) ?? 8));
-        limit = new AdaptiveLimit(ceiling, this.options.growAfter ?? 10, (c) => this.emit({ type: 'concurrency', provider: provider.name, limit: c.limit, reason: c.reason }));
+        limit = new AdaptiveLimit(ceiling, this.options.growAfter ?? 10, (c) =>
+          this.emit({ type: 'concurrency', provider: provider.name, limit: c.limit, reason: c.reason }),
+        );
         limits.set(provider.name, limit);
       }
       this.models.set(model, { provider, name: parseModelRef(model).model, limit });
@@ -223,14 +225,28 @@ class Collector {
     const misses: { item: PlanItem; key: string }[] = [];
     for (const item of plan) {
       const m = this.models.get(item.model)!;
-      const key = cacheKey({ providerKind: m.provider.kind, baseURL: m.provider.baseURL, model: m.name, prompt: item.probe.prompt, sampling: item.sampling, index: item.index });
+      const key = cacheKey({
+        providerKind: m.provider.kind,
+        baseURL: m.provider.baseURL,
+        model: m.name,
+        prompt: item.probe.prompt,
+        sampling: item.sampling,
+        index: item.index,
+      });
       const completion = store.cacheGet(key);
       if (completion) hits.push({ item, completion });
       else misses.push({ item, key });
     }
     const perModel: Record<string, number> = {};
     for (const item of plan) perModel[item.model] = (perModel[item.model] ?? 0) + 1;
-    this.emit({ type: 'run-start', run: spec.name, total: plan.length, cached: hits.length, models: spec.models, perModel });
+    this.emit({
+      type: 'run-start',
+      run: spec.name,
+      total: plan.length,
+      cached: hits.length,
+      models: spec.models,
+      perModel,
+    });
 
     for (const { item, completion } of hits) {
       if (this.signal.aborted) break;
@@ -269,9 +285,18 @@ class Collector {
   private async produce(item: PlanItem, key: string): Promise<void> {
     const m = this.models.get(item.model)!;
     const prompt = item.probe.prompt;
-    if ((prompt.kind === 'prefix' && !m.provider.capabilities.rawCompletion) || (prompt.kind === 'chat' && !m.provider.capabilities.chat)) {
+    if (
+      (prompt.kind === 'prefix' && !m.provider.capabilities.rawCompletion) ||
+      (prompt.kind === 'chat' && !m.provider.capabilities.chat)
+    ) {
       const what = prompt.kind === 'prefix' ? 'raw prefix completion' : 'chat';
-      this.recordError(item, 'unsupported', `${m.provider.name} does not support ${what}; use a provider that does for probe ${item.probe.id}`, 0, 0);
+      this.recordError(
+        item,
+        'unsupported',
+        `${m.provider.name} does not support ${what}; use a provider that does for probe ${item.probe.id}`,
+        0,
+        0,
+      );
       return;
     }
     const request: CompletionRequest =
@@ -283,7 +308,13 @@ class Collector {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       if (this.signal.aborted) return;
       if (m.stopped) {
-        this.recordError(item, m.stopped.kind, `not requested: an earlier request of this model failed with ${m.stopped.kind}: ${m.stopped.message}`, attempt - 1, totalLatency);
+        this.recordError(
+          item,
+          m.stopped.kind,
+          `not requested: an earlier request of this model failed with ${m.stopped.kind}: ${m.stopped.message}`,
+          attempt - 1,
+          totalLatency,
+        );
         return;
       }
       const outcome = await m.limit.run(async (epoch): Promise<AttemptOutcome> => {
@@ -304,7 +335,13 @@ class Collector {
       });
       if (outcome === CANCELLED) return;
       if ('stopped' in outcome) {
-        this.recordError(item, m.stopped!.kind, `not requested: an earlier request of this model failed with ${m.stopped!.kind}: ${m.stopped!.message}`, attempt - 1, totalLatency);
+        this.recordError(
+          item,
+          m.stopped!.kind,
+          `not requested: an earlier request of this model failed with ${m.stopped!.kind}: ${m.stopped!.message}`,
+          attempt - 1,
+          totalLatency,
+        );
         return;
       }
       totalLatency += outcome.latencyMs;
@@ -315,7 +352,12 @@ class Collector {
         const costUsd = (u.inputTokens * price.inputPerMTok + u.outputTokens * price.outputPerMTok) / 1e6;
         // Replayed answers are already in the store; caching them again would only copy them.
         const cacheAs = m.provider.kind === 'replay' ? undefined : key;
-        this.recordOk(item, outcome.completion, { latencyMs: outcome.latencyMs, attempts: attempt, costUsd, cached: false }, cacheAs);
+        this.recordOk(
+          item,
+          outcome.completion,
+          { latencyMs: outcome.latencyMs, attempts: attempt, costUsd, cached: false },
+          cacheAs,
+        );
         return;
       }
       const { error } = outcome;
@@ -324,7 +366,10 @@ class Collector {
       if (error.kind === 'auth' || error.kind === 'not_found') {
         if (!m.stopped) {
           m.stopped = { kind: error.kind, message };
-          this.emit({ type: 'warning', message: `${item.model}: ${error.kind.replace('_', ' ')} (${message}); its remaining samples are stored as errors without a request` });
+          this.emit({
+            type: 'warning',
+            message: `${item.model}: ${error.kind.replace('_', ' ')} (${message}); its remaining samples are stored as errors without a request`,
+          });
         }
         this.recordError(item, error.kind, message, attempt, totalLatency);
         return;
@@ -363,7 +408,10 @@ class Collector {
         },
         { once: true },
       );
-      const timer = setTimeout(() => controller.abort(new ProviderCallError('timeout', `no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const timer = setTimeout(
+        () => controller.abort(new ProviderCallError('timeout', `no answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
       this.inFlight.add(controller);
       if (this.signal.aborted) controller.abort(this.signal.reason);
       let answer: Promise<Completion>;
@@ -395,14 +443,30 @@ class Collector {
     return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}...` : text;
   }
 
-  private recordOk(item: PlanItem, completion: Completion, meta: { latencyMs: number; attempts: number; costUsd: number; cached: boolean }, key?: string): void {
+  private recordOk(
+    item: PlanItem,
+    completion: Completion,
+    meta: { latencyMs: number; attempts: number; costUsd: number; cached: boolean },
+    key?: string,
+  ): void {
     this.ok++;
     this.inputTokens += completion.usage.inputTokens;
     this.outputTokens += completion.usage.outputTokens;
     this.costUsd += meta.costUsd;
     const outcome = { status: 'ok' as const, ...completion };
     this.queue(
-      { run: this.spec.name, model: item.model, probe: item.probe.id, index: item.index, outcome, latencyMs: meta.latencyMs, attempts: meta.attempts, costUsd: meta.costUsd, at: new Date().toISOString(), cached: meta.cached },
+      {
+        run: this.spec.name,
+        model: item.model,
+        probe: item.probe.id,
+        index: item.index,
+        outcome,
+        latencyMs: meta.latencyMs,
+        attempts: meta.attempts,
+        costUsd: meta.costUsd,
+        at: new Date().toISOString(),
+        cached: meta.cached,
+      },
       key === undefined ? undefined : { key, completion },
     );
     this.emit({
@@ -420,8 +484,28 @@ class Collector {
   private recordError(item: PlanItem, kind: FailureKind, message: string, attempts: number, latencyMs: number): void {
     this.errors++;
     this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + 1;
-    this.queue({ run: this.spec.name, model: item.model, probe: item.probe.id, index: item.index, outcome: { status: 'error', kind, message: this.clean(message) }, latencyMs, attempts, costUsd: 0, at: new Date().toISOString() });
-    this.emit({ type: 'sample', model: item.model, probe: item.probe.id, index: item.index, status: 'error', kind, latencyMs, tokens: 0, costUsd: 0 });
+    this.queue({
+      run: this.spec.name,
+      model: item.model,
+      probe: item.probe.id,
+      index: item.index,
+      outcome: { status: 'error', kind, message: this.clean(message) },
+      latencyMs,
+      attempts,
+      costUsd: 0,
+      at: new Date().toISOString(),
+    });
+    this.emit({
+      type: 'sample',
+      model: item.model,
+      probe: item.probe.id,
+      index: item.index,
+      status: 'error',
+      kind,
+      latencyMs,
+      tokens: 0,
+      costUsd: 0,
+    });
   }
 
   private queue(sample: SampleWrite, cache?: CacheWrite): void {
@@ -456,6 +540,7 @@ export function classify(err: unknown): ProviderCallError {
   const e = err as { name?: string; message?: string; code?: string } | undefined;
   const message = e?.message ?? String(err);
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new ProviderCallError('timeout', message);
-  if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR)/.test(e.code)) return new ProviderCallError('connection', message);
+  if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR)/.test(e.code))
+    return new ProviderCallError('connection', message);
   return new ProviderCallError('bad_response', message);
 }

@@ -6,7 +6,14 @@
 //   collection.on((event) => view.apply(event));                                 // RunEvents: progress, retries
 //   process.on('SIGINT', () => collection.cancel());                            // answered samples are already stored
 //   const result = await collection.done;                                       // { ok, errors, cached, cancelled, ... }
-export { startCollection, collect, classify, type Collection, type CollectOptions, type CollectResult } from './collector.js';
+export {
+  startCollection,
+  collect,
+  classify,
+  type Collection,
+  type CollectOptions,
+  type CollectResult,
+} from './collector.js';
 export { planRun, plannedTotal, resolveSampling, samplesOfProbe, PERMANENT_FAILURES, type PlanItem } from './plan.js';
 export { prepareRun, type PreparedRun } from './prepare.js';
 export { AdaptiveLimit } from './adaptive-limit.js';

@@ -40,7 +40,11 @@ export interface PlanOptions {
  * Every (model, probe, index) the run still needs: absent cells, and cells stored as errors that may pass now
  * (rate limits, timeouts, auth fixed since...). Ordered probe-major so models progress together.
  */
-export function planRun(spec: RunSpec, stored: ReadonlyMap<string, StoredSampleState>, options: PlanOptions = {}): PlanItem[] {
+export function planRun(
+  spec: RunSpec,
+  stored: ReadonlyMap<string, StoredSampleState>,
+  options: PlanOptions = {},
+): PlanItem[] {
   const items: PlanItem[] = [];
   for (const probe of spec.suite.probes) {
     const sampling = resolveSampling(spec.suite.defaults.sampling, spec.sampling, probe.sampling);
@@ -49,7 +53,13 @@ export function planRun(spec: RunSpec, stored: ReadonlyMap<string, StoredSampleS
       for (const model of spec.models) {
         const state = stored.get(sampleCellKey(model, probe.id, index));
         if (state?.status === 'ok') continue;
-        if (state?.status === 'error' && !options.retryAllErrors && state.kind !== undefined && PERMANENT_FAILURES.has(state.kind)) continue;
+        if (
+          state?.status === 'error' &&
+          !options.retryAllErrors &&
+          state.kind !== undefined &&
+          PERMANENT_FAILURES.has(state.kind)
+        )
+          continue;
         items.push({ model, probe, index, sampling });
       }
     }

@@ -24,19 +24,30 @@ function suiteIdentity(suite: Suite): string {
  */
 export function prepareRun(store: SqliteStore, spec: RunSpec, origin = 'run'): PreparedRun {
   if (!store.hasRun(spec.name)) {
-    const record = store.createRun({ name: spec.name, suite: spec.suite, models: spec.models, samples: spec.samples, sampling: spec.sampling, origin });
+    const record = store.createRun({
+      name: spec.name,
+      suite: spec.suite,
+      models: spec.models,
+      samples: spec.samples,
+      sampling: spec.sampling,
+      origin,
+    });
     return { spec, record, resumed: false };
   }
   const stored = store.getRun(spec.name);
   const fix = `use another --name, or the same suite and models to resume`;
   if (suiteIdentity(stored.suite) !== suiteIdentity(spec.suite)) {
-    throw new InputError(`run "${spec.name}" exists with suite ${stored.suite.name}@${stored.suite.version} and different probes; ${fix}`);
+    throw new InputError(
+      `run "${spec.name}" exists with suite ${stored.suite.name}@${stored.suite.version} and different probes; ${fix}`,
+    );
   }
   const a = [...stored.models].sort().join(',');
   const b = [...spec.models].sort().join(',');
   if (a !== b) throw new InputError(`run "${spec.name}" exists with models ${stored.models.join(',')}; ${fix}`);
   if (canonicalJson(stored.sampling ?? {}) !== canonicalJson(spec.sampling ?? {})) {
-    throw new InputError(`run "${spec.name}" exists with sampling ${canonicalJson(stored.sampling ?? {})}, not ${canonicalJson(spec.sampling ?? {})}; ${fix}`);
+    throw new InputError(
+      `run "${spec.name}" exists with sampling ${canonicalJson(stored.sampling ?? {})}, not ${canonicalJson(spec.sampling ?? {})}; ${fix}`,
+    );
   }
   if (spec.samples !== stored.samples) store.setSamples(spec.name, spec.samples);
   return { spec: { ...spec, models: stored.models }, record: store.getRun(spec.name), resumed: true };

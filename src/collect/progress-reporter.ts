@@ -21,7 +21,8 @@ export interface ProgressReporter {
 
 export function progressLine(s: ProgressSnapshot): string {
   const pct = s.total > 0 ? Math.floor((100 * s.done) / s.total) : 100;
-  const eta = s.etaMs !== undefined && s.phase === 'running' && s.done < s.total ? ` eta ${formatDuration(s.etaMs)}` : '';
+  const eta =
+    s.etaMs !== undefined && s.phase === 'running' && s.done < s.total ? ` eta ${formatDuration(s.etaMs)}` : '';
   const paused = s.phase === 'paused' ? ' [paused]' : '';
   return `${oneLine(s.run)}: ${s.done}/${s.total} (${pct}%) errors ${s.errors}, tokens ${formatCount(s.tokens)}, ${formatCost(s.costUsd)}, ${formatDuration(s.elapsedMs)}${eta}${paused}`;
 }
@@ -60,7 +61,9 @@ export function startProgressReporter(options: ProgressReporterOptions = {}): Pr
     switch (e.type) {
       case 'run-start':
         started = true;
-        say(`${e.run}: ${e.total} samples to collect${e.cached > 0 ? `, ${e.cached} from the cache` : ''} (${e.models.length} models)`);
+        say(
+          `${e.run}: ${e.total} samples to collect${e.cached > 0 ? `, ${e.cached} from the cache` : ''} (${e.models.length} models)`,
+        );
         break;
       case 'warning':
         say(`warning: ${e.message}`);

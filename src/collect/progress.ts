@@ -81,7 +81,18 @@ export class ProgressTracker {
   private model(ref: string): MutableModel {
     let m = this.models.get(ref);
     if (!m) {
-      m = { total: 0, done: 0, ok: 0, cached: 0, errors: {}, tokens: 0, costUsd: 0, latencies: [], fresh: 0, firstFreshAtMs: undefined };
+      m = {
+        total: 0,
+        done: 0,
+        ok: 0,
+        cached: 0,
+        errors: {},
+        tokens: 0,
+        costUsd: 0,
+        latencies: [],
+        fresh: 0,
+        firstFreshAtMs: undefined,
+      };
       this.models.set(ref, m);
     }
     return m;
@@ -125,7 +136,10 @@ export class ProgressTracker {
         break;
       }
       case 'retry':
-        this.note('warn', `${event.model} ${event.probe}: ${event.kind.replace('_', ' ')}, retry ${event.attempt} in ${Math.round(event.waitMs)}ms (${event.message})`);
+        this.note(
+          'warn',
+          `${event.model} ${event.probe}: ${event.kind.replace('_', ' ')}, retry ${event.attempt} in ${Math.round(event.waitMs)}ms (${event.message})`,
+        );
         break;
       case 'concurrency':
         this.note('warn', `${event.provider}: concurrency ${event.limit} (${event.reason})`);
@@ -147,7 +161,10 @@ export class ProgressTracker {
       case 'run-end':
         this.phase = event.cancelled ? 'cancelled' : 'finished';
         this.endedAtMs = this.now();
-        this.note('info', `${event.cancelled ? 'cancelled' : 'finished'}: ${event.ok} ok, ${event.errors} errors; everything collected is stored`);
+        this.note(
+          'info',
+          `${event.cancelled ? 'cancelled' : 'finished'}: ${event.ok} ok, ${event.errors} errors; everything collected is stored`,
+        );
         break;
     }
   }
@@ -179,7 +196,18 @@ export class ProgressTracker {
         const span = Math.max(1, at - m.firstFreshAtMs - this.pausedTotalMs);
         eta = (remaining * span) / m.fresh;
       }
-      models.push({ model, total: m.total, done: m.done, ok: m.ok, cached: m.cached, errors: { ...m.errors }, tokens: m.tokens, costUsd: m.costUsd, p50LatencyMs: median(m.latencies), etaMs: eta });
+      models.push({
+        model,
+        total: m.total,
+        done: m.done,
+        ok: m.ok,
+        cached: m.cached,
+        errors: { ...m.errors },
+        tokens: m.tokens,
+        costUsd: m.costUsd,
+        p50LatencyMs: median(m.latencies),
+        etaMs: eta,
+      });
       total += m.total;
       done += m.done;
       errors += errs;
@@ -188,6 +216,19 @@ export class ProgressTracker {
       // Models run concurrently, so the run ends with its slowest model.
       etaMs = eta === undefined || etaMs === undefined ? undefined : Math.max(etaMs, eta);
     }
-    return { run: this.run, phase: this.phase, total, done, errors, tokens, costUsd, elapsedMs: this.activeMs(at), etaMs: running ? etaMs : 0, models, log: this.log.slice(), events: this.events };
+    return {
+      run: this.run,
+      phase: this.phase,
+      total,
+      done,
+      errors,
+      tokens,
+      costUsd,
+      elapsedMs: this.activeMs(at),
+      etaMs: running ? etaMs : 0,
+      models,
+      log: this.log.slice(),
+      events: this.events,
+    };
   }
 }

@@ -3,7 +3,15 @@
 import type { Command } from 'commander';
 import { oneLine } from '../core/sanitize.js';
 import { InputError } from '../core/errors.js';
-import { compareSplits, keepTips, leafLabels, readNewickFile, robinsonFoulds, type Split, type Tree } from '../phylo/index.js';
+import {
+  compareSplits,
+  keepTips,
+  leafLabels,
+  readNewickFile,
+  robinsonFoulds,
+  type Split,
+  type Tree,
+} from '../phylo/index.js';
 
 interface CompareOptions {
   json?: boolean;
@@ -11,7 +19,12 @@ interface CompareOptions {
 }
 
 function listSome(xs: readonly string[], max = 5): string {
-  return xs.slice(0, max).map((x) => `"${oneLine(x)}"`).join(', ') + (xs.length > max ? ` and ${xs.length - max} more` : '');
+  return (
+    xs
+      .slice(0, max)
+      .map((x) => `"${oneLine(x)}"`)
+      .join(', ') + (xs.length > max ? ` and ${xs.length - max} more` : '')
+  );
 }
 
 /** The two trees on the same leaves: as they are, or (with --common) pruned to the leaves they share. */
@@ -22,10 +35,18 @@ function sameModels(a: string, ta: Tree, b: string, tb: Tree, common: boolean): 
   const onlyB = [...lb].filter((l) => !la.has(l));
   if (onlyA.length === 0 && onlyB.length === 0) return { ta, tb };
   const what = `${onlyA.length} models only in ${a}${onlyA.length ? ` (${listSome(onlyA)})` : ''}, ${onlyB.length} only in ${b}${onlyB.length ? ` (${listSome(onlyB)})` : ''}`;
-  if (!common) throw new InputError(`the trees have different models: ${what}; pass --common to compare them on the models they share`);
+  if (!common)
+    throw new InputError(
+      `the trees have different models: ${what}; pass --common to compare them on the models they share`,
+    );
   const shared = [...la].filter((l) => lb.has(l));
-  if (shared.length < 4) throw new InputError(`the trees share only ${shared.length} models; RF needs at least 4 in common`);
-  return { ta: keepTips(ta, shared), tb: keepTips(tb, shared), note: `compared on the ${shared.length} models in both trees; left out ${what}` };
+  if (shared.length < 4)
+    throw new InputError(`the trees share only ${shared.length} models; RF needs at least 4 in common`);
+  return {
+    ta: keepTips(ta, shared),
+    tb: keepTips(tb, shared),
+    note: `compared on the ${shared.length} models in both trees; left out ${what}`,
+  };
 }
 
 /** `{a, b, c}` for a split's smaller side, shortened after `max` names. */
@@ -41,7 +62,9 @@ export function formatSplit(s: Split, total: number, max = 8): string {
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('compare two trees of the same models: Robinson-Foulds distance and the splits found in only one of them')
+    .description(
+      'compare two trees of the same models: Robinson-Foulds distance and the splits found in only one of them',
+    )
     .argument('<a>', 'first tree (Newick file)')
     .argument('<b>', 'second tree (Newick file)')
     .option('--common', 'when the trees hold different models, compare them on the models they share')
@@ -66,9 +89,28 @@ Examples:
       const cmp = compareSplits(ta, tb);
       const n = leafLabels(ta).length;
       if (opts.json) {
-        const plain = (s: Split) => ({ leaves: s.leaves, ...(s.length !== undefined ? { length: s.length } : {}), ...(s.support !== undefined ? { support: s.support } : {}) });
+        const plain = (s: Split) => ({
+          leaves: s.leaves,
+          ...(s.length !== undefined ? { length: s.length } : {}),
+          ...(s.support !== undefined ? { support: s.support } : {}),
+        });
         process.stdout.write(
-          JSON.stringify({ a, b, leaves: n, ...(note ? { note } : {}), rf: rf.rf, normalized: rf.normalized, max: rf.max, shared: cmp.shared.length, onlyA: cmp.onlyA.map(plain), onlyB: cmp.onlyB.map(plain) }, null, 2) + '\n',
+          `${JSON.stringify(
+            {
+              a,
+              b,
+              leaves: n,
+              ...(note ? { note } : {}),
+              rf: rf.rf,
+              normalized: rf.normalized,
+              max: rf.max,
+              shared: cmp.shared.length,
+              onlyA: cmp.onlyA.map(plain),
+              onlyB: cmp.onlyB.map(plain),
+            },
+            null,
+            2,
+          )}\n`,
         );
         return;
       }
@@ -82,6 +124,6 @@ Examples:
         `splits only in ${oneLine(b)} (${cmp.onlyB.length}):`,
         ...(cmp.onlyB.length ? cmp.onlyB.map((s) => `  ${formatSplit(s, n)}`) : ['  none']),
       ];
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -28,15 +28,20 @@ interface DemoOptions {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('offline demo on the shipped lab zoo: collect, build phenotype and genotype trees, score them against the known lineage')
+    .description(
+      'offline demo on the shipped lab zoo: collect, build phenotype and genotype trees, score them against the known lineage',
+    )
     .option('--zoo <dir>', 'zoo folder (default: $PHYLO_LAB_ZOO or the shipped lab/zoo)')
     .option('--name <run>', 'run name in the results folder (re-running reuses its stored samples)', 'lab-demo')
-    .option('--suite <suite>', 'probe suite (lab for the full experiment\'s)', 'lab-demo')
+    .option('--suite <suite>', "probe suite (lab for the full experiment's)", 'lab-demo')
     .option('--bootstrap <n>', 'bootstrap replicates over probes', '100')
     .option(...RESULTS_OPTION)
     .option('--json', 'print the scores as JSON')
     .option('--quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  $ npm start                       # the same as: phylo demo\n  $ phylo demo --results /tmp/demo --bootstrap 200\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npm start                       # the same as: phylo demo\n  $ phylo demo --results /tmp/demo --bootstrap 200\n',
+    )
     .action(async (opts: DemoOptions) => {
       const t0 = performance.now();
       const zooDir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
@@ -48,17 +53,33 @@ export function register(program: Command): void {
       const suite = loadSuite(opts.suite);
       const results = resultsDir(opts.results);
       const say = (s: string) => {
-        if (!opts.quiet) process.stderr.write(s + '\n');
+        if (!opts.quiet) process.stderr.write(`${s}\n`);
       };
-      say(`demo: ${leaves.length} lab models with a known lineage (${zooDir}), suite ${suite.name} (${suite.probes.length} probes), results in ${results}`);
+      say(
+        `demo: ${leaves.length} lab models with a known lineage (${zooDir}), suite ${suite.name} (${suite.probes.length} probes), results in ${results}`,
+      );
       const store = openStore(results);
       const reporter = startProgressReporter({ quiet: opts.quiet });
       let data;
       let lpData;
       try {
-        ({ data } = await collectZooRun({ store, suite, zooDir, models: leaves, name: opts.name, listeners: [reporter.listener] }));
+        ({ data } = await collectZooRun({
+          store,
+          suite,
+          zooDir,
+          models: leaves,
+          name: opts.name,
+          listeners: [reporter.listener],
+        }));
         // Logprobs, as an OpenAI-style API returns them: one token with its top-20 alternatives per prefix and per cut.
-        ({ data: lpData } = await collectZooRun({ store, suite: logprobSuite(suite, 4), zooDir, models: leaves, name: `${opts.name}-logprobs`, listeners: [reporter.listener] }));
+        ({ data: lpData } = await collectZooRun({
+          store,
+          suite: logprobSuite(suite, 4),
+          zooDir,
+          models: leaves,
+          name: `${opts.name}-logprobs`,
+          listeners: [reporter.listener],
+        }));
       } finally {
         reporter.stop();
         store.close();
@@ -70,8 +91,11 @@ export function register(program: Command): void {
         if (opts.json) return;
         process.stdout.write(`\n${title}\n${renderTree(tree, { width, support: true })}\n`);
       };
-      show('Ground truth (the recipe\'s training tree; branch lengths in steps)', truth);
-      const cmp = await compareModels(leaves.map((l) => zoo.get(l)!.file), { labels: leaves.map(asRef) });
+      show("Ground truth (the recipe's training tree; branch lengths in steps)", truth);
+      const cmp = await compareModels(
+        leaves.map((l) => zoo.get(l)!.file),
+        { labels: leaves.map(asRef) },
+      );
       const geno = neighborJoining(genotypeMatrix(cmp, { metric: 'l2' }));
       const g = robinsonFoulds(geno, truth);
       rows.push({ tree: 'genotype', signal: 'weights', method: 'nj', ...g });
@@ -81,20 +105,49 @@ export function register(program: Command): void {
         const a = analyseRun(data, { signal, bootstrap, seed: 1 });
         const r = robinsonFoulds(a.tree, truth);
         rows.push({ tree: 'phenotype', signal, method: a.method, ...r });
-        show(`Phenotype tree (${signal}, ${a.matrix.metric}, ${a.method}; support from ${bootstrap} replicates): RF ${r.rf} of ${r.max}`, a.tree);
+        show(
+          `Phenotype tree (${signal}, ${a.matrix.metric}, ${a.method}; support from ${bootstrap} replicates): RF ${r.rf} of ${r.max}`,
+          a.tree,
+        );
       }
       const lpTree = bionj(logprobMatrix(lpData));
       const lp = robinsonFoulds(lpTree, truth);
       rows.push({ tree: 'phenotype', signal: 'logprobs', method: 'bionj', ...lp });
-      show(`Phenotype tree (first-byte top-20 logprobs, ${lpData.samples.length / leaves.length} queries per model, BIONJ): RF ${lp.rf} of ${lp.max}`, lpTree);
+      show(
+        `Phenotype tree (first-byte top-20 logprobs, ${lpData.samples.length / leaves.length} queries per model, BIONJ): RF ${lp.rf} of ${lp.max}`,
+        lpTree,
+      );
       const seconds = (performance.now() - t0) / 1000;
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ zoo: zooDir, run: opts.name, results, queries: data.samples.length, seconds, collectSeconds: (t1 - t0) / 1000, trees: rows }, null, 2) + '\n');
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              zoo: zooDir,
+              run: opts.name,
+              results,
+              queries: data.samples.length,
+              seconds,
+              collectSeconds: (t1 - t0) / 1000,
+              trees: rows,
+            },
+            null,
+            2,
+          )}\n`,
+        );
         return;
       }
-      process.stdout.write('\nScores against the ground truth (normalized Robinson-Foulds: 0 = the true tree, 1 = nothing in common)\n');
-      for (const r of rows) process.stdout.write(`  ${`${r.tree} (${r.signal}, ${r.method})`.padEnd(34)} RF ${String(r.rf).padStart(2)} of ${r.max}   normalized ${r.normalized.toFixed(3)}\n`);
-      process.stdout.write(`\n${data.samples.length + lpData.samples.length} responses in runs ${opts.name} and ${opts.name}-logprobs (collect ${((t1 - t0) / 1000).toFixed(1)} s, total ${seconds.toFixed(1)} s), no key, no network.\n`);
-      process.stdout.write(`Next: phylo show ${opts.name} --results ${results}   |   phylo lab experiment (every signal, method and budget: lab/zoo/EXPERIMENT.md)\n`);
+      process.stdout.write(
+        '\nScores against the ground truth (normalized Robinson-Foulds: 0 = the true tree, 1 = nothing in common)\n',
+      );
+      for (const r of rows)
+        process.stdout.write(
+          `  ${`${r.tree} (${r.signal}, ${r.method})`.padEnd(34)} RF ${String(r.rf).padStart(2)} of ${r.max}   normalized ${r.normalized.toFixed(3)}\n`,
+        );
+      process.stdout.write(
+        `\n${data.samples.length + lpData.samples.length} responses in runs ${opts.name} and ${opts.name}-logprobs (collect ${((t1 - t0) / 1000).toFixed(1)} s, total ${seconds.toFixed(1)} s), no key, no network.\n`,
+      );
+      process.stdout.write(
+        `Next: phylo show ${opts.name} --results ${results}   |   phylo lab experiment (every signal, method and budget: lab/zoo/EXPERIMENT.md)\n`,
+      );
     });
 }

@@ -9,14 +9,18 @@ import { openStore } from '../store/sqlite.js';
 export function register(program: Command): void {
   program
     .command('export')
-    .description('export a run\'s samples as JSON Lines or CSV (to stdout, or --out FILE)')
+    .description("export a run's samples as JSON Lines or CSV (to stdout, or --out FILE)")
     .argument('<run>', 'run name (see phylo runs)')
     .option('--format <format>', 'jsonl or csv', 'jsonl')
     .option('--out <file>', 'write here instead of stdout')
     .option(...RESULTS_OPTION)
-    .addHelpText('after', '\nExamples:\n  $ phylo export core-20250101-120000 --format csv --out samples.csv\n  $ phylo export alpaca_eval | head -n 3\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ phylo export core-20250101-120000 --format csv --out samples.csv\n  $ phylo export alpaca_eval | head -n 3\n',
+    )
     .action(async (run: string, opts: { format: string; out?: string; results?: string }) => {
-      if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) throw new InputError(`--format ${opts.format}: use jsonl or csv`);
+      if (!EXPORT_FORMATS.includes(opts.format as ExportFormat))
+        throw new InputError(`--format ${opts.format}: use jsonl or csv`);
       if (!opts.out) {
         // `phylo export RUN | head`: the reader left; stop quietly instead of dying on EPIPE.
         process.stdout.on('error', (err: NodeJS.ErrnoException) => {

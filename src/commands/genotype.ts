@@ -2,18 +2,38 @@
 // and the genotype tree; `--inspect MODEL` lists a model's tensors.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { InputError } from '../core/errors.js';
 import { formatMatrixTsv } from '../distance/matrix-io.js';
 import { genotypeMatrix, layerImportance } from '../genotype/analysis.js';
 import { canonicalName } from '../genotype/align.js';
 import { compareModels, type GenotypeComparison } from '../genotype/compare.js';
-import { alignmentTsv, formatAlignment, formatBytes, formatInspect, formatLayers, formatMatrix, formatModels, layersTsv, tensorsTsv } from '../genotype/format.js';
+import {
+  alignmentTsv,
+  formatAlignment,
+  formatBytes,
+  formatInspect,
+  formatLayers,
+  formatMatrix,
+  formatModels,
+  layersTsv,
+  tensorsTsv,
+} from '../genotype/format.js';
 import { GENOTYPE_METRICS, type GenotypeMetric } from '../genotype/metrics.js';
 import { openWeights } from '../genotype/open.js';
 import { referenceDistances } from '../genotype/reference.js';
 import { genotypeTree } from '../genotype/tree.js';
-import { ladderize, midpointRoot, outgroupRoot, parseNewick, renderTree, TREE_METHODS, writeNewick, type Tree, type TreeMethod } from '../phylo/index.js';
+import {
+  ladderize,
+  midpointRoot,
+  outgroupRoot,
+  parseNewick,
+  renderTree,
+  TREE_METHODS,
+  writeNewick,
+  type Tree,
+  type TreeMethod,
+} from '../phylo/index.js';
 
 interface GenotypeOptions {
   inspect?: boolean;
@@ -34,7 +54,9 @@ interface GenotypeOptions {
 export function register(program: Command): void {
   program
     .command('genotype')
-    .description('compare model weights on disk (safetensors, GGUF, Ollama blobs) layer by layer and build the genotype tree')
+    .description(
+      'compare model weights on disk (safetensors, GGUF, Ollama blobs) layer by layer and build the genotype tree',
+    )
     .argument('<models...>', 'model files or folders (.safetensors, sharded folder, .gguf) or ollama:NAME[:TAG]')
     .option('--inspect', 'list the tensors of one model (name, canonical name, dtype, shape, size)')
     .addOption(new Option('--metric <metric>', 'distance between models').choices([...GENOTYPE_METRICS]).default('l2'))
@@ -42,12 +64,21 @@ export function register(program: Command): void {
     .option('--bootstrap <n>', 'bootstrap replicates over tensors, for support values on the tree', '100')
     .option('--seed <n>', 'seed of the bootstrap', '1')
     .option('--outgroup <model>', 'root the drawn tree on this model (default: midpoint)')
-    .option('--layers <regex>', 'compare only tensors whose canonical name matches, e.g. "^blk\\.(1[0-9])\\." or "attn_"')
-    .option('--reference <tree.nwk>', 'rank layers by how well their distances agree with this tree (patristic distances; named ancestors count as taxa)')
-    .option('--parent <model>', 'report L2 relative to this model\'s weight norm (a label or the path given)')
+    .option(
+      '--layers <regex>',
+      'compare only tensors whose canonical name matches, e.g. "^blk\\.(1[0-9])\\." or "attn_"',
+    )
+    .option(
+      '--reference <tree.nwk>',
+      'rank layers by how well their distances agree with this tree (patristic distances; named ancestors count as taxa)',
+    )
+    .option('--parent <model>', "report L2 relative to this model's weight norm (a label or the path given)")
     .option('--tolerance <x>', 'a value counts as changed when |a - b| exceeds this', '0')
     .option('--labels <a,b,...>', 'labels for the models, in order (default: file or folder names)')
-    .option('--out <dir>', 'write genotype-matrix.tsv, genotype-tree.nwk, genotype-layers.tsv, genotype-tensors.tsv, genotype-alignment.tsv')
+    .option(
+      '--out <dir>',
+      'write genotype-matrix.tsv, genotype-tree.nwk, genotype-layers.tsv, genotype-tensors.tsv, genotype-alignment.tsv',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -74,8 +105,12 @@ async function inspect(models: string[], opts: GenotypeOptions): Promise<void> {
   if (models.length !== 1) throw new InputError(`genotype --inspect takes one model (got ${models.length})`);
   const set = await openWeights(models[0]!);
   if (opts.json) {
-    const tensors = set.tensors.map((t) => ({ ...t, bytes: Number.isNaN(t.bytes) ? null : t.bytes, canonical: canonicalName(t.name).canonical }));
-    process.stdout.write(JSON.stringify({ ...set, tensors }, null, 2) + '\n');
+    const tensors = set.tensors.map((t) => ({
+      ...t,
+      bytes: Number.isNaN(t.bytes) ? null : t.bytes,
+      canonical: canonicalName(t.name).canonical,
+    }));
+    process.stdout.write(`${JSON.stringify({ ...set, tensors }, null, 2)}\n`);
     return;
   }
   process.stdout.write(formatInspect(set));
@@ -95,26 +130,36 @@ async function readReference(file: string): Promise<Tree> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError(`--reference ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a Newick file`);
+    throw new InputError(
+      `--reference ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a Newick file`,
+    );
   }
   return parseNewick(text, file);
 }
 
 async function genotype(models: string[], opts: GenotypeOptions): Promise<void> {
   const tolerance = Number(opts.tolerance);
-  if (!Number.isFinite(tolerance) || tolerance < 0) throw new InputError(`--tolerance ${opts.tolerance}: give a number >= 0`);
+  if (!Number.isFinite(tolerance) || tolerance < 0)
+    throw new InputError(`--tolerance ${opts.tolerance}: give a number >= 0`);
   const labels = opts.labels?.split(',').map((s) => s.trim());
-  if (labels && labels.length !== models.length) throw new InputError(`--labels gives ${labels.length} labels for ${models.length} models`);
+  if (labels && labels.length !== models.length)
+    throw new InputError(`--labels gives ${labels.length} labels for ${models.length} models`);
   const layers = parseRegex(opts.layers);
   const replicates = Number(opts.bootstrap);
-  if (!Number.isInteger(replicates) || replicates < 0) throw new InputError(`--bootstrap ${opts.bootstrap}: give a whole number >= 0`);
+  if (!Number.isInteger(replicates) || replicates < 0)
+    throw new InputError(`--bootstrap ${opts.bootstrap}: give a whole number >= 0`);
   const seed = Number(opts.seed);
   if (!Number.isInteger(seed)) throw new InputError(`--seed ${opts.seed}: give a whole number`);
   const reference = opts.reference ? await readReference(opts.reference) : undefined;
   const progress = progressLine();
   let cmp: GenotypeComparison;
   try {
-    cmp = await compareModels(models, { tolerance, ...(layers ? { layers } : {}), ...(labels ? { labels } : {}), onProgress: progress.update });
+    cmp = await compareModels(models, {
+      tolerance,
+      ...(layers ? { layers } : {}),
+      ...(labels ? { labels } : {}),
+      onProgress: progress.update,
+    });
   } finally {
     progress.done();
   }
@@ -131,7 +176,7 @@ async function genotype(models: string[], opts: GenotypeOptions): Promise<void> 
     await mkdir(opts.out, { recursive: true });
     const files: [string, string][] = [
       ['genotype-matrix.tsv', formatMatrixTsv(matrix)],
-      ['genotype-tree.nwk', newick + '\n'],
+      ['genotype-tree.nwk', `${newick}\n`],
       ['genotype-layers.tsv', layersTsv(ranked)],
       ['genotype-tensors.tsv', tensorsTsv(cmp)],
       ['genotype-alignment.tsv', alignmentTsv(cmp)],
@@ -148,40 +193,59 @@ async function genotype(models: string[], opts: GenotypeOptions): Promise<void> 
       method: opts.method,
       bootstrap: replicates,
       tree: newick,
-      layers: ranked.map(({ matrix: _m, ...r }) => ({ ...r, pearson: nullIfNaN(r.pearson), spearman: nullIfNaN(r.spearman) })),
+      layers: ranked.map(({ matrix: _m, ...r }) => ({
+        ...r,
+        pearson: nullIfNaN(r.pearson),
+        spearman: nullIfNaN(r.spearman),
+      })),
       compared: cmp.tensors.length,
       missing: cmp.missing,
       shapeMismatch: cmp.shapeMismatch,
       notes: cmp.notes,
     };
-    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
   const drawn = opts.outgroup ? outgroupRoot(tree, opts.outgroup) : tree.rooted ? tree : midpointRoot(tree);
-  const rooting = opts.outgroup ? `rooted on ${opts.outgroup}` : tree.rooted ? 'rooted by the method' : 'midpoint-rooted for display';
+  const rooting = opts.outgroup
+    ? `rooted on ${opts.outgroup}`
+    : tree.rooted
+      ? 'rooted by the method'
+      : 'midpoint-rooted for display';
   const out = [
     formatModels(cmp),
     formatAlignment(cmp),
-    `layers${reference ? ` ranked by agreement with ${opts.reference}` : ' (rank: separation, L2 over the pair\'s RMS norm)'}:`,
+    `layers${reference ? ` ranked by agreement with ${opts.reference}` : " (rank: separation, L2 over the pair's RMS norm)"}:`,
     formatLayers(ranked, matrix.metric, reference !== undefined),
     'distance matrix:',
     formatMatrix(matrix),
     `genotype tree (${METHOD_NAMES[opts.method]}${replicates > 0 ? `, support from ${replicates} bootstrap replicates over tensors` : ''}; ${rooting}):`,
-    renderTree(ladderize(drawn), { width: Math.max(60, Math.min(120, process.stdout.columns ?? 100)), support: replicates > 0 }),
+    renderTree(ladderize(drawn), {
+      width: Math.max(60, Math.min(120, process.stdout.columns ?? 100)),
+      support: replicates > 0,
+    }),
     newick,
     '',
   ];
   process.stdout.write(out.join('\n'));
 }
 
-const METHOD_NAMES: Record<TreeMethod, string> = { nj: 'neighbor joining', bionj: 'BIONJ', upgma: 'UPGMA', bme: 'balanced minimum evolution' };
+const METHOD_NAMES: Record<TreeMethod, string> = {
+  nj: 'neighbor joining',
+  bionj: 'BIONJ',
+  upgma: 'UPGMA',
+  bme: 'balanced minimum evolution',
+};
 
 function nullIfNaN(v: number): number | null {
   return Number.isNaN(v) ? null : v;
 }
 
 /** A progress line on stderr, redrawn at most every 200 ms, only when stderr is a terminal. */
-function progressLine(): { update: (p: { bytesDone: number; bytesTotal: number; tensor: string }) => void; done: () => void } {
+function progressLine(): {
+  update: (p: { bytesDone: number; bytesTotal: number; tensor: string }) => void;
+  done: () => void;
+} {
   const tty = process.stderr.isTTY === true;
   let last = 0;
   let shown = false;
@@ -192,7 +256,9 @@ function progressLine(): { update: (p: { bytesDone: number; bytesTotal: number; 
       last = now;
       shown = true;
       const pct = p.bytesTotal > 0 ? ((100 * p.bytesDone) / p.bytesTotal).toFixed(0) : '100';
-      process.stderr.write(`\r\x1b[2Kreading ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct}%) ${p.tensor.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)}`);
+      process.stderr.write(
+        `\r\x1b[2Kreading ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct}%) ${p.tensor.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)}`,
+      );
     },
     done: () => {
       if (shown) process.stderr.write('\r\x1b[2K');

@@ -17,27 +17,30 @@ interface ImportOptions {
 function report(r: ImportReport, json: boolean | undefined): void {
   for (const w of r.warnings) process.stderr.write(`warning: ${oneLine(w)}\n`);
   if (json) {
-    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     return;
   }
   const lines = [`imported run ${r.run}: ${r.models} models, ${r.probes} probes, ${r.samples} samples`];
   for (const [m, n] of Object.entries(r.missing)) lines.push(`  ${m}: ${n} missing`);
   for (const [m, n] of Object.entries(r.empty)) lines.push(`  ${m}: ${n} empty answers (kept)`);
   lines.push(`see it with: phylo show ${r.run}`);
-  process.stdout.write(lines.map(oneLine).join('\n') + '\n');
+  process.stdout.write(`${lines.map(oneLine).join('\n')}\n`);
 }
 
 export function register(program: Command): void {
   const cmd = program.command('import').description('import recorded responses as a run (models become replay:<name>)');
   cmd
     .command('alpaca-eval')
-    .description("import AlpacaEval results: DIR/<model>/model_outputs.json for every model folder")
+    .description('import AlpacaEval results: DIR/<model>/model_outputs.json for every model folder')
     .argument('<dir>', "AlpacaEval's results/ folder")
     .option('--name <name>', 'run name (default: the folder name)')
     .option('--replace', 'replace a run of the same name')
     .option(...RESULTS_OPTION)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  $ phylo import alpaca-eval ../shared/data/alpaca_eval --name alpaca\n  $ phylo show alpaca\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ phylo import alpaca-eval ../shared/data/alpaca_eval --name alpaca\n  $ phylo show alpaca\n',
+    )
     .action((dir: string, opts: ImportOptions) => {
       const store = openStore(resultsDir(opts.results));
       try {
@@ -55,7 +58,10 @@ export function register(program: Command): void {
     .option('--replace', 'replace a run of the same name')
     .option(...RESULTS_OPTION)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  $ phylo import jsonl responses.jsonl --name vendor-check\n  $ echo \'{"model":"m1","prompt":"hi","text":"hello"}\' > one.jsonl && phylo import jsonl one.jsonl\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ phylo import jsonl responses.jsonl --name vendor-check\n  $ echo \'{"model":"m1","prompt":"hi","text":"hello"}\' > one.jsonl && phylo import jsonl one.jsonl\n',
+    )
     .action(async (file: string, opts: ImportOptions) => {
       const store = openStore(resultsDir(opts.results));
       try {

@@ -36,7 +36,9 @@ function progressLine(e: ZooEvent, every: number): string | undefined {
     case 'node-start':
       return `[${e.index + 1}] ${e.node}: training ${e.steps} steps`;
     case 'node-progress':
-      return e.progress.step % every === 0 || e.progress.step === e.progress.steps ? `    ${e.node} step ${e.progress.step}/${e.progress.steps} loss ${e.progress.loss.toFixed(3)}` : undefined;
+      return e.progress.step % every === 0 || e.progress.step === e.progress.steps
+        ? `    ${e.node} step ${e.progress.step}/${e.progress.steps} loss ${e.progress.loss.toFixed(3)}`
+        : undefined;
     case 'node-done':
       return e.resumed
         ? `    ${e.node}: already trained (checkpoint matches the recipe)`
@@ -46,55 +48,93 @@ function progressLine(e: ZooEvent, every: number): string | undefined {
 
 function runChild(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`phylo ${args.join(' ')} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`phylo ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
 export function register(program: Command): void {
-  const lab = program.command('lab').description('tiny language models with a known lineage: train, list, sample, serve, experiment');
+  const lab = program
+    .command('lab')
+    .description('tiny language models with a known lineage: train, list, sample, serve, experiment');
 
   lab
     .command('train')
-    .description('train (or resume) a zoo from a recipe: the base model, then every fine-tuned node, one checkpoint each')
+    .description(
+      'train (or resume) a zoo from a recipe: the base model, then every fine-tuned node, one checkpoint each',
+    )
     .option('--recipe <file>', 'recipe file (YAML or JSON)', defaultRecipeFile())
     .option('--out <dir>', 'where checkpoints, truth.nwk and zoo.json go', defaultZooDir())
     .option('--workers <n>', 'worker threads per training step (same weights for any number)', '1')
     .option('--jobs <n>', 'train this many subtrees of the base model at once, in separate processes', '1')
     .option('--subtree <node>', 'train only this node and its descendants (its ancestors must be trained)')
     .option('--quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  $ phylo lab train                                   # the default zoo into lab/zoo (resumes)\n  $ phylo lab train --recipe my.yaml --out zoo2 --jobs 3 --workers 2\n')
-    .action(async (opts: { recipe: string; out: string; workers: string; jobs: string; subtree?: string; quiet?: boolean }) => {
-      const recipe = await loadRecipe(opts.recipe);
-      const out = path.resolve(opts.out);
-      const workers = positiveInt('--workers', opts.workers, 1);
-      const jobs = positiveInt('--jobs', opts.jobs, 1);
-      if (opts.subtree !== undefined) subtreeOf(recipe, opts.subtree);
-      const log = (line: string | undefined) => {
-        if (line && !opts.quiet) process.stderr.write(line + '\n');
-      };
-      const onEvent = (e: ZooEvent) => log(progressLine(e, 50));
-      const t0 = performance.now();
-      if (jobs > 1 && opts.subtree === undefined) {
-        // The root first, then its children's subtrees in parallel processes, then a pass that finds every
-        // checkpoint in place and writes truth.nwk and zoo.json.
-        await trainZoo(recipe, out, { onEvent, workers, only: [recipe.root] });
-        const children = recipe.nodes.find((n) => n.name === recipe.root)!.children;
-        const queue = [...children];
-        const run = async () => {
-          for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
-            await runChild(['lab', 'train', '--recipe', path.resolve(opts.recipe), '--out', out, '--workers', String(workers), '--subtree', c, ...(opts.quiet ? ['--quiet'] : [])]);
-          }
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ phylo lab train                                   # the default zoo into lab/zoo (resumes)\n  $ phylo lab train --recipe my.yaml --out zoo2 --jobs 3 --workers 2\n',
+    )
+    .action(
+      async (opts: {
+        recipe: string;
+        out: string;
+        workers: string;
+        jobs: string;
+        subtree?: string;
+        quiet?: boolean;
+      }) => {
+        const recipe = await loadRecipe(opts.recipe);
+        const out = path.resolve(opts.out);
+        const workers = positiveInt('--workers', opts.workers, 1);
+        const jobs = positiveInt('--jobs', opts.jobs, 1);
+        if (opts.subtree !== undefined) subtreeOf(recipe, opts.subtree);
+        const log = (line: string | undefined) => {
+          if (line && !opts.quiet) process.stderr.write(`${line}\n`);
         };
-        await Promise.all(Array.from({ length: Math.min(jobs, children.length) }, run));
-      }
-      const metas = await trainZoo(recipe, out, { onEvent, workers, ...(opts.subtree !== undefined ? { subtree: opts.subtree } : {}) });
-      if (opts.subtree !== undefined) return;
-      const seconds = (performance.now() - t0) / 1000;
-      process.stdout.write(`zoo ${recipe.name}: ${metas.length} models (${recipe.leaves.length} leaves) in ${out}, ${seconds.toFixed(0)} s\n`);
-      process.stdout.write(`ground truth: ${path.join(out, 'truth.nwk')}\n`);
-    });
+        const onEvent = (e: ZooEvent) => log(progressLine(e, 50));
+        const t0 = performance.now();
+        if (jobs > 1 && opts.subtree === undefined) {
+          // The root first, then its children's subtrees in parallel processes, then a pass that finds every
+          // checkpoint in place and writes truth.nwk and zoo.json.
+          await trainZoo(recipe, out, { onEvent, workers, only: [recipe.root] });
+          const children = recipe.nodes.find((n) => n.name === recipe.root)!.children;
+          const queue = [...children];
+          const run = async () => {
+            for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
+              await runChild([
+                'lab',
+                'train',
+                '--recipe',
+                path.resolve(opts.recipe),
+                '--out',
+                out,
+                '--workers',
+                String(workers),
+                '--subtree',
+                c,
+                ...(opts.quiet ? ['--quiet'] : []),
+              ]);
+            }
+          };
+          await Promise.all(Array.from({ length: Math.min(jobs, children.length) }, run));
+        }
+        const metas = await trainZoo(recipe, out, {
+          onEvent,
+          workers,
+          ...(opts.subtree !== undefined ? { subtree: opts.subtree } : {}),
+        });
+        if (opts.subtree !== undefined) return;
+        const seconds = (performance.now() - t0) / 1000;
+        process.stdout.write(
+          `zoo ${recipe.name}: ${metas.length} models (${recipe.leaves.length} leaves) in ${out}, ${seconds.toFixed(0)} s\n`,
+        );
+        process.stdout.write(`ground truth: ${path.join(out, 'truth.nwk')}\n`);
+      },
+    );
 
   lab
     .command('models')
@@ -105,16 +145,24 @@ export function register(program: Command): void {
     .action(async (opts: { zoo?: string; json?: boolean }) => {
       const dir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
       const zoo = await listZoo(dir);
-      const rows = [...zoo.values()].map(({ meta }) => ({ name: meta.name, parent: meta.parent, lineage: meta.lineage, steps: meta.steps, heldOutBpb: meta.heldOut }));
+      const rows = [...zoo.values()].map(({ meta }) => ({
+        name: meta.name,
+        parent: meta.parent,
+        lineage: meta.lineage,
+        steps: meta.steps,
+        heldOutBpb: meta.heldOut,
+      }));
       if (opts.json) {
-        process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
       const ids = [...new Set(rows.flatMap((r) => Object.keys(r.heldOutBpb)))];
       const w = Math.max(...rows.map((r) => r.name.length)) + 2;
       process.stdout.write(`${'model'.padEnd(w)}${ids.map((i) => i.padStart(12)).join('')}  lineage\n`);
       for (const r of rows) {
-        process.stdout.write(`${r.name.padEnd(w)}${ids.map((i) => (r.heldOutBpb[i]?.toFixed(3) ?? '-').padStart(12)).join('')}  ${r.lineage.join(' > ') || '(base mixture)'}\n`);
+        process.stdout.write(
+          `${r.name.padEnd(w)}${ids.map((i) => (r.heldOutBpb[i]?.toFixed(3) ?? '-').padStart(12)).join('')}  ${r.lineage.join(' > ') || '(base mixture)'}\n`,
+        );
       }
       process.stdout.write(`held-out bits per byte; zoo ${dir}\n`);
     });
@@ -131,26 +179,40 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for a reproducible sample')
     .option('--samples <n>', 'how many samples', '1')
     .addHelpText('after', '\nExample:\n  $ phylo lab sample spam-early-moby --prefix "Dear Friend," --seed 1\n')
-    .action(async (name: string, opts: { prefix: string; zoo?: string; maxTokens: string; temperature: string; topK: string; seed?: string; samples: string }) => {
-      const dir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
-      const zoo = await listZoo(dir);
-      const entry = zoo.get(name);
-      if (!entry) throw new InputError(`lab model ${name} is not in ${dir}; models: ${[...zoo.keys()].join(', ')}`);
-      const { model } = await loadCheckpoint(entry.file);
-      const temperature = Number(opts.temperature);
-      if (!Number.isFinite(temperature) || temperature < 0) throw new InputError(`--temperature ${opts.temperature}: expected a number >= 0`);
-      const n = positiveInt('--samples', opts.samples, 1);
-      const seed = opts.seed === undefined ? undefined : positiveInt('--seed', opts.seed, 0, 0);
-      for (let i = 0; i < n; i++) {
-        const g = generate(model, opts.prefix, {
-          maxTokens: positiveInt('--max-tokens', opts.maxTokens, 200),
-          temperature,
-          topK: positiveInt('--top-k', opts.topK, 0, 0),
-          ...(seed !== undefined ? { seed: seed + i } : {}),
-        });
-        process.stdout.write(`${stripControl(opts.prefix)}${stripControl(g.text)}\n${n > 1 ? '---\n' : ''}`);
-      }
-    });
+    .action(
+      async (
+        name: string,
+        opts: {
+          prefix: string;
+          zoo?: string;
+          maxTokens: string;
+          temperature: string;
+          topK: string;
+          seed?: string;
+          samples: string;
+        },
+      ) => {
+        const dir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
+        const zoo = await listZoo(dir);
+        const entry = zoo.get(name);
+        if (!entry) throw new InputError(`lab model ${name} is not in ${dir}; models: ${[...zoo.keys()].join(', ')}`);
+        const { model } = await loadCheckpoint(entry.file);
+        const temperature = Number(opts.temperature);
+        if (!Number.isFinite(temperature) || temperature < 0)
+          throw new InputError(`--temperature ${opts.temperature}: expected a number >= 0`);
+        const n = positiveInt('--samples', opts.samples, 1);
+        const seed = opts.seed === undefined ? undefined : positiveInt('--seed', opts.seed, 0, 0);
+        for (let i = 0; i < n; i++) {
+          const g = generate(model, opts.prefix, {
+            maxTokens: positiveInt('--max-tokens', opts.maxTokens, 200),
+            temperature,
+            topK: positiveInt('--top-k', opts.topK, 0, 0),
+            ...(seed !== undefined ? { seed: seed + i } : {}),
+          });
+          process.stdout.write(`${stripControl(opts.prefix)}${stripControl(g.text)}\n${n > 1 ? '---\n' : ''}`);
+        }
+      },
+    );
 
   lab
     .command('serve')
@@ -166,7 +228,11 @@ export function register(program: Command): void {
     .action(async (opts: { port: string; zoo?: string }) => {
       const dir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
       const models = await listZoo(dir);
-      const server = await startLabServer({ zooDir: dir, port: positiveInt('--port', opts.port, 0, 0), log: (l) => process.stderr.write(oneLine(l) + '\n') });
+      const server = await startLabServer({
+        zooDir: dir,
+        port: positiveInt('--port', opts.port, 0, 0),
+        log: (l) => process.stderr.write(`${oneLine(l)}\n`),
+      });
       process.stderr.write(`lab server: ${models.size} models from ${dir}\n`);
       process.stdout.write(`OpenAI API: ${server.url}/v1\nOllama API: ${server.url}\n`);
       await new Promise<void>((resolve) => {
@@ -182,56 +248,88 @@ export function register(program: Command): void {
 
   lab
     .command('experiment')
-    .description('the controlled experiment: probe the zoo, read its weights, score every tree against the known lineage')
+    .description(
+      'the controlled experiment: probe the zoo, read its weights, score every tree against the known lineage',
+    )
     .option('--zoo <dir>', 'zoo folder (default: $PHYLO_LAB_ZOO or the shipped lab/zoo)')
     .option('--out <dir>', 'where EXPERIMENT.md and experiment.json go (default: the zoo folder)')
     .option('--suite <suite>', 'probe suite', 'lab')
-    .option('--name <run>', 'run name in the results folder (an existing one is resumed, not re-queried)', 'lab-experiment')
+    .option(
+      '--name <run>',
+      'run name in the results folder (an existing one is resumed, not re-queried)',
+      'lab-experiment',
+    )
     .option('--bootstrap <n>', 'bootstrap replicates over probes', '100')
     .option('--seed <n>', 'seed of the bootstrap and of the probe subsets', '1')
     .option(...RESULTS_OPTION)
     .option('--json', 'print the report as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  $ phylo lab experiment                      # the shipped zoo; writes lab/zoo/EXPERIMENT.md\n  $ phylo lab experiment --zoo my-zoo --out report --bootstrap 200\n')
-    .action(async (opts: { zoo?: string; out?: string; suite: string; name: string; bootstrap: string; seed: string; results?: string; json?: boolean; quiet?: boolean }) => {
-      const zooDir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
-      const out = opts.out ? path.resolve(opts.out) : zooDir;
-      const suite = loadSuite(opts.suite);
-      const store = openStore(resultsDir(opts.results));
-      const reporter = startProgressReporter({ quiet: opts.quiet });
-      try {
-        const report = await runExperiment({
-          store,
-          suite,
-          zooDir,
-          run: opts.name,
-          bootstrap: positiveInt('--bootstrap', opts.bootstrap, 100, 0),
-          seed: positiveInt('--seed', opts.seed, 1, 0),
-          listeners: [reporter.listener],
-          onStage: (s) => {
-            if (!opts.quiet) process.stderr.write(`experiment: ${s}\n`);
-          },
-        });
-        reporter.stop();
-        await mkdir(out, { recursive: true });
-        await writeFile(path.join(out, 'EXPERIMENT.md'), experimentMarkdown(report));
-        await writeFile(path.join(out, 'experiment.json'), JSON.stringify(report, null, 2) + '\n');
-        if (opts.json) {
-          process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-          return;
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ phylo lab experiment                      # the shipped zoo; writes lab/zoo/EXPERIMENT.md\n  $ phylo lab experiment --zoo my-zoo --out report --bootstrap 200\n',
+    )
+    .action(
+      async (opts: {
+        zoo?: string;
+        out?: string;
+        suite: string;
+        name: string;
+        bootstrap: string;
+        seed: string;
+        results?: string;
+        json?: boolean;
+        quiet?: boolean;
+      }) => {
+        const zooDir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
+        const out = opts.out ? path.resolve(opts.out) : zooDir;
+        const suite = loadSuite(opts.suite);
+        const store = openStore(resultsDir(opts.results));
+        const reporter = startProgressReporter({ quiet: opts.quiet });
+        try {
+          const report = await runExperiment({
+            store,
+            suite,
+            zooDir,
+            run: opts.name,
+            bootstrap: positiveInt('--bootstrap', opts.bootstrap, 100, 0),
+            seed: positiveInt('--seed', opts.seed, 1, 0),
+            listeners: [reporter.listener],
+            onStage: (s) => {
+              if (!opts.quiet) process.stderr.write(`experiment: ${s}\n`);
+            },
+          });
+          reporter.stop();
+          await mkdir(out, { recursive: true });
+          await writeFile(path.join(out, 'EXPERIMENT.md'), experimentMarkdown(report));
+          await writeFile(path.join(out, 'experiment.json'), `${JSON.stringify(report, null, 2)}\n`);
+          if (opts.json) {
+            process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+            return;
+          }
+          const geno = report.genotype.scores.find((s) => s.metric === 'l2' && s.method === 'nj')!;
+          const best = bestPhenotype(report);
+          process.stdout.write(
+            `genotype tree (L2, NJ): RF ${geno.rf} of ${geno.max} (normalized ${geno.normalized.toFixed(3)})\n`,
+          );
+          if (best)
+            process.stdout.write(
+              `best phenotype tree (${best.signal}, ${best.method}): RF ${best.rf} of ${best.max} (normalized ${best.normalized.toFixed(3)})\n`,
+            );
+          const lp = [...report.logprobs].sort((a, b) => a.normalized - b.normalized)[0];
+          if (lp)
+            process.stdout.write(
+              `logprob phenotype tree (${lp.signal}, ${lp.method}): RF ${lp.rf} of ${lp.max} (normalized ${lp.normalized.toFixed(3)})\n`,
+            );
+          const nb = [...report.nextByte].sort((a, b) => a.normalized - b.normalized)[0];
+          if (nb)
+            process.stdout.write(
+              `noise-free next-byte tree (${nb.method}): RF ${nb.rf} of ${nb.max} (normalized ${nb.normalized.toFixed(3)})\n`,
+            );
+          process.stdout.write(`report: ${path.join(out, 'EXPERIMENT.md')}\n`);
+        } finally {
+          reporter.stop();
+          store.close();
         }
-        const geno = report.genotype.scores.find((s) => s.metric === 'l2' && s.method === 'nj')!;
-        const best = bestPhenotype(report);
-        process.stdout.write(`genotype tree (L2, NJ): RF ${geno.rf} of ${geno.max} (normalized ${geno.normalized.toFixed(3)})\n`);
-        if (best) process.stdout.write(`best phenotype tree (${best.signal}, ${best.method}): RF ${best.rf} of ${best.max} (normalized ${best.normalized.toFixed(3)})\n`);
-        const lp = [...report.logprobs].sort((a, b) => a.normalized - b.normalized)[0];
-        if (lp) process.stdout.write(`logprob phenotype tree (${lp.signal}, ${lp.method}): RF ${lp.rf} of ${lp.max} (normalized ${lp.normalized.toFixed(3)})\n`);
-        const nb = [...report.nextByte].sort((a, b) => a.normalized - b.normalized)[0];
-        if (nb) process.stdout.write(`noise-free next-byte tree (${nb.method}): RF ${nb.rf} of ${nb.max} (normalized ${nb.normalized.toFixed(3)})\n`);
-        process.stdout.write(`report: ${path.join(out, 'EXPERIMENT.md')}\n`);
-      } finally {
-        reporter.stop();
-        store.close();
-      }
-    });
+      },
+    );
 }

@@ -22,10 +22,12 @@ function formatText(found: readonly Discovery[]): string {
       lines.push(`${name}unavailable: ${oneLine(d.reason)}`);
       continue;
     }
-    lines.push(`${name}${d.models.length} model${d.models.length === 1 ? '' : 's'}${d.baseURL ? ` at ${oneLine(d.baseURL)}` : ''}`);
+    lines.push(
+      `${name}${d.models.length} model${d.models.length === 1 ? '' : 's'}${d.baseURL ? ` at ${oneLine(d.baseURL)}` : ''}`,
+    );
     for (const m of d.models) lines.push(`  ${d.provider}:${oneLine(m)}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function register(program: Command): void {
@@ -37,20 +39,31 @@ export function register(program: Command): void {
     .option('--timeout <ms>', 'give each provider this long to answer', '5000')
     .option('--profiles <dir>', 'profiles folder (default: $PHYLO_PROFILES or the providers/ folder of llm-phylo)')
     .option(...RESULTS_OPTION)
-    .addHelpText('after', '\nExamples:\n  $ phylo models                 # every provider in providers/*.yaml\n  $ phylo models ollama --json   # the local Ollama models, as JSON\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ phylo models                 # every provider in providers/*.yaml\n  $ phylo models ollama --json   # the local Ollama models, as JSON\n',
+    )
     .action(async (provider: string | undefined, opts: ModelsOptions) => {
       const timeoutMs = Number(opts.timeout);
-      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InputError(`--timeout ${opts.timeout}: expected a positive number of milliseconds`);
+      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+        throw new InputError(`--timeout ${opts.timeout}: expected a positive number of milliseconds`);
       const env = process.env;
       const dir = opts.profiles ?? profilesDir(env);
       const profiles = loadProfiles(dir);
       if (provider !== undefined) profileFor(provider, profiles); // unknown prefix: one line listing the known ones
       const prefixes = provider !== undefined ? [provider] : knownPrefixes(profiles);
       // The results folder matters to the replay provider, whose models are the stored runs.
-      const found = await discoverProviders(prefixes, { profiles, env, profilesDir: dir, timeoutMs, resultsDir: resultsDir(opts.results, env) });
+      const found = await discoverProviders(prefixes, {
+        profiles,
+        env,
+        profilesDir: dir,
+        timeoutMs,
+        resultsDir: resultsDir(opts.results, env),
+      });
       process.stdout.write(opts.json ? `${JSON.stringify(found, null, 2)}\n` : formatText(found));
       const only = found[0];
       // Asked about one provider and it cannot be used: the command could not do its job.
-      if (provider !== undefined && only?.status === 'unavailable') throw new ProviderUnavailableError(provider, only.reason);
+      if (provider !== undefined && only?.status === 'unavailable')
+        throw new ProviderUnavailableError(provider, only.reason);
     });
 }

@@ -41,7 +41,8 @@ function integer(flag: string, value: string | undefined, min: number): number |
 function number(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new InputError(`${flag} ${value}: expected a number from ${min} to ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new InputError(`${flag} ${value}: expected a number from ${min} to ${max}`);
   return n;
 }
 
@@ -58,12 +59,17 @@ function parseModels(list: string): ModelRef[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map(modelRef);
-  if (refs.length === 0) throw new InputError('--models: give at least one provider:model, e.g. --models openai:gpt-4o-mini,ollama:llama3.2');
+  if (refs.length === 0)
+    throw new InputError(
+      '--models: give at least one provider:model, e.g. --models openai:gpt-4o-mini,ollama:llama3.2',
+    );
   return [...new Set(refs)];
 }
 
 function formatResult(r: CollectResult, resumed: boolean): string {
-  const errors = Object.entries(r.errorsByKind).map(([k, n]) => `${k} ${n}`).join(', ');
+  const errors = Object.entries(r.errorsByKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   return [
     `run ${oneLine(r.run)} ${r.cancelled ? 'interrupted' : 'finished'}${resumed ? ' (resumed)' : ''}: ${r.ok} ok, ${r.errors} errors${errors ? ` (${errors})` : ''}`,
     `  ${r.requested} requests, ${r.cached} from the cache, tokens ${r.inputTokens} in / ${r.outputTokens} out, $${r.costUsd.toFixed(4)}`,
@@ -77,13 +83,16 @@ export function register(program: Command): void {
     .description('collect responses of models to a probe suite into the results folder (re-run a --name to resume it)')
     .requiredOption('--suite <suite>', 'suite name from probes/ (e.g. core) or a path to a suite file')
     .requiredOption('--models <refs>', 'comma-separated model refs provider:model')
-    .option('--samples <n>', 'samples per probe (default: the suite\'s; a probe\'s own count wins)')
+    .option('--samples <n>', "samples per probe (default: the suite's; a probe's own count wins)")
     .option('--name <name>', 'run name (default: suite-date-time); an existing name is resumed')
     .option('--temperature <t>', 'sampling temperature (over the suite default, under probe overrides)')
     .option('--max-tokens <n>', 'maximum tokens per response')
-    .option('--logprobs <k>', 'also store each token\'s top-k logprobs (0-20; OpenAI, OpenAI-compatible, Ollama, lab): the logprobs signal of phylo tree')
-    .option('--concurrency <n>', 'requests in flight per provider (default: the profile\'s rateLimit.maxConcurrency)')
-    .option('--timeout <ms>', 'per-request timeout in milliseconds (default: the profile\'s timeoutMs)')
+    .option(
+      '--logprobs <k>',
+      "also store each token's top-k logprobs (0-20; OpenAI, OpenAI-compatible, Ollama, lab): the logprobs signal of phylo tree",
+    )
+    .option('--concurrency <n>', "requests in flight per provider (default: the profile's rateLimit.maxConcurrency)")
+    .option('--timeout <ms>', "per-request timeout in milliseconds (default: the profile's timeoutMs)")
     .option('--retries <n>', 'retries per sample after the first attempt', '4')
     .option('--retry-errors', 'on resume, also re-request samples that failed permanently (bad_request, unsupported)')
     .option(...RESULTS_OPTION)
@@ -107,7 +116,8 @@ export function register(program: Command): void {
       const maxTokens = integer('--max-tokens', opts.maxTokens, 1);
       // 20 is the most OpenAI's chat API returns (top_logprobs); the sampling field is part of every cache key.
       const topLogprobs = number('--logprobs', opts.logprobs, 0, 20);
-      if (topLogprobs !== undefined && !Number.isInteger(topLogprobs)) throw new InputError(`--logprobs ${opts.logprobs}: expected a whole number from 0 to 20`);
+      if (topLogprobs !== undefined && !Number.isInteger(topLogprobs))
+        throw new InputError(`--logprobs ${opts.logprobs}: expected a whole number from 0 to 20`);
       const concurrency = integer('--concurrency', opts.concurrency, 1);
       const timeoutFlag = integer('--timeout', opts.timeout, 1);
       const retries = integer('--retries', opts.retries, 0) ?? 4;
@@ -154,7 +164,9 @@ export function register(program: Command): void {
         const onSigint = (): void => {
           interrupts++;
           if (interrupts === 1) {
-            process.stderr.write('\ninterrupted: stopping (answered samples are stored); Ctrl-C again to quit at once\n');
+            process.stderr.write(
+              '\ninterrupted: stopping (answered samples are stored); Ctrl-C again to quit at once\n',
+            );
             collection.cancel();
           } else {
             process.exit(EXIT_INTERRUPTED);
@@ -168,11 +180,14 @@ export function register(program: Command): void {
           process.off('SIGINT', onSigint);
           reporter.stop();
         }
-        if (opts.json) process.stdout.write(JSON.stringify({ ...result, resumed: prepared.resumed, results }, null, 2) + '\n');
-        else process.stdout.write(formatResult(result, prepared.resumed) + '\n');
+        if (opts.json)
+          process.stdout.write(`${JSON.stringify({ ...result, resumed: prepared.resumed, results }, null, 2)}\n`);
+        else process.stdout.write(`${formatResult(result, prepared.resumed)}\n`);
         if (result.cancelled) {
           const kept = store.samplesOf(name).length;
-          process.stderr.write(`kept ${kept} samples of run ${name}; resume with: phylo run --name ${name} --suite ${opts.suite} --models ${models.join(',')}\n`);
+          process.stderr.write(
+            `kept ${kept} samples of run ${name}; resume with: phylo run --name ${name} --suite ${opts.suite} --models ${models.join(',')}\n`,
+          );
           process.exitCode = EXIT_INTERRUPTED;
         }
       } finally {

@@ -16,15 +16,30 @@ export function register(program: Command): void {
       try {
         const runs = store.listRuns();
         if (opts.json) {
-          process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+          process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
           return;
         }
         if (runs.length === 0) {
           process.stdout.write(`no runs in ${store.file}; start one with: phylo run --suite core --models lab:base\n`);
           return;
         }
-        const rows = runs.map((r) => [r.name, r.suite, String(r.models), String(r.probes), String(r.samples), String(r.errors), r.status, r.updatedAt]);
-        process.stdout.write(formatTable(['run', 'suite', 'models', 'probes', 'samples', 'errors', 'status', 'updated'], rows, new Set([2, 3, 4, 5])));
+        const rows = runs.map((r) => [
+          r.name,
+          r.suite,
+          String(r.models),
+          String(r.probes),
+          String(r.samples),
+          String(r.errors),
+          r.status,
+          r.updatedAt,
+        ]);
+        process.stdout.write(
+          formatTable(
+            ['run', 'suite', 'models', 'probes', 'samples', 'errors', 'status', 'updated'],
+            rows,
+            new Set([2, 3, 4, 5]),
+          ),
+        );
       } finally {
         store.close();
       }

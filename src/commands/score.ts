@@ -7,7 +7,14 @@ import { InputError } from '../core/errors.js';
 import type { DistanceMatrix } from '../core/matrix.js';
 import { oneLine } from '../core/sanitize.js';
 import { readMatrixTsv, readPhylip } from '../distance/matrix-io.js';
-import { familyClades, leafLabels, nearestNeighbourAccuracy, patristicDistances, readNewickFile, type NearestNeighbourResult } from '../phylo/index.js';
+import {
+  familyClades,
+  leafLabels,
+  nearestNeighbourAccuracy,
+  patristicDistances,
+  readNewickFile,
+  type NearestNeighbourResult,
+} from '../phylo/index.js';
 
 interface ScoreOptions {
   labels: string;
@@ -21,22 +28,33 @@ export function readFamilies(file: string): Map<string, string> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new InputError(`labels ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`);
+    throw new InputError(
+      `labels ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`,
+    );
   }
   const lines = text.split(/\r?\n/);
   const header = (lines[0] ?? '').split('\t').map((h) => h.trim().toLowerCase());
   const mi = header.indexOf('model');
   const fi = header.indexOf('family');
-  if (mi < 0 || fi < 0) throw new InputError(`labels ${file}: the first row must name a "model" and a "family" column (tab-separated), found: ${header.join(', ') || 'nothing'}`);
+  if (mi < 0 || fi < 0)
+    throw new InputError(
+      `labels ${file}: the first row must name a "model" and a "family" column (tab-separated), found: ${header.join(', ') || 'nothing'}`,
+    );
   const out = new Map<string, string>();
   lines.slice(1).forEach((line, k) => {
     if (line.trim() === '') return;
     const cells = line.split('\t');
     const model = (cells[mi] ?? '').trim();
     const family = (cells[fi] ?? '').trim();
-    if (model === '' || family === '') throw new InputError(`labels ${file}: row ${k + 2} has no ${model === '' ? 'model' : 'family'}; every row needs both`);
+    if (model === '' || family === '')
+      throw new InputError(
+        `labels ${file}: row ${k + 2} has no ${model === '' ? 'model' : 'family'}; every row needs both`,
+      );
     const before = out.get(model);
-    if (before !== undefined && before !== family) throw new InputError(`labels ${file}: row ${k + 2} puts ${model} in family ${family}, an earlier row in ${before}; give one family per model`);
+    if (before !== undefined && before !== family)
+      throw new InputError(
+        `labels ${file}: row ${k + 2} puts ${model} in family ${family}, an earlier row in ${before}; give one family per model`,
+      );
     out.set(model, family);
   });
   return out;
@@ -46,7 +64,10 @@ export function readFamilies(file: string): Map<string, string> {
  * Family of each tree leaf: by its exact label, else by the model part of a model ref (`replay:gpt4_0613` finds
  * `gpt4_0613`), so a labels file written with bare model names scores trees of imported or collected runs.
  */
-export function familiesOfLeaves(leaves: readonly string[], families: ReadonlyMap<string, string>): Map<string, { model: string; family: string }> {
+export function familiesOfLeaves(
+  leaves: readonly string[],
+  families: ReadonlyMap<string, string>,
+): Map<string, { model: string; family: string }> {
   const out = new Map<string, { model: string; family: string }>();
   for (const leaf of leaves) {
     const bare = /^[a-z][a-z0-9_-]*:(.+)$/.exec(leaf)?.[1];
@@ -69,7 +90,9 @@ const percent = (r: NearestNeighbourResult) => (r.total === 0 ? 'n/a' : `${((100
 export function register(program: Command): void {
   program
     .command('score')
-    .description('score a tree against known model families: which families are clades, and 1-nearest-neighbour family accuracy')
+    .description(
+      'score a tree against known model families: which families are clades, and 1-nearest-neighbour family accuracy',
+    )
     .argument('<tree>', 'tree to score (Newick file)')
     .requiredOption('--labels <file>', 'TSV with a header naming "model" and "family" columns (other columns ignored)')
     .option('--matrix <file>', 'also score 1-NN accuracy on this distance matrix (TSV, or PHYLIP .phy)')
@@ -96,10 +119,16 @@ Examples:
       const families = new Map([...matched].map(([leaf, { family }]) => [leaf, family]));
       const notes: string[] = [];
       const unlabelled = leaves.filter((l) => !matched.has(l));
-      if (unlabelled.length) notes.push(`${unlabelled.length} of ${leaves.length} tree leaves have no family in ${path.basename(opts.labels)} and are not scored: ${listSome(unlabelled)}`);
+      if (unlabelled.length)
+        notes.push(
+          `${unlabelled.length} of ${leaves.length} tree leaves have no family in ${path.basename(opts.labels)} and are not scored: ${listSome(unlabelled)}`,
+        );
       const found = new Set([...matched.values()].map((v) => v.model));
       const absent = [...all.keys()].filter((m) => !found.has(m));
-      if (absent.length) notes.push(`${absent.length} models of ${path.basename(opts.labels)} are not in the tree and are ignored: ${listSome(absent)}`);
+      if (absent.length)
+        notes.push(
+          `${absent.length} models of ${path.basename(opts.labels)} are not in the tree and are ignored: ${listSome(absent)}`,
+        );
 
       const clades = familyClades(tree, families);
       const byTree = nearestNeighbourAccuracy(patristicDistances(tree), families);
@@ -108,23 +137,49 @@ Examples:
         const m = readMatrix(opts.matrix);
         const inMatrix = new Set(m.labels);
         const missing = leaves.filter((l) => families.has(l) && !inMatrix.has(l));
-        if (missing.length) notes.push(`${missing.length} labelled tree leaves are not in ${path.basename(opts.matrix)}: ${listSome(missing)}`);
+        if (missing.length)
+          notes.push(
+            `${missing.length} labelled tree leaves are not in ${path.basename(opts.matrix)}: ${listSome(missing)}`,
+          );
         byMatrix = nearestNeighbourAccuracy(m, families);
       }
       const cladeCount = clades.filter((c) => c.isClade).length;
       if (opts.json) {
         process.stdout.write(
-          JSON.stringify({ tree: treeFile, labels: opts.labels, leaves: leaves.length, clades: { count: cladeCount, of: clades.length, families: clades }, nearestNeighbour: { tree: byTree, ...(byMatrix ? { matrix: byMatrix } : {}) }, notes }, null, 2) + '\n',
+          `${JSON.stringify(
+            {
+              tree: treeFile,
+              labels: opts.labels,
+              leaves: leaves.length,
+              clades: { count: cladeCount, of: clades.length, families: clades },
+              nearestNeighbour: { tree: byTree, ...(byMatrix ? { matrix: byMatrix } : {}) },
+              notes,
+            },
+            null,
+            2,
+          )}\n`,
         );
         return;
       }
       for (const note of notes) process.stderr.write(`note: ${note}\n`);
       const lines = [`${cladeCount} of ${clades.length} families are clades of the unrooted tree`];
-      for (const c of clades) lines.push(`  ${c.isClade ? 'clade    ' : 'not clade'}  ${oneLine(c.family)} (${c.members.length}): ${listSome(c.members, 8)}`);
-      lines.push('', `1-NN family accuracy by patristic distance: ${byTree.correct} of ${byTree.total} (${percent(byTree)})`);
-      if (byMatrix) lines.push(`1-NN family accuracy by ${oneLine(path.basename(opts.matrix!))}: ${byMatrix.correct} of ${byMatrix.total} (${percent(byMatrix)})`);
+      for (const c of clades)
+        lines.push(
+          `  ${c.isClade ? 'clade    ' : 'not clade'}  ${oneLine(c.family)} (${c.members.length}): ${listSome(c.members, 8)}`,
+        );
+      lines.push(
+        '',
+        `1-NN family accuracy by patristic distance: ${byTree.correct} of ${byTree.total} (${percent(byTree)})`,
+      );
+      if (byMatrix)
+        lines.push(
+          `1-NN family accuracy by ${oneLine(path.basename(opts.matrix!))}: ${byMatrix.correct} of ${byMatrix.total} (${percent(byMatrix)})`,
+        );
       const wrong = byTree.calls.filter((c) => !c.correct);
-      if (wrong.length) lines.push(`  misplaced in the tree: ${wrong.map((c) => `${oneLine(c.model)} -> ${c.nearest.map(oneLine).join(' / ')}`).join('; ')}`);
-      process.stdout.write(lines.join('\n') + '\n');
+      if (wrong.length)
+        lines.push(
+          `  misplaced in the tree: ${wrong.map((c) => `${oneLine(c.model)} -> ${c.nearest.map(oneLine).join(' / ')}`).join('; ')}`,
+        );
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

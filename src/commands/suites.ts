@@ -18,11 +18,11 @@ export function register(program: Command): void {
     .action((suite: string | undefined, opts: { dir?: string; json?: boolean }) => {
       if (suite !== undefined) {
         const loaded = loadSuite(suite);
-        process.stdout.write(opts.json ? JSON.stringify(loaded, null, 2) + '\n' : formatSuite(loaded));
+        process.stdout.write(opts.json ? `${JSON.stringify(loaded, null, 2)}\n` : formatSuite(loaded));
         return;
       }
       const suites = listSuites(opts.dir ?? suitesDir());
-      process.stdout.write(opts.json ? JSON.stringify(suites, null, 2) + '\n' : formatListing(suites));
+      process.stdout.write(opts.json ? `${JSON.stringify(suites, null, 2)}\n` : formatListing(suites));
     });
 }
 
@@ -52,13 +52,19 @@ export function formatSuite(suite: Suite): string {
     '',
   ];
   const width = Math.max(...suite.probes.map((p) => p.id.length));
-  const rows = suite.probes.map((p) => `${oneLine(p.id).padEnd(width)}  ${oneLine(p.tags.join(',')).padEnd(24)}  ${p.answer ? 'A' : ' '}  ${preview(p)}`);
+  const rows = suite.probes.map(
+    (p) =>
+      `${oneLine(p.id).padEnd(width)}  ${oneLine(p.tags.join(',')).padEnd(24)}  ${p.answer ? 'A' : ' '}  ${preview(p)}`,
+  );
   return [...head, ...rows, ''].join('\n');
 }
 
 /** The text the model is asked about: the last user message, or the prefix; one line, at most 60 characters. */
 function preview(p: Probe): string {
-  const text = p.prompt.kind === 'prefix' ? p.prompt.prefix : ([...p.prompt.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
+  const text =
+    p.prompt.kind === 'prefix'
+      ? p.prompt.prefix
+      : ([...p.prompt.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
   const line = oneLine(text);
-  return line.length > 60 ? line.slice(0, 57) + '...' : line;
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }

@@ -6,7 +6,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { analyseRun, DEFAULT_METHOD, DEFAULT_SIGNAL, isSignal, type AnalysisResult } from '../analysis/analyse.js';
 import { providerEmbeddings, type ProviderEmbeddingsResult } from '../analysis/provider-embeddings.js';
-import { DEFAULT_COMBINE_WEIGHTS, DEFAULT_EMBED, SIGNALS, type CombineWeights, type EmbedOptions } from '../analysis/signals.js';
+import {
+  DEFAULT_COMBINE_WEIGHTS,
+  DEFAULT_EMBED,
+  SIGNALS,
+  type CombineWeights,
+  type EmbedOptions,
+} from '../analysis/signals.js';
 import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
@@ -49,7 +55,9 @@ function parseWeights(text: string | undefined): CombineWeights {
     const [k, v] = part.split('=');
     const w = Number(v);
     if (!k || !(k in out) || v === undefined || !Number.isFinite(w) || w < 0) {
-      throw new InputError(`--weights ${text}: write signal=weight pairs, e.g. embed=2,traits=1,alleles=1 (signals: embed, traits, alleles, logprobs)`);
+      throw new InputError(
+        `--weights ${text}: write signal=weight pairs, e.g. embed=2,traits=1,alleles=1 (signals: embed, traits, alleles, logprobs)`,
+      );
     }
     out[k] = w;
   }
@@ -57,10 +65,13 @@ function parseWeights(text: string | undefined): CombineWeights {
 }
 
 function embedOptions(flags: TreeFlags): EmbedOptions {
-  if (flags.perProbe !== 'nn-vote' && flags.perProbe !== 'cosine') throw new InputError(`--per-probe ${flags.perProbe}: use nn-vote or cosine`);
+  if (flags.perProbe !== 'nn-vote' && flags.perProbe !== 'cosine')
+    throw new InputError(`--per-probe ${flags.perProbe}: use nn-vote or cosine`);
   const kinds: FeatureKind[] = ['words', 'word-punct', 'char'];
-  if (!kinds.includes(flags.features as FeatureKind)) throw new InputError(`--features ${flags.features}: use ${kinds.join(', ')}`);
-  if (!['raw', 'sublinear', 'binary'].includes(flags.tf)) throw new InputError(`--tf ${flags.tf}: use raw, sublinear or binary`);
+  if (!kinds.includes(flags.features as FeatureKind))
+    throw new InputError(`--features ${flags.features}: use ${kinds.join(', ')}`);
+  if (!['raw', 'sublinear', 'binary'].includes(flags.tf))
+    throw new InputError(`--tf ${flags.tf}: use raw, sublinear or binary`);
   const kind = flags.features as FeatureKind;
   return {
     perProbe: flags.perProbe,
@@ -73,7 +84,12 @@ function embedOptions(flags: TreeFlags): EmbedOptions {
 }
 
 /** What summary.json holds: the settings, the numbers and where the files are. */
-export function treeSummary(run: string, result: AnalysisResult, files: Record<string, string>, embeddings?: ProviderEmbeddingsResult): Record<string, unknown> {
+export function treeSummary(
+  run: string,
+  result: AnalysisResult,
+  files: Record<string, string>,
+  embeddings?: ProviderEmbeddingsResult,
+): Record<string, unknown> {
   return {
     run,
     signal: result.signal,
@@ -107,7 +123,9 @@ async function embedRun(data: RunData, ref: string, dir: string): Promise<Provid
     },
   });
   const s = result.stats;
-  process.stderr.write(`embeddings ${oneLine(ref)}: ${s.texts} distinct texts, ${s.cached} cached, ${s.texts - s.cached} embedded in ${s.requests} request(s)\n`);
+  process.stderr.write(
+    `embeddings ${oneLine(ref)}: ${s.texts} distinct texts, ${s.cached} cached, ${s.texts - s.cached} embedded in ${s.requests} request(s)\n`,
+  );
   return result;
 }
 
@@ -117,19 +135,41 @@ export function register(program: Command): void {
     .description('build the phylogeny of a stored run from its responses (no model is queried)')
     .argument('<run>', 'run name (see phylo runs)')
     .option('--signal <signal>', `${SIGNALS.join(' | ')}`, DEFAULT_SIGNAL)
-    .option('--method <method>', `${TREE_METHODS.join(' | ')} (default: ${Object.entries(DEFAULT_METHOD).map(([s, m]) => `${m} for ${s}`).join(', ')})`)
+    .option(
+      '--method <method>',
+      `${TREE_METHODS.join(' | ')} (default: ${Object.entries(DEFAULT_METHOD)
+        .map(([s, m]) => `${m} for ${s}`)
+        .join(', ')})`,
+    )
     .option('--bootstrap <n>', 'bootstrap replicates over probes (0 = none)', '100')
     .option('--seed <n>', 'seed of the bootstrap resampling', '1')
     .option('--root <how>', 'midpoint, or a model ref to root on (outgroup)')
-    .option('--out <dir>', 'where to write tree.nwk, matrix.tsv, summary.json (default: RESULTS/<run>/tree-<signal>-<method>[-<embeddings>]/)')
+    .option(
+      '--out <dir>',
+      'where to write tree.nwk, matrix.tsv, summary.json (default: RESULTS/<run>/tree-<signal>-<method>[-<embeddings>]/)',
+    )
     .option('--json', 'print the summary as JSON on stdout instead of the drawing')
-    .option('--per-probe <how>', 'embed: nn-vote (each model votes for its nearest response per probe) or cosine (mean distance)', DEFAULT_EMBED.perProbe)
+    .option(
+      '--per-probe <how>',
+      'embed: nn-vote (each model votes for its nearest response per probe) or cosine (mean distance)',
+      DEFAULT_EMBED.perProbe,
+    )
     .option('--features <kind>', 'embed: words | word-punct | char (3-5 grams)', DEFAULT_EMBED.tfidf.features.kind)
     .option('--tf <weighting>', 'embed: raw | sublinear | binary term frequency', DEFAULT_EMBED.tfidf.tf)
-    .option('--embeddings <provider:model>', 'embed: vectors from an embedding model instead of TF-IDF, cached in the store (e.g. openai:text-embedding-3-small, ollama:nomic-embed-text)')
+    .option(
+      '--embeddings <provider:model>',
+      'embed: vectors from an embedding model instead of TF-IDF, cached in the store (e.g. openai:text-embedding-3-small, ollama:nomic-embed-text)',
+    )
     .option('--allele-metric <metric>', 'alleles: nei (Nei 1972, as PhyloLM) or js (Jensen-Shannon)', 'nei')
-    .option('--logprob-metric <metric>', 'logprobs: divergence (Jensen-Shannon, bits) or distance (its square root)', 'divergence')
-    .option('--weights <list>', 'combined: signal weights, e.g. embed=2,traits=1,alleles=1,logprobs=1 (default all 1; logprobs only if the run has them)')
+    .option(
+      '--logprob-metric <metric>',
+      'logprobs: divergence (Jensen-Shannon, bits) or distance (its square root)',
+      'divergence',
+    )
+    .option(
+      '--weights <list>',
+      'combined: signal weights, e.g. embed=2,traits=1,alleles=1,logprobs=1 (default all 1; logprobs only if the run has them)',
+    )
     .option('--width <columns>', 'width of the drawing (default: terminal width or 100)')
     .option(...RESULTS_OPTION)
     .addHelpText(
@@ -138,9 +178,12 @@ export function register(program: Command): void {
     )
     .action(async (run: string, flags: TreeFlags) => {
       if (!isSignal(flags.signal)) throw new InputError(`--signal ${flags.signal}: use one of ${SIGNALS.join(', ')}`);
-      if (flags.method !== undefined && !isTreeMethod(flags.method)) throw new InputError(`--method ${flags.method}: use one of ${TREE_METHODS.join(', ')}`);
-      if (flags.alleleMetric !== 'nei' && flags.alleleMetric !== 'js') throw new InputError(`--allele-metric ${flags.alleleMetric}: use nei or js`);
-      if (flags.logprobMetric !== 'divergence' && flags.logprobMetric !== 'distance') throw new InputError(`--logprob-metric ${flags.logprobMetric}: use divergence or distance`);
+      if (flags.method !== undefined && !isTreeMethod(flags.method))
+        throw new InputError(`--method ${flags.method}: use one of ${TREE_METHODS.join(', ')}`);
+      if (flags.alleleMetric !== 'nei' && flags.alleleMetric !== 'js')
+        throw new InputError(`--allele-metric ${flags.alleleMetric}: use nei or js`);
+      if (flags.logprobMetric !== 'divergence' && flags.logprobMetric !== 'distance')
+        throw new InputError(`--logprob-metric ${flags.logprobMetric}: use divergence or distance`);
       const bootstrap = wholeNumber('--bootstrap', flags.bootstrap, 0);
       const seed = wholeNumber('--seed', flags.seed, 0);
       const dir = resultsDir(flags.results);
@@ -159,7 +202,10 @@ export function register(program: Command): void {
         if (flags.signal === 'embed' || (flags.signal === 'combined' && weights.embed > 0)) {
           embedded = await embedRun(data, flags.embeddings, dir);
           embed = { ...embed, provider: embedded.embeddings };
-        } else process.stderr.write(`warning: --embeddings is used by the embed and combined signals only; ignored for ${flags.signal}\n`);
+        } else
+          process.stderr.write(
+            `warning: --embeddings is used by the embed and combined signals only; ignored for ${flags.signal}\n`,
+          );
       }
       const result = analyseRun(data, {
         signal: flags.signal,
@@ -177,7 +223,11 @@ export function register(program: Command): void {
       const variant = embedded ? `-${embedded.embeddings.name.replace(/[^A-Za-z0-9._-]+/g, '-')}` : '';
       const out = path.resolve(flags.out ?? path.join(dir, name, `tree-${result.signal}-${result.method}${variant}`));
       fs.mkdirSync(out, { recursive: true });
-      const files = { tree: path.join(out, 'tree.nwk'), matrix: path.join(out, 'matrix.tsv'), summary: path.join(out, 'summary.json') };
+      const files = {
+        tree: path.join(out, 'tree.nwk'),
+        matrix: path.join(out, 'matrix.tsv'),
+        summary: path.join(out, 'summary.json'),
+      };
       const summary = treeSummary(name, result, files, embedded);
       fs.writeFileSync(files.tree, `${summary.newick as string}\n`);
       writeMatrixTsv(files.matrix, result.matrix);

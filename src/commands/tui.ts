@@ -25,7 +25,10 @@ export function register(program: Command): void {
       '\nKeys: ? on any screen lists them. NO_COLOR=1 turns colour off; PHYLO_SUITES=DIR offers your own suites.\n\nExamples:\n  $ phylo tui\n  $ phylo tui --results ./results\n  $ phylo            (the same, when run in a terminal)\n',
     )
     .action(async (opts: { results?: string }) => {
-      if (!process.stdout.isTTY || !process.stdin.isTTY) throw new InputError('phylo tui needs a terminal (stdin and stdout a TTY); use the subcommands in scripts (phylo --help)');
+      if (!process.stdout.isTTY || !process.stdin.isTTY)
+        throw new InputError(
+          'phylo tui needs a terminal (stdin and stdout a TTY); use the subcommands in scripts (phylo --help)',
+        );
       await launchApp(opts.results);
     });
 }

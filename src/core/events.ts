@@ -3,13 +3,44 @@
 import type { FailureKind, ModelRef, ProbeId } from './types.js';
 
 export type RunEvent =
-  | { readonly type: 'run-start'; readonly run: string; readonly total: number; readonly cached: number; readonly models: readonly ModelRef[]; readonly perModel: Readonly<Record<string, number>> }
-  | { readonly type: 'sample'; readonly model: ModelRef; readonly probe: ProbeId; readonly index: number; readonly status: 'ok' | 'error' | 'cached'; readonly kind?: FailureKind; readonly latencyMs: number; readonly tokens: number; readonly costUsd: number }
-  | { readonly type: 'retry'; readonly model: ModelRef; readonly probe: ProbeId; readonly attempt: number; readonly kind: FailureKind; readonly waitMs: number; readonly message: string }
+  | {
+      readonly type: 'run-start';
+      readonly run: string;
+      readonly total: number;
+      readonly cached: number;
+      readonly models: readonly ModelRef[];
+      readonly perModel: Readonly<Record<string, number>>;
+    }
+  | {
+      readonly type: 'sample';
+      readonly model: ModelRef;
+      readonly probe: ProbeId;
+      readonly index: number;
+      readonly status: 'ok' | 'error' | 'cached';
+      readonly kind?: FailureKind;
+      readonly latencyMs: number;
+      readonly tokens: number;
+      readonly costUsd: number;
+    }
+  | {
+      readonly type: 'retry';
+      readonly model: ModelRef;
+      readonly probe: ProbeId;
+      readonly attempt: number;
+      readonly kind: FailureKind;
+      readonly waitMs: number;
+      readonly message: string;
+    }
   | { readonly type: 'concurrency'; readonly provider: string; readonly limit: number; readonly reason: string }
   | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'paused' }
   | { readonly type: 'resumed' }
-  | { readonly type: 'run-end'; readonly run: string; readonly ok: number; readonly errors: number; readonly cancelled: boolean };
+  | {
+      readonly type: 'run-end';
+      readonly run: string;
+      readonly ok: number;
+      readonly errors: number;
+      readonly cancelled: boolean;
+    };
 
 export type RunListener = (event: RunEvent) => void;

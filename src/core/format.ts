@@ -6,7 +6,7 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   if (width <= 0) return '';
   const clean = oneLine(text);
   const chars = [...clean];
-  if (chars.length > width) return width === 1 ? '…' : chars.slice(0, width - 1).join('') + '…';
+  if (chars.length > width) return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
   const pad = ' '.repeat(width - chars.length);
   return align === 'left' ? clean + pad : pad + clean;
 }
@@ -59,7 +59,7 @@ export function wrapText(text: string, width: number): string[] {
       }
       if (!rest) continue;
       if (!line) line = rest;
-      else if ([...line].length + 1 + [...rest].length <= w) line += ' ' + rest;
+      else if ([...line].length + 1 + [...rest].length <= w) line += ` ${rest}`;
       else {
         out.push(line);
         line = rest;
@@ -78,7 +78,12 @@ export function compactNumber(x: number, width: number): string {
   if (x === 0) return '0';
   for (let digits = 3; digits >= 1; digits--) {
     const abs = Math.abs(x);
-    const text = abs >= 1000 || Number.isInteger(x) ? x.toFixed(0) : abs >= 1 ? x.toFixed(Math.max(0, digits - Math.floor(Math.log10(abs)) - 1)) : x.toFixed(digits - 1 + Math.max(1, -Math.floor(Math.log10(abs))));
+    const text =
+      abs >= 1000 || Number.isInteger(x)
+        ? x.toFixed(0)
+        : abs >= 1
+          ? x.toFixed(Math.max(0, digits - Math.floor(Math.log10(abs)) - 1))
+          : x.toFixed(digits - 1 + Math.max(1, -Math.floor(Math.log10(abs))));
     const trimmed = text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
     if (trimmed.length <= width && trimmed !== '0' && trimmed !== '-0') return trimmed;
   }

@@ -26,7 +26,8 @@ export function makeDistanceMatrix(
   metric: string,
 ): DistanceMatrix {
   const n = labels.length;
-  if (values.length !== n * n) throw new Error(`distance matrix ${signal}/${metric}: ${values.length} values for ${n} labels`);
+  if (values.length !== n * n)
+    throw new Error(`distance matrix ${signal}/${metric}: ${values.length} values for ${n} labels`);
   if (new Set(labels).size !== n) throw new Error(`distance matrix ${signal}/${metric}: duplicate labels`);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {

@@ -27,12 +27,16 @@ export function standardizeOffDiagonal(m: DistanceMatrix): Float64Array {
   const sd = n > 1 ? Math.sqrt(ss / (n * (n - 1))) : 0;
   const out = new Float64Array(n * n);
   if (!(sd > 0)) return out;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) out[i * n + j] = (m.values[i * n + j]! - mean) / sd;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) if (i !== j) out[i * n + j] = (m.values[i * n + j]! - mean) / sd;
   return out;
 }
 
 /** Weighted average of standardized matrices over the same labels (in any order: aligned to the first), shifted. */
-export function combineMatrices(parts: readonly { readonly matrix: DistanceMatrix; readonly weight: number }[], signal = 'combined'): DistanceMatrix {
+export function combineMatrices(
+  parts: readonly { readonly matrix: DistanceMatrix; readonly weight: number }[],
+  signal = 'combined',
+): DistanceMatrix {
   const used = parts.filter((p) => p.weight > 0);
   if (used.length === 0) throw new Error('combineMatrices: no matrix with a positive weight');
   const labels = used[0]!.matrix.labels;
@@ -41,7 +45,8 @@ export function combineMatrices(parts: readonly { readonly matrix: DistanceMatri
   let total = 0;
   for (const { matrix, weight } of used) {
     const index = new Map(matrix.labels.map((l, i) => [l, i]));
-    if (matrix.labels.length !== n || labels.some((l) => !index.has(l))) throw new Error(`combineMatrices: ${matrix.signal} has other labels than ${used[0]!.matrix.signal}`);
+    if (matrix.labels.length !== n || labels.some((l) => !index.has(l)))
+      throw new Error(`combineMatrices: ${matrix.signal} has other labels than ${used[0]!.matrix.signal}`);
     const z = standardizeOffDiagonal(matrix);
     for (let i = 0; i < n; i++) {
       const a = index.get(labels[i]!)!;
@@ -51,7 +56,8 @@ export function combineMatrices(parts: readonly { readonly matrix: DistanceMatri
   }
   let min = Infinity;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) min = Math.min(min, out[i * n + j]! / total);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) out[i * n + j] = out[i * n + j]! / total - min + SHIFT_FLOOR;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) if (i !== j) out[i * n + j] = out[i * n + j]! / total - min + SHIFT_FLOOR;
   const metric = used.map((p) => `${p.weight}*${p.matrix.signal}`).join('+');
   return makeDistanceMatrix(labels, out, signal, `standardized(${metric})`);
 }

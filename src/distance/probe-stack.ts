@@ -28,7 +28,12 @@ export function pairIndex(n: number, i: number, j: number): number {
  * Calls `visit(k, x, y)` for every pair i < j < n of models whose rows are both present (not undefined), with k the
  * pair's index counted from `first` in upper-triangle order (pairs with an absent row are skipped, not renumbered).
  */
-export function forEachPresentPair<T>(n: number, rows: readonly (T | undefined)[], first: number, visit: (k: number, x: T, y: T) => void): void {
+export function forEachPresentPair<T>(
+  n: number,
+  rows: readonly (T | undefined)[],
+  first: number,
+  visit: (k: number, x: T, y: T) => void,
+): void {
   let k = first;
   for (let i = 0; i < n; i++) {
     const x = rows[i];
@@ -40,7 +45,12 @@ export function forEachPresentPair<T>(n: number, rows: readonly (T | undefined)[
 }
 
 /** An empty stack to fill: every pair absent. */
-export function emptyStack(labels: readonly string[], probes: readonly string[], signal: string, metric: string): ProbeDistanceStack {
+export function emptyStack(
+  labels: readonly string[],
+  probes: readonly string[],
+  signal: string,
+  metric: string,
+): ProbeDistanceStack {
   const pairs = pairCount(labels.length);
   return {
     labels,
@@ -68,7 +78,11 @@ export function sharedProbeCounts(stack: ProbeDistanceStack): Int32Array {
  * replicate passes how often it drew each probe). A pair is averaged over the probes both models answered; a pair
  * with no shared probe in this draw takes `fallback` (the full-data mean) or, without one, the largest mean seen.
  */
-export function averageOverProbes(stack: ProbeDistanceStack, weights?: ArrayLike<number>, fallback?: Float64Array): DistanceMatrix {
+export function averageOverProbes(
+  stack: ProbeDistanceStack,
+  weights?: ArrayLike<number>,
+  fallback?: Float64Array,
+): DistanceMatrix {
   const n = stack.labels.length;
   const pairs = pairCount(n);
   const sum = new Float64Array(pairs);

@@ -7,7 +7,12 @@ import { makeDistanceMatrix, type DistanceMatrix } from '../core/matrix.js';
  * over the variables both models have (not NaN) and that vary (s_v > 0); the mean, not the sum, keeps distances
  * comparable when some variables are missing for a pair. A pair with no shared variable gets the largest distance.
  */
-export function standardizedEuclidean(labels: readonly string[], values: Float64Array, vars: number, signal = 'traits'): DistanceMatrix {
+export function standardizedEuclidean(
+  labels: readonly string[],
+  values: Float64Array,
+  vars: number,
+  signal = 'traits',
+): DistanceMatrix {
   const n = labels.length;
   if (values.length !== n * vars) throw new Error(`standardizedEuclidean: ${values.length} values for ${n} x ${vars}`);
   const sd = new Float64Array(vars);

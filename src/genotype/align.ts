@@ -78,7 +78,14 @@ export function canonicalName(name: string): CanonicalName {
   // Unknown convention: keep the name; a block number in it still groups it with its layer.
   const n = /(?:^|\.)(?:h|layers|blk|block|blocks)\.(\d+)\./.exec(name);
   const param = name.slice(name.lastIndexOf('.') + 1);
-  return { canonical: name, layer: n ? `blk.${n[1]}` : 'other', block: n ? Number(n[1]) : null, role: name, param, known: false };
+  return {
+    canonical: name,
+    layer: n ? `blk.${n[1]}` : 'other',
+    block: n ? Number(n[1]) : null,
+    role: name,
+    param,
+    known: false,
+  };
 }
 
 function block(index: number, role: string, param: string): CanonicalName {

@@ -30,7 +30,12 @@ function pairTotals(cmp: GenotypeComparison, weight: TensorWeight): PairStats[] 
 }
 
 /** The distance matrix over weighted tensors (weights from `weight`, see TensorWeight). */
-export function weightedGenotypeMatrix(cmp: GenotypeComparison, weight: TensorWeight, metric: GenotypeMetric, parent: number | undefined): DistanceMatrix {
+export function weightedGenotypeMatrix(
+  cmp: GenotypeComparison,
+  weight: TensorWeight,
+  metric: GenotypeMetric,
+  parent: number | undefined,
+): DistanceMatrix {
   const n = cmp.models.length;
   const totals = pairTotals(cmp, weight);
   let parentNorm2: number | undefined;
@@ -49,13 +54,23 @@ export function weightedGenotypeMatrix(cmp: GenotypeComparison, weight: TensorWe
     }
   }
   const name = parent !== undefined && metric === 'l2' ? 'l2-rel' : metric;
-  return makeDistanceMatrix(cmp.models.map((m) => m.label), values, 'genotype', name);
+  return makeDistanceMatrix(
+    cmp.models.map((m) => m.label),
+    values,
+    'genotype',
+    name,
+  );
 }
 
 /** The models x models genotype distance over the selected tensors. */
 export function genotypeMatrix(cmp: GenotypeComparison, opts: GenotypeViewOptions = {}): DistanceMatrix {
   const selected = selectedTensors(cmp, opts.layers);
-  return weightedGenotypeMatrix(cmp, (t) => (selected.has(t) ? 1 : 0), opts.metric ?? 'l2', parentIndex(cmp, opts.parent));
+  return weightedGenotypeMatrix(
+    cmp,
+    (t) => (selected.has(t) ? 1 : 0),
+    opts.metric ?? 'l2',
+    parentIndex(cmp, opts.parent),
+  );
 }
 
 /** Indices of the tensors whose canonical names match `layers` (all when absent); an error when none does. */
@@ -65,7 +80,9 @@ export function selectedTensors(cmp: GenotypeComparison, layers: RegExp | undefi
     if (!layers || layers.test(t.canonical)) selected.add(i);
   });
   if (selected.size === 0) {
-    throw new InputError(`genotype: no tensor shared by all models matches ${layers ? `--layers ${layers.source}` : 'the comparison'} (see the missing / shape-mismatch report)`);
+    throw new InputError(
+      `genotype: no tensor shared by all models matches ${layers ? `--layers ${layers.source}` : 'the comparison'} (see the missing / shape-mismatch report)`,
+    );
   }
   return selected;
 }
@@ -74,7 +91,10 @@ export function selectedTensors(cmp: GenotypeComparison, layers: RegExp | undefi
 export function parentIndex(cmp: GenotypeComparison, parent: string | undefined): number | undefined {
   if (parent === undefined) return undefined;
   const i = cmp.models.findIndex((m) => m.label === parent || m.source === parent);
-  if (i < 0) throw new InputError(`--parent ${parent}: not one of the models compared (${cmp.models.map((m) => m.label).join(', ')})`);
+  if (i < 0)
+    throw new InputError(
+      `--parent ${parent}: not one of the models compared (${cmp.models.map((m) => m.label).join(', ')})`,
+    );
   return i;
 }
 
@@ -109,7 +129,11 @@ export function layerDistances(cmp: GenotypeComparison, opts: GenotypeViewOption
     const weight = (t: number) => (members.has(t) ? 1 : 0);
     const matrix = weightedGenotypeMatrix(cmp, weight, metric, parent);
     const totals = pairTotals(cmp, weight);
-    let sum = 0, max = 0, separation = 0, changed = 0, count = 0;
+    let sum = 0,
+      max = 0,
+      separation = 0,
+      changed = 0,
+      count = 0;
     for (let a = 0; a < n; a++) {
       for (let b = a + 1; b < n; b++) {
         const v = matrix.values[a * n + b]!;
@@ -148,7 +172,10 @@ export interface LayerImportance extends LayerDistance {
  * rank by how well their distances agree with it (Pearson, then Spearman: a Mantel-style statistic); without one, by
  * how strongly they separate the models (scale-free separation).
  */
-export function layerImportance(cmp: GenotypeComparison, opts: GenotypeViewOptions & { readonly reference?: DistanceMatrix } = {}): LayerImportance[] {
+export function layerImportance(
+  cmp: GenotypeComparison,
+  opts: GenotypeViewOptions & { readonly reference?: DistanceMatrix } = {},
+): LayerImportance[] {
   const rows = layerDistances(cmp, opts);
   const labels = cmp.models.map((m) => m.label);
   const ref = opts.reference ? referenceVector(labels, opts.reference) : undefined;
@@ -185,9 +212,13 @@ export function referenceVector(labels: readonly string[], reference: DistanceMa
  * `provider:` prefix or a folder path is dropped (a zoo tree says `lab:child-a`, the weights folder is `child-a`).
  */
 export function matchLabels(labels: readonly string[], referenceLabels: readonly string[]): number[] {
-  const short = (s: string) => s.replace(/^[a-z][a-z0-9_-]*:/, '').split(/[\\/]/).pop()!;
+  const short = (s: string) =>
+    s
+      .replace(/^[a-z][a-z0-9_-]*:/, '')
+      .split(/[\\/]/)
+      .pop()!;
   return labels.map((l) => {
-    let i = referenceLabels.indexOf(l);
+    const i = referenceLabels.indexOf(l);
     if (i >= 0) return i;
     const candidates = referenceLabels.flatMap((r, j) => (short(r) === short(l) ? [j] : []));
     if (candidates.length === 1) return candidates[0]!;

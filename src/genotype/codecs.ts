@@ -3,7 +3,14 @@
 import { InputError } from '../core/errors.js';
 import { decodeBf16, decodeF16 } from './half.js';
 import {
-  dequantizeQ4_0, dequantizeQ4_1, dequantizeQ4_K, dequantizeQ5_0, dequantizeQ5_1, dequantizeQ5_K, dequantizeQ6_K, dequantizeQ8_0,
+  dequantizeQ4_0,
+  dequantizeQ4_1,
+  dequantizeQ4_K,
+  dequantizeQ5_0,
+  dequantizeQ5_1,
+  dequantizeQ5_K,
+  dequantizeQ6_K,
+  dequantizeQ8_0,
   type Dequantize,
 } from './ggml-quants.js';
 import type { TensorInfo } from './tensor.js';
@@ -40,7 +47,9 @@ export const MAX_BLOCK_ELEMENTS = 256;
 export function codecFor(t: TensorInfo): Codec {
   const codec = CODECS[t.dtype];
   if (!codec) {
-    throw new InputError(`${t.file}: tensor ${t.name} has dtype ${t.dtype}, which llm-phylo cannot read as float (it reads ${Object.keys(CODECS).join(', ')}); exclude it with --layers or convert the model`);
+    throw new InputError(
+      `${t.file}: tensor ${t.name} has dtype ${t.dtype}, which llm-phylo cannot read as float (it reads ${Object.keys(CODECS).join(', ')}); exclude it with --layers or convert the model`,
+    );
   }
   return codec;
 }

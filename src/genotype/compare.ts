@@ -43,9 +43,16 @@ export interface GenotypeComparison {
   readonly norms2: readonly (readonly number[])[];
   readonly pairs: readonly TensorPairRecord[];
   /** Canonical tensors some models lack: reported, not compared. */
-  readonly missing: readonly { readonly canonical: string; readonly presentIn: readonly string[]; readonly absentFrom: readonly string[] }[];
+  readonly missing: readonly {
+    readonly canonical: string;
+    readonly presentIn: readonly string[];
+    readonly absentFrom: readonly string[];
+  }[];
   /** Canonical tensors whose shapes differ between models: reported, not compared. */
-  readonly shapeMismatch: readonly { readonly canonical: string; readonly shapes: Readonly<Record<string, readonly number[]>> }[];
+  readonly shapeMismatch: readonly {
+    readonly canonical: string;
+    readonly shapes: Readonly<Record<string, readonly number[]>>;
+  }[];
   /** Anything else the user should know (two tensors of one model mapping to one canonical name...). */
   readonly notes: readonly string[];
   readonly tolerance: number;
@@ -60,7 +67,11 @@ export interface CompareOptions {
   readonly windowElements?: number;
   readonly labels?: readonly string[];
   readonly open?: OpenOptions;
-  readonly onProgress?: (p: { readonly bytesDone: number; readonly bytesTotal: number; readonly tensor: string }) => void;
+  readonly onProgress?: (p: {
+    readonly bytesDone: number;
+    readonly bytesTotal: number;
+    readonly tensor: string;
+  }) => void;
 }
 
 export async function compareModels(models: readonly string[], opts: CompareOptions = {}): Promise<GenotypeComparison> {
@@ -68,7 +79,8 @@ export async function compareModels(models: readonly string[], opts: CompareOpti
   const sets: WeightSet[] = [];
   for (const m of models) sets.push(await openWeights(m, opts.open));
   const labels = opts.labels ? [...opts.labels] : uniqueLabels(models);
-  if (labels.length !== models.length) throw new InputError(`genotype: ${labels.length} labels for ${models.length} models`);
+  if (labels.length !== models.length)
+    throw new InputError(`genotype: ${labels.length} labels for ${models.length} models`);
   const plan = alignModels(sets, labels, opts.layers);
   return streamComparison(sets, labels, plan, opts);
 }
@@ -101,7 +113,9 @@ export function alignModels(sets: readonly WeightSet[], labels: readonly string[
   });
   const all = new Map<string, string>();
   for (const m of maps) for (const [k, v] of m) if (!all.has(k)) all.set(k, v.layer);
-  const names = [...all.keys()].sort((a, b) => compareLayers(all.get(a)!, all.get(b)!) || a.localeCompare(b, 'en', { numeric: true }));
+  const names = [...all.keys()].sort(
+    (a, b) => compareLayers(all.get(a)!, all.get(b)!) || a.localeCompare(b, 'en', { numeric: true }),
+  );
   const tensors: AlignedTensor[] = [];
   const infos: TensorInfo[][] = sets.map(() => []);
   const missing: AlignmentPlan['missing'] = [];
@@ -109,7 +123,11 @@ export function alignModels(sets: readonly WeightSet[], labels: readonly string[
   for (const canonical of names) {
     const found = maps.map((m) => m.get(canonical));
     if (found.some((f) => !f)) {
-      missing.push({ canonical, presentIn: labels.filter((_, i) => found[i]), absentFrom: labels.filter((_, i) => !found[i]) });
+      missing.push({
+        canonical,
+        presentIn: labels.filter((_, i) => found[i]),
+        absentFrom: labels.filter((_, i) => !found[i]),
+      });
       continue;
     }
     const shapes = found.map((f) => f!.info.shape.join('x'));
@@ -118,13 +136,25 @@ export function alignModels(sets: readonly WeightSet[], labels: readonly string[
       continue;
     }
     const first = found[0]!.info;
-    tensors.push({ canonical, layer: all.get(canonical)!, shape: first.shape, elements: first.elements, names: found.map((f) => f!.info.name), dtypes: found.map((f) => f!.info.dtype) });
+    tensors.push({
+      canonical,
+      layer: all.get(canonical)!,
+      shape: first.shape,
+      elements: first.elements,
+      names: found.map((f) => f!.info.name),
+      dtypes: found.map((f) => f!.info.dtype),
+    });
     found.forEach((f, i) => infos[i]!.push(f!.info));
   }
   return { tensors, infos, missing, shapeMismatch, notes };
 }
 
-async function streamComparison(sets: readonly WeightSet[], labels: readonly string[], plan: AlignmentPlan, opts: CompareOptions): Promise<GenotypeComparison> {
+async function streamComparison(
+  sets: readonly WeightSet[],
+  labels: readonly string[],
+  plan: AlignmentPlan,
+  opts: CompareOptions,
+): Promise<GenotypeComparison> {
   const n = sets.length;
   const tolerance = opts.tolerance ?? 0;
   // Fail before reading anything if a tensor cannot be decoded.
@@ -139,7 +169,8 @@ async function streamComparison(sets: readonly WeightSet[], labels: readonly str
     // quantized types are whole blocks).
     const unit = Math.max(...plan.infos.map((row) => windowUnit(row[ti]!)));
     const w = unit > 1 ? Math.max(unit, Math.floor(W / unit) * unit) : W;
-    for (let start = 0; start < t.elements; start += w) windows.push({ tensor: ti, start, count: Math.min(w, t.elements - start) });
+    for (let start = 0; start < t.elements; start += w)
+      windows.push({ tensor: ti, start, count: Math.min(w, t.elements - start) });
   });
   const slotSize = windows.reduce((m, w) => Math.max(m, w.count), 0);
   const bytesTotal = plan.infos.reduce((s, row) => s + row.reduce((a, t) => a + t.bytes, 0), 0);
@@ -152,7 +183,11 @@ async function streamComparison(sets: readonly WeightSet[], labels: readonly str
   const slots = sets.map(() => [new Float32Array(slotSize), new Float32Array(slotSize)] as const);
   const read = (k: number): Promise<void> => {
     const w = windows[k]!;
-    return Promise.all(readers.map((r, m) => r.readWindow(plan.infos[m]![w.tensor]!, w.start, w.count, slots[m]![k % 2]!.subarray(0, w.count)))).then(() => undefined);
+    return Promise.all(
+      readers.map((r, m) =>
+        r.readWindow(plan.infos[m]![w.tensor]!, w.start, w.count, slots[m]![k % 2]!.subarray(0, w.count)),
+      ),
+    ).then(() => undefined);
   };
   let pending: Promise<void> | undefined = windows.length > 0 ? read(0) : undefined;
   let bytesDone = 0;
@@ -163,7 +198,8 @@ async function streamComparison(sets: readonly WeightSet[], labels: readonly str
       const w = windows[k]!;
       const bufs = slots.map((s) => s[k % 2]!);
       pairIndex.forEach(([a, b], p) => accumulatePair(bufs[a]!, bufs[b]!, w.count, tolerance, stats[p]![w.tensor]!));
-      for (let m = 0; m < n; m++) bytesDone += (plan.infos[m]![w.tensor]!.bytes * w.count) / plan.tensors[w.tensor]!.elements;
+      for (let m = 0; m < n; m++)
+        bytesDone += (plan.infos[m]![w.tensor]!.bytes * w.count) / plan.tensors[w.tensor]!.elements;
       opts.onProgress?.({ bytesDone, bytesTotal, tensor: plan.tensors[w.tensor]!.canonical });
     }
   } finally {
@@ -190,7 +226,16 @@ async function streamComparison(sets: readonly WeightSet[], labels: readonly str
     parameters: s.tensors.reduce((a, t) => a + t.elements, 0),
     bytes: s.tensors.reduce((a, t) => a + (Number.isNaN(t.bytes) ? 0 : t.bytes), 0),
   }));
-  return { models, tensors: plan.tensors, norms2, pairs, missing: plan.missing, shapeMismatch: plan.shapeMismatch, notes: plan.notes, tolerance };
+  return {
+    models,
+    tensors: plan.tensors,
+    norms2,
+    pairs,
+    missing: plan.missing,
+    shapeMismatch: plan.shapeMismatch,
+    notes: plan.notes,
+    tolerance,
+  };
 }
 
 /** Labels from model paths, lengthened with parent folders until they are unique. */
@@ -199,7 +244,10 @@ export function uniqueLabels(models: readonly string[]): string[] {
   if (new Set(labels).size === labels.length) return labels;
   // The path a label stands for: the folder for generic file names (model.safetensors), else the file sans extension.
   const keyParts = models.map((m, i) => {
-    const parts = m.replace(/[\\/]+$/, '').replace(/\.(safetensors|gguf)$/, '').split(/[\\/]/);
+    const parts = m
+      .replace(/[\\/]+$/, '')
+      .replace(/\.(safetensors|gguf)$/, '')
+      .split(/[\\/]/);
     if (parts[parts.length - 1] !== labels[i]) parts.pop();
     return parts;
   });

@@ -94,7 +94,10 @@ export const dequantizeQ4_K: Dequantize = (src, p, blocks, out, o) => {
     for (let is = 0; is < 8; is += 2, q += 32) {
       const [sc1, m1] = scaleMinK4(src, s, is);
       const [sc2, m2] = scaleMinK4(src, s, is + 1);
-      const d1 = d * sc1, mm1 = dmin * m1, d2 = d * sc2, mm2 = dmin * m2;
+      const d1 = d * sc1,
+        mm1 = dmin * m1,
+        d2 = d * sc2,
+        mm2 = dmin * m2;
       for (let l = 0; l < 32; l++) out[y++] = d1 * (src[q + l]! & 0x0f) - mm1;
       for (let l = 0; l < 32; l++) out[y++] = d2 * (src[q + l]! >> 4) - mm2;
     }
@@ -112,11 +115,15 @@ export const dequantizeQ5_K: Dequantize = (src, p, blocks, out, o) => {
     const qh = p + 16;
     let ql = p + 48;
     let y = o;
-    let u1 = 1, u2 = 2;
+    let u1 = 1,
+      u2 = 2;
     for (let is = 0; is < 8; is += 2, ql += 32, u1 <<= 2, u2 <<= 2) {
       const [sc1, m1] = scaleMinK4(src, s, is);
       const [sc2, m2] = scaleMinK4(src, s, is + 1);
-      const d1 = d * sc1, mm1 = dmin * m1, d2 = d * sc2, mm2 = dmin * m2;
+      const d1 = d * sc1,
+        mm1 = dmin * m1,
+        d2 = d * sc2,
+        mm2 = dmin * m2;
       for (let l = 0; l < 32; l++) out[y++] = d1 * ((src[ql + l]! & 0x0f) + (src[qh + l]! & u1 ? 16 : 0)) - mm1;
       for (let l = 0; l < 32; l++) out[y++] = d2 * ((src[ql + l]! >> 4) + (src[qh + l]! & u2 ? 16 : 0)) - mm2;
     }

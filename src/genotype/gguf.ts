@@ -41,7 +41,19 @@ export const GGML_TYPES: Readonly<Record<number, { name: string; blockElements: 
 };
 
 export const GGUF_VALUE = {
-  UINT8: 0, INT8: 1, UINT16: 2, INT16: 3, UINT32: 4, INT32: 5, FLOAT32: 6, BOOL: 7, STRING: 8, ARRAY: 9, UINT64: 10, INT64: 11, FLOAT64: 12,
+  UINT8: 0,
+  INT8: 1,
+  UINT16: 2,
+  INT16: 3,
+  UINT32: 4,
+  INT32: 5,
+  FLOAT32: 6,
+  BOOL: 7,
+  STRING: 8,
+  ARRAY: 9,
+  UINT64: 10,
+  INT64: 11,
+  FLOAT64: 12,
 } as const;
 
 const DEFAULT_ALIGNMENT = 32;
@@ -77,16 +89,36 @@ class Cursor {
     this.pos += n;
     return p;
   }
-  u8(): number { return this.view.getUint8(this.need(1)); }
-  i8(): number { return this.view.getInt8(this.need(1)); }
-  u16(): number { return this.view.getUint16(this.need(2), true); }
-  i16(): number { return this.view.getInt16(this.need(2), true); }
-  u32(): number { return this.view.getUint32(this.need(4), true); }
-  i32(): number { return this.view.getInt32(this.need(4), true); }
-  f32(): number { return this.view.getFloat32(this.need(4), true); }
-  f64(): number { return this.view.getFloat64(this.need(8), true); }
-  u64(): bigint { return this.view.getBigUint64(this.need(8), true); }
-  i64(): bigint { return this.view.getBigInt64(this.need(8), true); }
+  u8(): number {
+    return this.view.getUint8(this.need(1));
+  }
+  i8(): number {
+    return this.view.getInt8(this.need(1));
+  }
+  u16(): number {
+    return this.view.getUint16(this.need(2), true);
+  }
+  i16(): number {
+    return this.view.getInt16(this.need(2), true);
+  }
+  u32(): number {
+    return this.view.getUint32(this.need(4), true);
+  }
+  i32(): number {
+    return this.view.getInt32(this.need(4), true);
+  }
+  f32(): number {
+    return this.view.getFloat32(this.need(4), true);
+  }
+  f64(): number {
+    return this.view.getFloat64(this.need(8), true);
+  }
+  u64(): bigint {
+    return this.view.getBigUint64(this.need(8), true);
+  }
+  i64(): bigint {
+    return this.view.getBigInt64(this.need(8), true);
+  }
   bytes(n: number): Uint8Array {
     const p = this.need(n);
     return this.buf.subarray(p, p + n);
@@ -112,7 +144,8 @@ export async function readGgufHeader(file: string): Promise<GgufHeader> {
         return parseGgufHeader(file, buf.subarray(0, done), size);
       } catch (err) {
         if (!(err instanceof NeedMore)) throw err;
-        if (length >= size) throw new InputError(`${file}: GGUF header runs past the end of the file (${size} bytes; truncated?)`);
+        if (length >= size)
+          throw new InputError(`${file}: GGUF header runs past the end of the file (${size} bytes; truncated?)`);
       }
     }
   } finally {
@@ -130,13 +163,16 @@ export function parseGgufHeader(file: string, buf: Uint8Array, fileSize: number)
   }
   if (fileSize < 24) throw bad(`file is ${fileSize} bytes, too short for a GGUF header (truncated?)`);
   const version = c.u32();
-  if (version === 1) throw bad('GGUF version 1 is not supported (only 2 and 3); re-convert it with a current llama.cpp');
-  if (version > 0xffff) throw bad(`version field ${version} looks byte-swapped: big-endian GGUF files are not supported`);
+  if (version === 1)
+    throw bad('GGUF version 1 is not supported (only 2 and 3); re-convert it with a current llama.cpp');
+  if (version > 0xffff)
+    throw bad(`version field ${version} looks byte-swapped: big-endian GGUF files are not supported`);
   if (version !== 2 && version !== 3) throw bad(`GGUF version ${version} is not supported (only 2 and 3)`);
   const tensorCount = toSafe(c.u64(), 'tensor count', bad);
   const kvCount = toSafe(c.u64(), 'metadata count', bad);
   // Each entry takes at least 8 bytes: counts above the file size mean a corrupt header, not a big model.
-  if (tensorCount > fileSize / 8 || kvCount > fileSize / 8) throw bad(`implausible counts (${tensorCount} tensors, ${kvCount} metadata keys)`);
+  if (tensorCount > fileSize / 8 || kvCount > fileSize / 8)
+    throw bad(`implausible counts (${tensorCount} tensors, ${kvCount} metadata keys)`);
 
   const str = (): string => {
     const n = toSafe(c.u64(), 'string length', bad);
@@ -145,19 +181,32 @@ export function parseGgufHeader(file: string, buf: Uint8Array, fileSize: number)
   };
   const scalar = (type: number): unknown => {
     switch (type) {
-      case GGUF_VALUE.UINT8: return c.u8();
-      case GGUF_VALUE.INT8: return c.i8();
-      case GGUF_VALUE.UINT16: return c.u16();
-      case GGUF_VALUE.INT16: return c.i16();
-      case GGUF_VALUE.UINT32: return c.u32();
-      case GGUF_VALUE.INT32: return c.i32();
-      case GGUF_VALUE.FLOAT32: return c.f32();
-      case GGUF_VALUE.BOOL: return c.u8() !== 0;
-      case GGUF_VALUE.STRING: return str();
-      case GGUF_VALUE.UINT64: return bigToJson(c.u64());
-      case GGUF_VALUE.INT64: return bigToJson(c.i64());
-      case GGUF_VALUE.FLOAT64: return c.f64();
-      default: throw bad(`unknown metadata value type ${type}`);
+      case GGUF_VALUE.UINT8:
+        return c.u8();
+      case GGUF_VALUE.INT8:
+        return c.i8();
+      case GGUF_VALUE.UINT16:
+        return c.u16();
+      case GGUF_VALUE.INT16:
+        return c.i16();
+      case GGUF_VALUE.UINT32:
+        return c.u32();
+      case GGUF_VALUE.INT32:
+        return c.i32();
+      case GGUF_VALUE.FLOAT32:
+        return c.f32();
+      case GGUF_VALUE.BOOL:
+        return c.u8() !== 0;
+      case GGUF_VALUE.STRING:
+        return str();
+      case GGUF_VALUE.UINT64:
+        return bigToJson(c.u64());
+      case GGUF_VALUE.INT64:
+        return bigToJson(c.i64());
+      case GGUF_VALUE.FLOAT64:
+        return c.f64();
+      default:
+        throw bad(`unknown metadata value type ${type}`);
     }
   };
   const value = (key: string, type: number): unknown => {
@@ -177,8 +226,10 @@ export function parseGgufHeader(file: string, buf: Uint8Array, fileSize: number)
     const key = str();
     metadata[key] = value(key, c.u32());
   }
-  const alignment = typeof metadata['general.alignment'] === 'number' ? (metadata['general.alignment'] as number) : DEFAULT_ALIGNMENT;
-  if (!Number.isInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) throw bad(`general.alignment ${alignment} is not a power of two`);
+  const alignment =
+    typeof metadata['general.alignment'] === 'number' ? (metadata['general.alignment'] as number) : DEFAULT_ALIGNMENT;
+  if (!Number.isInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0)
+    throw bad(`general.alignment ${alignment} is not a power of two`);
 
   const raw: { name: string; dims: number[]; type: number; offset: number }[] = [];
   for (let i = 0; i < tensorCount; i++) {
@@ -203,13 +254,19 @@ export function parseGgufHeader(file: string, buf: Uint8Array, fileSize: number)
     let bytes = NaN;
     if (info) {
       if ((r.dims[0] ?? 1) % info.blockElements !== 0) {
-        throw bad(`tensor ${r.name}: ${info.name} rows of ${r.dims[0]} values are not a whole number of ${info.blockElements}-value blocks`);
+        throw bad(
+          `tensor ${r.name}: ${info.name} rows of ${r.dims[0]} values are not a whole number of ${info.blockElements}-value blocks`,
+        );
       }
       bytes = (elements / info.blockElements) * info.blockBytes;
     }
-    if (r.offset % alignment !== 0) throw bad(`tensor ${r.name}: data offset ${r.offset} is not a multiple of the alignment ${alignment}`);
+    if (r.offset % alignment !== 0)
+      throw bad(`tensor ${r.name}: data offset ${r.offset} is not a multiple of the alignment ${alignment}`);
     const end = r.offset + (Number.isNaN(bytes) ? 0 : bytes);
-    if (end > dataSize) throw bad(`tensor ${r.name}: data [${r.offset}, ${end}) runs past the end of the data section (${dataSize} bytes; file truncated?)`);
+    if (end > dataSize)
+      throw bad(
+        `tensor ${r.name}: data [${r.offset}, ${end}) runs past the end of the data section (${dataSize} bytes; file truncated?)`,
+      );
     tensors.push({
       name: r.name,
       dtype: info ? info.name : `GGML_TYPE_${r.type}`,
@@ -231,14 +288,23 @@ export function parseGgufHeader(file: string, buf: Uint8Array, fileSize: number)
 
 export async function readGguf(file: string, source = file): Promise<WeightSet> {
   const h = await readGgufHeader(file);
-  return { source, format: 'gguf', files: [file], tensors: markRopePermutation(h.tensors, h.metadata), metadata: { 'gguf.version': h.version, ...h.metadata } };
+  return {
+    source,
+    format: 'gguf',
+    files: [file],
+    tensors: markRopePermutation(h.tensors, h.metadata),
+    metadata: { 'gguf.version': h.version, ...h.metadata },
+  };
 }
 
 /**
  * llama.cpp's convert_hf_to_gguf.py (LlamaModel.permute) reorders the rows of each head of q_proj (n_head heads) and
  * k_proj (n_head_kv heads) for llama-architecture models; mark those tensors so the reader can restore HF order.
  */
-export function markRopePermutation(tensors: readonly TensorInfo[], metadata: Readonly<Record<string, unknown>>): TensorInfo[] {
+export function markRopePermutation(
+  tensors: readonly TensorInfo[],
+  metadata: Readonly<Record<string, unknown>>,
+): TensorInfo[] {
   if (metadata['general.architecture'] !== 'llama') return [...tensors];
   const heads = metadata['llama.attention.head_count'];
   const kv = metadata['llama.attention.head_count_kv'] ?? heads;
@@ -262,5 +328,9 @@ function bigToJson(v: bigint): number | string {
 }
 
 function valueTypeName(t: number): string {
-  return Object.entries(GGUF_VALUE).find(([, v]) => v === t)?.[0].toLowerCase() ?? `type ${t}`;
+  return (
+    Object.entries(GGUF_VALUE)
+      .find(([, v]) => v === t)?.[0]
+      .toLowerCase() ?? `type ${t}`
+  );
 }

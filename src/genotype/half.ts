@@ -13,7 +13,7 @@ export function f32ToF16Bits(value: number): number {
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 | (mant >>> 13) : 0);
   // Unbiased exponent re-biased for binary16 (bias 15 instead of 127).
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     // Subnormal in binary16 (or zero): shift the mantissa with its implicit bit into place.

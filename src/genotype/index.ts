@@ -15,7 +15,14 @@ export { accumulatePair, metricValue, GENOTYPE_METRICS } from './metrics.js';
 export type { GenotypeMetric, PairStats } from './metrics.js';
 export { compareModels, alignModels, uniqueLabels } from './compare.js';
 export type { GenotypeComparison, AlignedTensor, TensorPairRecord, ModelSummary, CompareOptions } from './compare.js';
-export { genotypeMatrix, weightedGenotypeMatrix, layerDistances, layerImportance, referenceVector, matchLabels } from './analysis.js';
+export {
+  genotypeMatrix,
+  weightedGenotypeMatrix,
+  layerDistances,
+  layerImportance,
+  referenceVector,
+  matchLabels,
+} from './analysis.js';
 export type { GenotypeViewOptions, LayerDistance, LayerImportance } from './analysis.js';
 export { genotypeTree } from './tree.js';
 export { referenceDistances } from './reference.js';

@@ -40,8 +40,19 @@ export function addInto(into: PairStats, s: PairStats, weight = 1): PairStats {
  * Accumulate the first `count` values of a pair of tensor windows into `into`: one fused pass (each value is loaded
  * once; the norms come along at the cost of two multiply-adds).
  */
-export function accumulatePair(a: Float32Array, b: Float32Array, count: number, tolerance: number, into: PairStats): void {
-  let sumAbs = 0, sumSq = 0, dot = 0, normA2 = 0, normB2 = 0, changed = 0;
+export function accumulatePair(
+  a: Float32Array,
+  b: Float32Array,
+  count: number,
+  tolerance: number,
+  into: PairStats,
+): void {
+  let sumAbs = 0,
+    sumSq = 0,
+    dot = 0,
+    normA2 = 0,
+    normB2 = 0,
+    changed = 0;
   for (let i = 0; i < count; i++) {
     const x = a[i]!;
     const y = b[i]!;

@@ -30,12 +30,20 @@ export function parseOllamaName(text: string): OllamaName {
     throw new InputError(`ollama:${text}: not an Ollama model name; expected NAME[:TAG], e.g. ollama:llama3.2:1b`);
   }
   const [host, namespace, model] =
-    parts.length === 3 ? (parts as [string, string, string]) : parts.length === 2 ? [DEFAULT_HOST, parts[0]!, parts[1]!] : [DEFAULT_HOST, DEFAULT_NAMESPACE, parts[0]!];
+    parts.length === 3
+      ? (parts as [string, string, string])
+      : parts.length === 2
+        ? [DEFAULT_HOST, parts[0]!, parts[1]!]
+        : [DEFAULT_HOST, DEFAULT_NAMESPACE, parts[0]!];
   return { host, namespace, model, tag };
 }
 
 /** Folders where Ollama keeps models: `OLLAMA_MODELS`, else ~/.ollama/models (and the Linux service's home). */
-export function ollamaModelsDirs(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string[] {
+export function ollamaModelsDirs(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string[] {
   if (env.OLLAMA_MODELS) return [env.OLLAMA_MODELS];
   const dirs = [path.join(home, '.ollama', 'models')];
   if (platform === 'linux') dirs.push('/usr/share/ollama/.ollama/models');
@@ -55,7 +63,10 @@ interface Manifest {
 }
 
 /** Resolve `NAME[:TAG]` (without the `ollama:` prefix) to its GGUF blob path. */
-export async function resolveOllamaBlob(name: string, opts: { env?: NodeJS.ProcessEnv; modelsDirs?: readonly string[] } = {}): Promise<OllamaBlob> {
+export async function resolveOllamaBlob(
+  name: string,
+  opts: { env?: NodeJS.ProcessEnv; modelsDirs?: readonly string[] } = {},
+): Promise<OllamaBlob> {
   const n = parseOllamaName(name);
   const ref = `ollama:${name}`;
   const dirs = opts.modelsDirs ?? ollamaModelsDirs(opts.env);
@@ -68,17 +79,36 @@ export async function resolveOllamaBlob(name: string, opts: { env?: NodeJS.Proce
     try {
       manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
     } catch (err) {
-      throw new InputError(`${ref}: manifest ${manifestFile} is not JSON (${(err as Error).message}); re-pull the model`);
+      throw new InputError(
+        `${ref}: manifest ${manifestFile} is not JSON (${(err as Error).message}); re-pull the model`,
+      );
     }
     const layer = manifest.layers?.find((l) => l.mediaType === OLLAMA_MODEL_MEDIA_TYPE);
-    if (!layer || typeof layer.digest !== 'string') throw new InputError(`${ref}: manifest ${manifestFile} has no ${OLLAMA_MODEL_MEDIA_TYPE} layer (is it an adapter-only or cloud model?)`);
+    if (!layer || typeof layer.digest !== 'string')
+      throw new InputError(
+        `${ref}: manifest ${manifestFile} has no ${OLLAMA_MODEL_MEDIA_TYPE} layer (is it an adapter-only or cloud model?)`,
+      );
     const m = /^sha256:([0-9a-f]{64})$/.exec(layer.digest);
-    if (!m) throw new InputError(`${ref}: manifest ${manifestFile} has a model layer with digest "${layer.digest}", expected sha256:<64 hex>`);
+    if (!m)
+      throw new InputError(
+        `${ref}: manifest ${manifestFile} has a model layer with digest "${layer.digest}", expected sha256:<64 hex>`,
+      );
     const blob = path.join(dir, 'blobs', `sha256-${m[1]}`);
-    if (!(await exists(blob))) throw new InputError(`${ref}: blob ${blob} named by the manifest is missing; re-pull with \`ollama pull ${name}\``);
-    return { ref, manifest: manifestFile, blob, digest: layer.digest, ...(typeof layer.size === 'number' ? { size: layer.size } : {}) };
+    if (!(await exists(blob)))
+      throw new InputError(
+        `${ref}: blob ${blob} named by the manifest is missing; re-pull with \`ollama pull ${name}\``,
+      );
+    return {
+      ref,
+      manifest: manifestFile,
+      blob,
+      digest: layer.digest,
+      ...(typeof layer.size === 'number' ? { size: layer.size } : {}),
+    };
   }
-  throw new InputError(`${ref}: no manifest at ${tried.join(' or ')}; pull it with \`ollama pull ${name}\` or set OLLAMA_MODELS to your models folder`);
+  throw new InputError(
+    `${ref}: no manifest at ${tried.join(' or ')}; pull it with \`ollama pull ${name}\` or set OLLAMA_MODELS to your models folder`,
+  );
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -15,14 +15,19 @@ export interface OpenOptions {
 
 export async function openWeights(model: string, opts: OpenOptions = {}): Promise<WeightSet> {
   if (model.startsWith('ollama:')) {
-    const blob = await resolveOllamaBlob(model.slice('ollama:'.length), { ...(opts.env ? { env: opts.env } : {}), ...(opts.ollamaModelsDirs ? { modelsDirs: opts.ollamaModelsDirs } : {}) });
+    const blob = await resolveOllamaBlob(model.slice('ollama:'.length), {
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.ollamaModelsDirs ? { modelsDirs: opts.ollamaModelsDirs } : {}),
+    });
     return readGguf(blob.blob, model);
   }
   let info;
   try {
     info = await stat(model);
   } catch {
-    throw new InputError(`${model}: no such file or folder (give a .safetensors or .gguf file, a model folder, or ollama:NAME)`);
+    throw new InputError(
+      `${model}: no such file or folder (give a .safetensors or .gguf file, a model folder, or ollama:NAME)`,
+    );
   }
   if (info.isDirectory()) return openFolder(model);
   if (model.endsWith('.index.json')) return readShardedSafetensors(model, model);
@@ -32,7 +37,9 @@ export async function openWeights(model: string, opts: OpenOptions = {}): Promis
 
 async function openFolder(dir: string): Promise<WeightSet> {
   const names = (await readdir(dir)).sort();
-  const index = names.includes('model.safetensors.index.json') ? 'model.safetensors.index.json' : names.find((n) => n.endsWith('.safetensors.index.json'));
+  const index = names.includes('model.safetensors.index.json')
+    ? 'model.safetensors.index.json'
+    : names.find((n) => n.endsWith('.safetensors.index.json'));
   if (index) return readShardedSafetensors(path.join(dir, index), dir);
   const st = names.filter((n) => n.endsWith('.safetensors'));
   if (st.length === 1) return readSafetensors(path.join(dir, st[0]!), dir);
@@ -44,15 +51,25 @@ async function openFolder(dir: string): Promise<WeightSet> {
       const h = await readSafetensorsHeader(path.join(dir, n));
       Object.assign(metadata, h.metadata);
       for (const t of h.tensors) {
-        if (tensors.has(t.name)) throw new InputError(`${dir}: tensor ${t.name} is in both ${path.basename(tensors.get(t.name)!.file)} and ${n}, so they are separate models: name the files (e.g. ${path.join(dir, '*.safetensors')}) or add a model.safetensors.index.json`);
+        if (tensors.has(t.name))
+          throw new InputError(
+            `${dir}: tensor ${t.name} is in both ${path.basename(tensors.get(t.name)!.file)} and ${n}, so they are separate models: name the files (e.g. ${path.join(dir, '*.safetensors')}) or add a model.safetensors.index.json`,
+          );
         tensors.set(t.name, t);
       }
     }
-    return { source: dir, format: 'safetensors', files: st.map((n) => path.join(dir, n)), tensors: [...tensors.values()], metadata };
+    return {
+      source: dir,
+      format: 'safetensors',
+      files: st.map((n) => path.join(dir, n)),
+      tensors: [...tensors.values()],
+      metadata,
+    };
   }
   const gguf = names.filter((n) => n.endsWith('.gguf'));
   if (gguf.length === 1) return readGguf(path.join(dir, gguf[0]!), dir);
-  if (gguf.length > 1) throw new InputError(`${dir}: ${gguf.length} .gguf files (${gguf.join(', ')}); name the one to read`);
+  if (gguf.length > 1)
+    throw new InputError(`${dir}: ${gguf.length} .gguf files (${gguf.join(', ')}); name the one to read`);
   throw new InputError(`${dir}: no .safetensors or .gguf file in this folder`);
 }
 
@@ -72,7 +89,10 @@ export function modelLabel(model: string): string {
   if (model.startsWith('ollama:')) return model;
   const clean = model.replace(/[\\/]+$/, '');
   const base = path.basename(clean);
-  if (/^(model|pytorch_model|consolidated)(-\d+-of-\d+)?\.(safetensors|gguf)$/.test(base) || base.endsWith('.index.json')) {
+  if (
+    /^(model|pytorch_model|consolidated)(-\d+-of-\d+)?\.(safetensors|gguf)$/.test(base) ||
+    base.endsWith('.index.json')
+  ) {
     return path.basename(path.dirname(path.resolve(clean)));
   }
   return base.replace(/\.(safetensors|gguf)$/, '');

@@ -33,15 +33,26 @@ export async function writeSafetensors(
   const generated: GeneratedTensor[] = tensors.map((t) => {
     const count = elementCount(t.name, t.shape);
     if (t.data.length !== count) {
-      throw new Error(`writeSafetensors ${file}: tensor ${t.name} has shape [${t.shape.join(', ')}] (${count} values) but ${t.data.length} values were given`);
+      throw new Error(
+        `writeSafetensors ${file}: tensor ${t.name} has shape [${t.shape.join(', ')}] (${count} values) but ${t.data.length} values were given`,
+      );
     }
-    return { name: t.name, dtype: t.dtype, shape: t.shape, fill: (start, out) => out.set(t.data.subarray(start, start + out.length)) };
+    return {
+      name: t.name,
+      dtype: t.dtype,
+      shape: t.shape,
+      fill: (start, out) => out.set(t.data.subarray(start, start + out.length)),
+    };
   });
   await writeGeneratedSafetensors(file, generated, metadata);
 }
 
 /** The streaming form of writeSafetensors, for tensors too large to build in memory (benchmarks, synthetic zoos). */
-export async function writeGeneratedSafetensors(file: string, tensors: readonly GeneratedTensor[], metadata?: Record<string, string>): Promise<void> {
+export async function writeGeneratedSafetensors(
+  file: string,
+  tensors: readonly GeneratedTensor[],
+  metadata?: Record<string, string>,
+): Promise<void> {
   const header = safetensorsHeader(file, tensors, metadata);
   const handle = await open(file, 'w');
   try {
@@ -62,7 +73,8 @@ export async function writeGeneratedSafetensors(file: string, tensors: readonly 
         const chunk = values.subarray(0, n);
         t.fill(start, chunk);
         // F32 goes out as the Float32Array's own bytes (little-endian hosts only, as Node runs on x86 and ARM).
-        const out = t.dtype === 'F32' ? new Uint8Array(chunk.buffer, chunk.byteOffset, n * 4) : encodeHalf(t.dtype, chunk, bytes);
+        const out =
+          t.dtype === 'F32' ? new Uint8Array(chunk.buffer, chunk.byteOffset, n * 4) : encodeHalf(t.dtype, chunk, bytes);
         await writeFully(handle, out, position);
         position += n * width;
       }
@@ -73,7 +85,11 @@ export async function writeGeneratedSafetensors(file: string, tensors: readonly 
 }
 
 /** The header bytes: JSON with `__metadata__` first, padded with spaces to a multiple of 8 (allowed by the spec). */
-export function safetensorsHeader(file: string, tensors: readonly { name: string; dtype: WritableDType; shape: readonly number[] }[], metadata?: Record<string, string>): Buffer {
+export function safetensorsHeader(
+  file: string,
+  tensors: readonly { name: string; dtype: WritableDType; shape: readonly number[] }[],
+  metadata?: Record<string, string>,
+): Buffer {
   const entries: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) {
     for (const [k, v] of Object.entries(metadata)) {
@@ -83,9 +99,11 @@ export function safetensorsHeader(file: string, tensors: readonly { name: string
   }
   let offset = 0;
   for (const t of tensors) {
-    if (t.name === '__metadata__' || t.name.length === 0) throw new Error(`writeSafetensors ${file}: invalid tensor name "${t.name}"`);
+    if (t.name === '__metadata__' || t.name.length === 0)
+      throw new Error(`writeSafetensors ${file}: invalid tensor name "${t.name}"`);
     if (Object.hasOwn(entries, t.name)) throw new Error(`writeSafetensors ${file}: duplicate tensor name ${t.name}`);
-    if (!(t.dtype in BYTES)) throw new Error(`writeSafetensors ${file}: tensor ${t.name} has dtype ${t.dtype}; write F32, F16 or BF16`);
+    if (!(t.dtype in BYTES))
+      throw new Error(`writeSafetensors ${file}: tensor ${t.name} has dtype ${t.dtype}; write F32, F16 or BF16`);
     const size = elementCount(t.name, t.shape) * BYTES[t.dtype];
     entries[t.name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + size] };
     offset += size;
@@ -100,7 +118,8 @@ export function safetensorsHeader(file: string, tensors: readonly { name: string
 function elementCount(name: string, shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new Error(`writeSafetensors: tensor ${name} has invalid dimension ${d}`);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new Error(`writeSafetensors: tensor ${name} has invalid dimension ${d}`);
     n *= d;
   }
   return n;
@@ -116,7 +135,11 @@ function encodeHalf(dtype: 'F16' | 'BF16', values: Float32Array, out: Buffer): U
   return out.subarray(0, values.length * 2);
 }
 
-async function writeFully(handle: import('node:fs/promises').FileHandle, data: Uint8Array, position: number): Promise<void> {
+async function writeFully(
+  handle: import('node:fs/promises').FileHandle,
+  data: Uint8Array,
+  position: number,
+): Promise<void> {
   let done = 0;
   while (done < data.length) {
     const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);

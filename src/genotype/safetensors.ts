@@ -7,8 +7,22 @@ import { product, type TensorInfo, type WeightSet } from './tensor.js';
 
 /** Every dtype the format defines, with its size in bytes (F8/F4 variants included so valid files open). */
 export const SAFETENSORS_DTYPE_BYTES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, F8_E8M0: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  F8_E8M0: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 };
 
 /** The reference implementation refuses headers above 100 MB; so do we (a corrupt length would otherwise allocate). */
@@ -31,7 +45,8 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsFi
     const head = Buffer.alloc(8);
     await handle.read(head, 0, 8, 0);
     const n = head.readBigUInt64LE(0);
-    if (n > BigInt(size - 8)) throw bad(`header length ${n} runs past the end of the file (${size} bytes; truncated or not safetensors)`);
+    if (n > BigInt(size - 8))
+      throw bad(`header length ${n} runs past the end of the file (${size} bytes; truncated or not safetensors)`);
     if (n > BigInt(MAX_HEADER_BYTES)) throw bad(`header length ${n} is above the 100 MB limit`);
     headerLength = Number(n);
     const buf = Buffer.alloc(headerLength);
@@ -55,7 +70,8 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsFi
   const tensors: TensorInfo[] = [];
   for (const [name, entry] of Object.entries(parsed as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw bad('__metadata__ is not an object of strings');
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+        throw bad('__metadata__ is not an object of strings');
       for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
         if (typeof v !== 'string') throw bad(`__metadata__.${k} is not a string`);
         metadata[k] = v;
@@ -66,8 +82,12 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsFi
     if (e === null || typeof e !== 'object') throw bad(`tensor ${name}: entry is not an object`);
     if (typeof e.dtype !== 'string') throw bad(`tensor ${name}: missing dtype`);
     const width = SAFETENSORS_DTYPE_BYTES[e.dtype];
-    if (width === undefined) throw bad(`tensor ${name}: unknown dtype ${JSON.stringify(e.dtype)} (the format defines ${Object.keys(SAFETENSORS_DTYPE_BYTES).join(', ')})`);
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad(`tensor ${name}: shape must be an array of non-negative integers`);
+    if (width === undefined)
+      throw bad(
+        `tensor ${name}: unknown dtype ${JSON.stringify(e.dtype)} (the format defines ${Object.keys(SAFETENSORS_DTYPE_BYTES).join(', ')})`,
+      );
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw bad(`tensor ${name}: shape must be an array of non-negative integers`);
     const offsets = e.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
       throw bad(`tensor ${name}: data_offsets must be [begin, end] byte offsets`);
@@ -77,9 +97,14 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsFi
     const elements = product(shape);
     if (end < begin) throw bad(`tensor ${name}: data_offsets [${begin}, ${end}] end before they begin`);
     if (end - begin !== elements * width) {
-      throw bad(`tensor ${name}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes but ${e.dtype}[${shape.join(', ')}] needs ${elements * width}`);
+      throw bad(
+        `tensor ${name}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes but ${e.dtype}[${shape.join(', ')}] needs ${elements * width}`,
+      );
     }
-    if (end > dataSize) throw bad(`tensor ${name}: data_offsets [${begin}, ${end}] run past the end of the data (${dataSize} bytes; file truncated?)`);
+    if (end > dataSize)
+      throw bad(
+        `tensor ${name}: data_offsets [${begin}, ${end}] run past the end of the data (${dataSize} bytes; file truncated?)`,
+      );
     spans.push({ name, begin, end });
     tensors.push({ name, dtype: e.dtype, shape, elements, bytes: end - begin, file, offset: dataStart + begin });
   }
@@ -116,26 +141,32 @@ export async function readShardedSafetensors(indexFile: string, source = indexFi
   const files: string[] = [];
   const metadata: Record<string, unknown> = {};
   for (const shard of shardNames) {
-    if (typeof shard !== 'string' || shard.includes('..') || path.isAbsolute(shard)) throw new InputError(`${indexFile}: shard "${String(shard)}" must be a file name beside the index`);
+    if (typeof shard !== 'string' || shard.includes('..') || path.isAbsolute(shard))
+      throw new InputError(`${indexFile}: shard "${String(shard)}" must be a file name beside the index`);
     const file = path.join(dir, shard);
     let header: SafetensorsFile;
     try {
       header = await readSafetensorsHeader(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${indexFile}: shard ${shard} is missing (download it or fix weight_map)`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new InputError(`${indexFile}: shard ${shard} is missing (download it or fix weight_map)`);
       throw err;
     }
     files.push(file);
     Object.assign(metadata, header.metadata);
     for (const t of header.tensors) {
-      if (byName.has(t.name)) throw new InputError(`${indexFile}: tensor ${t.name} appears in two shards (${path.basename(byName.get(t.name)!.file)} and ${shard})`);
+      if (byName.has(t.name))
+        throw new InputError(
+          `${indexFile}: tensor ${t.name} appears in two shards (${path.basename(byName.get(t.name)!.file)} and ${shard})`,
+        );
       byName.set(t.name, t);
     }
   }
   for (const [name, shard] of Object.entries(index.weight_map)) {
     const t = byName.get(name);
     if (!t) throw new InputError(`${indexFile}: weight_map puts ${name} in ${shard} but that shard has no such tensor`);
-    if (path.basename(t.file) !== shard) throw new InputError(`${indexFile}: weight_map puts ${name} in ${shard} but it is in ${path.basename(t.file)}`);
+    if (path.basename(t.file) !== shard)
+      throw new InputError(`${indexFile}: weight_map puts ${name} in ${shard} but it is in ${path.basename(t.file)}`);
   }
   return { source, format: 'safetensors', files, tensors: [...byName.values()], metadata };
 }

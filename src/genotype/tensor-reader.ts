@@ -18,11 +18,16 @@ export class TensorReader {
   async readWindow(t: TensorInfo, start: number, count: number, out: Float32Array): Promise<void> {
     const codec = codecFor(t);
     if (start % codec.blockElements !== 0 || (count % codec.blockElements !== 0 && start + count !== t.elements)) {
-      throw new Error(`readWindow ${t.name}: window [${start}, ${start + count}) is not aligned to ${codec.blockElements}-value blocks`);
+      throw new Error(
+        `readWindow ${t.name}: window [${start}, ${start + count}) is not aligned to ${codec.blockElements}-value blocks`,
+      );
     }
     if (start + count > t.elements) throw new Error(`readWindow ${t.name}: window past the end (${t.elements} values)`);
     const unit = windowUnit(t);
-    if (start % unit !== 0 || count % unit !== 0) throw new Error(`readWindow ${t.name}: window [${start}, ${start + count}) does not hold whole heads (${unit} values)`);
+    if (start % unit !== 0 || count % unit !== 0)
+      throw new Error(
+        `readWindow ${t.name}: window [${start}, ${start + count}) does not hold whole heads (${unit} values)`,
+      );
     const blocks = Math.ceil(count / codec.blockElements);
     const byteStart = t.offset + (start / codec.blockElements) * codec.blockBytes;
     const byteCount = blocks * codec.blockBytes;
@@ -98,7 +103,9 @@ async function readFully(handle: FileHandle, into: Uint8Array, position: number,
   while (done < into.length) {
     const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
     if (bytesRead === 0) {
-      throw new InputError(`${t.file}: tensor ${t.name} ends at byte ${position + into.length} but the file ends at ${position + done} (truncated? re-download it)`);
+      throw new InputError(
+        `${t.file}: tensor ${t.name} ends at byte ${position + into.length} but the file ends at ${position + done} (truncated? re-download it)`,
+      );
     }
     done += bytesRead;
   }

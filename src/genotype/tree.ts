@@ -18,14 +18,21 @@ export function genotypeTree(cmp: GenotypeComparison, opts: GenotypeTreeOptions 
   const parent = parentIndex(cmp, opts.parent);
   const columns = [...selectedTensors(cmp, opts.layers)];
   const position = new Map(columns.map((t, c) => [t, c]));
-  const tree = buildTree(method, weightedGenotypeMatrix(cmp, (t) => (position.has(t) ? 1 : 0), metric, parent));
+  const tree = buildTree(
+    method,
+    weightedGenotypeMatrix(cmp, (t) => (position.has(t) ? 1 : 0), metric, parent),
+  );
   const replicates = opts.replicates ?? 0;
   if (replicates === 0) return tree;
   const trees = bootstrapReplicates({
     columns: columns.length,
     replicates,
     seed: opts.seed ?? 1,
-    build: (counts) => buildTree(method, weightedGenotypeMatrix(cmp, (t) => (position.has(t) ? counts[position.get(t)!]! : 0), metric, parent)),
+    build: (counts) =>
+      buildTree(
+        method,
+        weightedGenotypeMatrix(cmp, (t) => (position.has(t) ? counts[position.get(t)!]! : 0), metric, parent),
+      ),
   });
   return bootstrapSupport(tree, trees);
 }

@@ -32,8 +32,8 @@ export class AdamW {
   update(params: Float32Array, grads: Float32Array, lr: number): void {
     const { beta1, beta2, eps, weightDecay } = this.options;
     this.step++;
-    const bc1 = 1 - Math.pow(beta1, this.step);
-    const bc2 = 1 - Math.pow(beta2, this.step);
+    const bc1 = 1 - beta1 ** this.step;
+    const bc2 = 1 - beta2 ** this.step;
     const m = this.m;
     const v = this.v;
     const mask = this.decayMask;

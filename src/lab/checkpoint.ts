@@ -34,7 +34,12 @@ export function roundToF16(params: Float32Array): void {
   for (let i = 0; i < params.length; i++) params[i] = f16BitsToF32(f32ToF16Bits(params[i]!));
 }
 
-export async function saveCheckpoint(file: string, model: Model, meta: CheckpointMeta, dtype: 'F32' | 'F16'): Promise<void> {
+export async function saveCheckpoint(
+  file: string,
+  model: Model,
+  meta: CheckpointMeta,
+  dtype: 'F32' | 'F16',
+): Promise<void> {
   const tensors = model.layout.tensors.map((t) => ({
     name: t.name,
     dtype,
@@ -60,12 +65,17 @@ export async function saveCheckpoint(file: string, model: Model, meta: Checkpoin
 }
 
 function metaOf(file: string, m: Readonly<Record<string, string>>): CheckpointMeta {
-  if (m.format !== CHECKPOINT_FORMAT) throw new InputError(`${file}: not a lab checkpoint (metadata format is ${m.format ?? 'missing'}, expected ${CHECKPOINT_FORMAT})`);
+  if (m.format !== CHECKPOINT_FORMAT)
+    throw new InputError(
+      `${file}: not a lab checkpoint (metadata format is ${m.format ?? 'missing'}, expected ${CHECKPOINT_FORMAT})`,
+    );
   const json = <T>(k: string): T => {
     try {
       return JSON.parse(m[k] ?? '') as T;
     } catch {
-      throw new InputError(`${file}: lab checkpoint metadata field ${k} is not valid JSON; retrain it with phylo lab train`);
+      throw new InputError(
+        `${file}: lab checkpoint metadata field ${k} is not valid JSON; retrain it with phylo lab train`,
+      );
     }
   };
   return {
@@ -100,11 +110,17 @@ export async function loadCheckpoint(file: string): Promise<{ model: Model; meta
   for (const spec of layout.tensors) {
     const t = byName.get(spec.name);
     if (!t) throw new InputError(`${file}: lab checkpoint has no tensor ${spec.name}; retrain it with phylo lab train`);
-    if (t.elements !== spec.size) throw new InputError(`${file}: tensor ${spec.name} has ${t.elements} values, the config needs ${spec.size}`);
+    if (t.elements !== spec.size)
+      throw new InputError(`${file}: tensor ${spec.name} has ${t.elements} values, the config needs ${spec.size}`);
     if (t.dtype === 'F16') decodeF16(bytes, t.offset, t.elements, params, spec.offset);
     else if (t.dtype === 'BF16') decodeBf16(bytes, t.offset, t.elements, params, spec.offset);
-    else if (t.dtype === 'F32') params.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset + t.offset, bytes.byteOffset + t.offset + 4 * t.elements)), spec.offset);
-    else throw new InputError(`${file}: tensor ${spec.name} has dtype ${t.dtype}; lab checkpoints are F32, F16 or BF16`);
+    else if (t.dtype === 'F32')
+      params.set(
+        new Float32Array(bytes.buffer.slice(bytes.byteOffset + t.offset, bytes.byteOffset + t.offset + 4 * t.elements)),
+        spec.offset,
+      );
+    else
+      throw new InputError(`${file}: tensor ${spec.name} has dtype ${t.dtype}; lab checkpoints are F32, F16 or BF16`);
   }
   return { model: { layout, params }, meta };
 }

@@ -36,7 +36,8 @@ export interface ParamLayout {
 
 export function validateConfig(c: ModelConfig): void {
   const ok = (v: number) => Number.isInteger(v) && v > 0;
-  if (![c.vocab, c.ctx, c.d, c.heads, c.layers, c.hidden].every(ok)) throw new Error(`lab model config: all sizes must be positive integers`);
+  if (![c.vocab, c.ctx, c.d, c.heads, c.layers, c.hidden].every(ok))
+    throw new Error(`lab model config: all sizes must be positive integers`);
   if (c.d % c.heads !== 0) throw new Error(`lab model config: d=${c.d} is not a multiple of heads=${c.heads}`);
   if (c.vocab > 256) throw new Error(`lab model config: byte-level vocab is at most 256`);
 }
@@ -49,7 +50,8 @@ export function paramLayout(config: ModelConfig): ParamLayout {
   // GPT-2 scales the residual projections by 1/sqrt(2 * layers).
   const projStd = 0.02 / Math.sqrt(2 * layers);
   const specs: Omit<TensorSpec, 'offset' | 'size'>[] = [];
-  const add = (name: string, shape: number[], init: TensorSpec['init'], decay: boolean) => specs.push({ name, shape, init, decay });
+  const add = (name: string, shape: number[], init: TensorSpec['init'], decay: boolean) =>
+    specs.push({ name, shape, init, decay });
   const ones = { kind: 'const', value: 1 } as const;
   const zeros = { kind: 'const', value: 0 } as const;
   add('wte.weight', [vocab, d], { kind: 'normal', std }, true);

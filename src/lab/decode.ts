@@ -115,16 +115,16 @@ export class Decoder {
         }
         for (let s = 0; s <= pos; s++) {
           const a = this.scores[s]! / sum;
-          for (let i = 0; i < hd; i++) this.att[o + i] += a * V[s * d + o + i]!;
+          for (let i = 0; i < hd; i++) this.att[o + i]! += a * V[s * d + o + i]!;
         }
       }
       linearForward(this.tmp, this.att, b.projW, b.projB, 1, d, d);
-      for (let i = 0; i < d; i++) x[i] += this.tmp[i]!;
+      for (let i = 0; i < d; i++) x[i]! += this.tmp[i]!;
       layerNormForward(h, this.mean, this.rstd, x, b.ln2g, b.ln2b, 1, d);
       linearForward(this.fc, h, b.fcW, b.fcB, 1, d, hidden);
       geluForward(this.fcAct, this.fc, hidden);
       linearForward(this.tmp, this.fcAct, b.fcProjW, b.fcProjB, 1, hidden, d);
-      for (let i = 0; i < d; i++) x[i] += this.tmp[i]!;
+      for (let i = 0; i < d; i++) x[i]! += this.tmp[i]!;
     }
     layerNormForward(h, this.mean, this.rstd, x, p.lnfg, p.lnfb, 1, d);
     for (let v = 0; v < vocab; v++) {
@@ -148,7 +148,11 @@ export function logSoftmax(logits: Float32Array): Float64Array {
 }
 
 /** Draw a token from logits: greedy at temperature 0, else softmax(logits / T) cut by top-k and top-p. */
-export function sampleToken(logits: Float32Array, o: Pick<GenerateOptions, 'temperature' | 'topK' | 'topP'>, rng: Rng): number {
+export function sampleToken(
+  logits: Float32Array,
+  o: Pick<GenerateOptions, 'temperature' | 'topK' | 'topP'>,
+  rng: Rng,
+): number {
   const n = logits.length;
   if (o.temperature <= 0) {
     let best = 0;
@@ -202,18 +206,36 @@ export function generate(model: Model, prefix: string, o: GenerateOptions, decod
     const tok = sampleToken(decoder.logits, o, rng);
     if (o.logprobs) {
       const lp = logSoftmax(decoder.logits);
-      const top = o.topLogprobs && o.topLogprobs > 0
-        ? Array.from({ length: vocab }, (_, j) => j).sort((a, b) => lp[b]! - lp[a]! || a - b).slice(0, o.topLogprobs).map((j) => ({ token: decodeToken(j), logprob: lp[j]! }))
-        : undefined;
-      logprobs.push(top ? { token: decodeToken(tok), logprob: lp[tok]!, top } : { token: decodeToken(tok), logprob: lp[tok]! });
+      const top =
+        o.topLogprobs && o.topLogprobs > 0
+          ? Array.from({ length: vocab }, (_, j) => j)
+              .sort((a, b) => lp[b]! - lp[a]! || a - b)
+              .slice(0, o.topLogprobs)
+              .map((j) => ({ token: decodeToken(j), logprob: lp[j]! }))
+          : undefined;
+      logprobs.push(
+        top ? { token: decodeToken(tok), logprob: lp[tok]!, top } : { token: decodeToken(tok), logprob: lp[tok]! },
+      );
     }
     out.push(tok);
     text += decodeToken(tok);
     const stop = o.stop?.find((s) => s.length > 0 && text.endsWith(s));
     if (stop) {
-      return { text: text.slice(0, text.length - stop.length), finishReason: 'stop', promptTokens, completionTokens: out.length, ...(o.logprobs ? { logprobs } : {}) };
+      return {
+        text: text.slice(0, text.length - stop.length),
+        finishReason: 'stop',
+        promptTokens,
+        completionTokens: out.length,
+        ...(o.logprobs ? { logprobs } : {}),
+      };
     }
     if (i + 1 < o.maxTokens) decoder.push(tok);
   }
-  return { text, finishReason: 'length', promptTokens, completionTokens: out.length, ...(o.logprobs ? { logprobs } : {}) };
+  return {
+    text,
+    finishReason: 'length',
+    promptTokens,
+    completionTokens: out.length,
+    ...(o.logprobs ? { logprobs } : {}),
+  };
 }

@@ -15,7 +15,19 @@ import type { ModelRef, Suite } from '../core/types.js';
 import { genotypeMatrix, layerImportance } from '../genotype/analysis.js';
 import { compareModels } from '../genotype/compare.js';
 import type { GenotypeMetric } from '../genotype/metrics.js';
-import { buildTree, compareSplits, leafLabels, parseNewick, patristicDistances, robinsonFoulds, TREE_METHODS, writeNewick, type Tree, type TreeMethod, type TreeNode } from '../phylo/index.js';
+import {
+  buildTree,
+  compareSplits,
+  leafLabels,
+  parseNewick,
+  patristicDistances,
+  robinsonFoulds,
+  TREE_METHODS,
+  writeNewick,
+  type Tree,
+  type TreeMethod,
+  type TreeNode,
+} from '../phylo/index.js';
 import type { RunData } from '../store/api.js';
 import type { SqliteStore } from '../store/sqlite.js';
 import { loadCheckpoint, type CheckpointMeta } from './checkpoint.js';
@@ -34,13 +46,18 @@ export async function readTruth(zooDir: string): Promise<Tree> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new InputError(`zoo ${zooDir}: no ${TRUTH_FILE}; train the zoo with "phylo lab train --out ${zooDir}" (it writes the ground truth)`);
+    throw new InputError(
+      `zoo ${zooDir}: no ${TRUTH_FILE}; train the zoo with "phylo lab train --out ${zooDir}" (it writes the ground truth)`,
+    );
   }
   return parseNewick(text, file);
 }
 
 export function relabel(tree: Tree, f: (label: string) => string): Tree {
-  const walk = (n: TreeNode): TreeNode => (n.children.length === 0 ? { ...n, ...(n.name !== undefined ? { name: f(n.name) } : {}) } : { ...n, children: n.children.map(walk) });
+  const walk = (n: TreeNode): TreeNode =>
+    n.children.length === 0
+      ? { ...n, ...(n.name !== undefined ? { name: f(n.name) } : {}) }
+      : { ...n, children: n.children.map(walk) };
   return { ...tree, root: walk(tree.root) };
 }
 
@@ -60,7 +77,11 @@ export async function collectZooRun(options: {
   const provider = createLabProvider({ zooDir: options.zooDir });
   const models: ModelRef[] = options.models.map((m) => modelRef(asRef(m)));
   const name = runName(options.name);
-  const prepared = prepareRun(options.store, { name, suite: options.suite, models, samples: options.samples ?? options.suite.defaults.samples }, 'lab');
+  const prepared = prepareRun(
+    options.store,
+    { name, suite: options.suite, models, samples: options.samples ?? options.suite.defaults.samples },
+    'lab',
+  );
   const collection = startCollection({
     store: options.store,
     spec: prepared.spec,
@@ -96,7 +117,15 @@ function score(tree: Tree, truth: Tree, signal: string, metric: string, method: 
   };
   const supportTrue = mean(cmp.shared.map((s) => s.support));
   const supportFalse = mean(cmp.onlyA.map((s) => s.support));
-  return { signal, metric, method, ...rf, ...(supportTrue !== undefined ? { supportTrue } : {}), ...(supportFalse !== undefined ? { supportFalse } : {}), newick: writeNewick(tree) };
+  return {
+    signal,
+    metric,
+    method,
+    ...rf,
+    ...(supportTrue !== undefined ? { supportTrue } : {}),
+    ...(supportFalse !== undefined ? { supportFalse } : {}),
+    newick: writeNewick(tree),
+  };
 }
 
 /** Every phenotype signal by every tree method, with bootstrap support over probes. */
@@ -117,7 +146,10 @@ export function phenotypeScores(data: RunData, truth: Tree, bootstrap: number, s
 
 /** A run restricted to some probes and to the first `samplesPerProbe` samples of each. */
 export function subsetRun(data: RunData, probes: ReadonlySet<string> | undefined, samplesPerProbe: number): RunData {
-  return { run: data.run, samples: data.samples.filter((s) => s.index < samplesPerProbe && (!probes || probes.has(s.probe))) };
+  return {
+    run: data.run,
+    samples: data.samples.filter((s) => s.index < samplesPerProbe && (!probes || probes.has(s.probe))),
+  };
 }
 
 export interface BudgetPoint {
@@ -187,7 +219,12 @@ export interface GenotypeResult {
   readonly scores: TreeScore[];
   readonly layers: LayerRow[];
   /** Spearman correlation of layer rankings between metric pairs (do L1, L2 and cosine agree on what matters?). */
-  readonly agreement: { readonly a: string; readonly b: string; readonly spearman: number; readonly sameTop: boolean }[];
+  readonly agreement: {
+    readonly a: string;
+    readonly b: string;
+    readonly spearman: number;
+    readonly sameTop: boolean;
+  }[];
 }
 
 const GENO_METRICS: readonly GenotypeMetric[] = ['l2', 'l1', 'cosine'];
@@ -199,7 +236,11 @@ function rankCorrelation(a: readonly number[], b: readonly number[]): number {
   return n < 2 ? NaN : 1 - (6 * d2) / (n * (n * n - 1));
 }
 
-export async function genotypeAnalysis(files: readonly string[], labels: readonly string[], truth: Tree): Promise<GenotypeResult> {
+export async function genotypeAnalysis(
+  files: readonly string[],
+  labels: readonly string[],
+  truth: Tree,
+): Promise<GenotypeResult> {
   const cmp = await compareModels(files, { labels });
   const scores: TreeScore[] = [];
   for (const metric of GENO_METRICS) {
@@ -218,7 +259,9 @@ export async function genotypeAnalysis(files: readonly string[], labels: readonl
   const layers: LayerRow[] = [...per.entries()].map(([layer, row]) => ({
     layer,
     parameters: [...row.values()][0]!.parameters,
-    byMetric: Object.fromEntries([...row.entries()].map(([k, v]) => [k, { pearson: v.pearson, rank: v.rank, separation: v.separation }])),
+    byMetric: Object.fromEntries(
+      [...row.entries()].map(([k, v]) => [k, { pearson: v.pearson, rank: v.rank, separation: v.separation }]),
+    ),
   }));
   layers.sort((x, y) => x.byMetric.l2!.rank - y.byMetric.l2!.rank);
   const agreement: GenotypeResult['agreement'] = [];
@@ -228,7 +271,13 @@ export async function genotypeAnalysis(files: readonly string[], labels: readonl
       const b = GENO_METRICS[j]!;
       const ra = layers.map((l) => l.byMetric[a]!.rank);
       const rb = layers.map((l) => l.byMetric[b]!.rank);
-      agreement.push({ a, b, spearman: rankCorrelation(ra, rb), sameTop: layers.find((l) => l.byMetric[a]!.rank === 1)?.layer === layers.find((l) => l.byMetric[b]!.rank === 1)?.layer });
+      agreement.push({
+        a,
+        b,
+        spearman: rankCorrelation(ra, rb),
+        sameTop:
+          layers.find((l) => l.byMetric[a]!.rank === 1)?.layer === layers.find((l) => l.byMetric[b]!.rank === 1)?.layer,
+      });
     }
   }
   return { scores, layers, agreement };
@@ -268,11 +317,18 @@ export function jensenShannon(p: Float64Array, q: Float64Array): number {
  * position of the suite's prefixes. No sampling is involved, so it is the ceiling of what any phenotype computed from
  * sampled text can see (it still sees outputs only, never weights).
  */
-export async function nextByteScores(files: readonly string[], labels: readonly string[], prefixes: readonly string[], truth: Tree): Promise<{ scores: TreeScore[]; matrix: DistanceMatrix }> {
+export async function nextByteScores(
+  files: readonly string[],
+  labels: readonly string[],
+  prefixes: readonly string[],
+  truth: Tree,
+): Promise<{ scores: TreeScore[]; matrix: DistanceMatrix }> {
   const dists: Float64Array[][] = [];
   for (const f of files) {
     const { model } = await loadCheckpoint(f);
-    const contexts = prefixes.flatMap((p) => Array.from({ length: Math.min(p.length, model.layout.config.ctx) }, (_, i) => p.slice(0, i + 1)));
+    const contexts = prefixes.flatMap((p) =>
+      Array.from({ length: Math.min(p.length, model.layout.config.ctx) }, (_, i) => p.slice(0, i + 1)),
+    );
     dists.push(nextByteDistributions(model, contexts));
   }
   const n = files.length;
@@ -285,11 +341,18 @@ export async function nextByteScores(files: readonly string[], labels: readonly 
     }
   }
   const m = makeDistanceMatrix(labels, values, 'next-byte', 'js');
-  return { scores: TREE_METHODS.map((method) => score(buildTree(method, m), truth, 'next-byte (noise-free)', 'js', method)), matrix: m };
+  return {
+    scores: TREE_METHODS.map((method) => score(buildTree(method, m), truth, 'next-byte (noise-free)', 'js', method)),
+    matrix: m,
+  };
 }
 
 /** For each leaf, its nearest other leaf by a matrix: is it its sibling in the truth, does it share the last dataset? */
-export function nearestLeafStats(m: DistanceMatrix, sibling: (a: string) => string | undefined, lastDataset: (a: string) => string): { sibling: number; sameLast: number; total: number } {
+export function nearestLeafStats(
+  m: DistanceMatrix,
+  sibling: (a: string) => string | undefined,
+  lastDataset: (a: string) => string,
+): { sibling: number; sameLast: number; total: number } {
   const n = m.labels.length;
   let sib = 0;
   let same = 0;
@@ -318,14 +381,22 @@ export function logprobSuite(suite: Suite, every = 0): Suite {
     if (every <= 0 || p.prompt.kind !== 'prefix') return [whole];
     const text = p.prompt.prefix;
     const cuts = [];
-    for (let i = every; i < text.length; i += every) cuts.push({ id: probeId(`${p.id}@${i}`), tags: [...p.tags, 'cut'], prompt: { kind: 'prefix' as const, prefix: text.slice(0, i) } });
+    for (let i = every; i < text.length; i += every)
+      cuts.push({
+        id: probeId(`${p.id}@${i}`),
+        tags: [...p.tags, 'cut'],
+        prompt: { kind: 'prefix' as const, prefix: text.slice(0, i) },
+      });
     return [...cuts, whole];
   });
   return {
     ...rest,
     name: `${suite.name}-logprobs${every > 0 ? `-every${every}` : ''}`,
     description: `${suite.description} (one token with top-${LOGPROB_TOP} logprobs per probe)`,
-    defaults: { samples: 1, sampling: { ...suite.defaults.sampling, temperature: 1, maxTokens: 1, topLogprobs: LOGPROB_TOP } },
+    defaults: {
+      samples: 1,
+      sampling: { ...suite.defaults.sampling, temperature: 1, maxTokens: 1, topLogprobs: LOGPROB_TOP },
+    },
     probes,
   };
 }
@@ -368,14 +439,20 @@ export interface DatasetRow {
 }
 
 /** How far each fine-tuning edge moves weights, outputs and held-out loss; then averaged by dataset. */
-export async function datasetEffects(zooDir: string, prefixes: readonly string[]): Promise<{ edges: EdgeEffect[]; datasets: DatasetRow[] }> {
+export async function datasetEffects(
+  zooDir: string,
+  prefixes: readonly string[],
+): Promise<{ edges: EdgeEffect[]; datasets: DatasetRow[] }> {
   const zoo = await listZoo(zooDir);
   const cache = new Map<string, { model: Model; meta: CheckpointMeta; dist: Float64Array[] }>();
   const get = async (name: string) => {
     let hit = cache.get(name);
     if (!hit) {
       const entry = zoo.get(name);
-      if (!entry) throw new InputError(`zoo ${zooDir}: checkpoint of ${name} is missing (a parent of another model); retrain with phylo lab train`);
+      if (!entry)
+        throw new InputError(
+          `zoo ${zooDir}: checkpoint of ${name} is missing (a parent of another model); retrain with phylo lab train`,
+        );
       const { model, meta } = await loadCheckpoint(entry.file);
       hit = { model, meta, dist: nextByteDistributions(model, prefixes) };
       cache.set(name, hit);
@@ -448,7 +525,12 @@ export interface ExperimentReport {
   readonly genotype: GenotypeResult;
   readonly edges: EdgeEffect[];
   readonly datasets: DatasetRow[];
-  readonly seconds: { readonly collect: number; readonly phenotype: number; readonly genotype: number; readonly datasets: number };
+  readonly seconds: {
+    readonly collect: number;
+    readonly phenotype: number;
+    readonly genotype: number;
+    readonly datasets: number;
+  };
 }
 
 export async function runExperiment(options: {
@@ -465,13 +547,24 @@ export async function runExperiment(options: {
   const truthBare = await readTruth(options.zooDir);
   const leaves = leafLabels(truthBare);
   const zoo = await listZoo(options.zooDir);
-  for (const l of leaves) if (!zoo.has(l)) throw new InputError(`zoo ${options.zooDir}: the truth names ${l} but there is no checkpoint for it`);
+  for (const l of leaves)
+    if (!zoo.has(l))
+      throw new InputError(`zoo ${options.zooDir}: the truth names ${l} but there is no checkpoint for it`);
   const truth = relabel(truthBare, asRef);
   const t0 = performance.now();
   stage(`collect: ${leaves.length} models x ${options.suite.probes.length} probes (run ${options.run})`);
-  const { data } = await collectZooRun({ store: options.store, suite: options.suite, zooDir: options.zooDir, models: leaves, name: options.run, ...(options.listeners ? { listeners: options.listeners } : {}) });
+  const { data } = await collectZooRun({
+    store: options.store,
+    suite: options.suite,
+    zooDir: options.zooDir,
+    models: leaves,
+    name: options.run,
+    ...(options.listeners ? { listeners: options.listeners } : {}),
+  });
   const t1 = performance.now();
-  stage(`phenotype: ${TEXT_SIGNALS.length} signals x ${TREE_METHODS.length} methods, ${options.bootstrap} bootstrap replicates`);
+  stage(
+    `phenotype: ${TEXT_SIGNALS.length} signals x ${TREE_METHODS.length} methods, ${options.bootstrap} bootstrap replicates`,
+  );
   const phenotype = phenotypeScores(data, truth, options.bootstrap, options.seed);
   stage('budget curve');
   const budget = budgetCurve(data, truth, options.seed);
@@ -488,12 +581,26 @@ export async function runExperiment(options: {
   const logprobs: TreeScore[] = [];
   const logprobQueries: number[] = [];
   for (const every of [0, 4]) {
-    const lpRun = await collectZooRun({ store: options.store, suite: logprobSuite(options.suite, every), zooDir: options.zooDir, models: leaves, name: `${options.run}-logprobs${every > 0 ? `-every${every}` : ''}`, ...(options.listeners ? { listeners: options.listeners } : {}) });
+    const lpRun = await collectZooRun({
+      store: options.store,
+      suite: logprobSuite(options.suite, every),
+      zooDir: options.zooDir,
+      models: leaves,
+      name: `${options.run}-logprobs${every > 0 ? `-every${every}` : ''}`,
+      ...(options.listeners ? { listeners: options.listeners } : {}),
+    });
     const queries = lpRun.data.samples.length / leaves.length;
     logprobQueries.push(queries);
-    logprobs.push(...logprobScores(lpRun.data, truth, `logprobs (${queries} queries)`, options.bootstrap, options.seed));
+    logprobs.push(
+      ...logprobScores(lpRun.data, truth, `logprobs (${queries} queries)`, options.bootstrap, options.seed),
+    );
   }
-  const nb = await nextByteScores(leaves.map((l) => zoo.get(l)!.file), leaves.map(asRef), prefixes, truth);
+  const nb = await nextByteScores(
+    leaves.map((l) => zoo.get(l)!.file),
+    leaves.map(asRef),
+    prefixes,
+    truth,
+  );
   const nextByte = nb.scores;
   const bare = (ref: string) => ref.slice(LAB_PREFIX.length + 1);
   const parentOf = (name: string) => zoo.get(name)!.meta.parent;
@@ -525,55 +632,125 @@ export async function runExperiment(options: {
     genotype,
     edges,
     datasets,
-    seconds: { collect: (t1 - t0) / 1000, phenotype: (t2 - t1) / 1000, genotype: (t3 - t2) / 1000, datasets: (t4 - t3) / 1000 },
+    seconds: {
+      collect: (t1 - t0) / 1000,
+      phenotype: (t2 - t1) / 1000,
+      genotype: (t3 - t2) / 1000,
+      datasets: (t4 - t3) / 1000,
+    },
   };
 }
 
 const f = (x: number | undefined, d = 3) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
 
 export function bestPhenotype(report: Pick<ExperimentReport, 'phenotype'>): TreeScore | undefined {
-  return [...report.phenotype].sort((a, b) => a.normalized - b.normalized || (b.supportTrue ?? 0) - (a.supportTrue ?? 0))[0];
+  return [...report.phenotype].sort(
+    (a, b) => a.normalized - b.normalized || (b.supportTrue ?? 0) - (a.supportTrue ?? 0),
+  )[0];
 }
 
 /** The report as markdown (lab/zoo/EXPERIMENT.md). */
 export function experimentMarkdown(r: ExperimentReport): string {
   const L: string[] = [];
   L.push('# The lab experiment: estimated trees against the known lineage', '');
-  L.push(`Generated by \`phylo lab experiment\` on the zoo in \`${path.basename(r.zoo)}\`: ${r.models.length} leaf models, run \`${r.run}\` (${r.queriesPerModel} queries per model), ${r.bootstrap} bootstrap replicates over probes. Collection ${f(r.seconds.collect, 0)} s, phenotype analysis ${f(r.seconds.phenotype, 0)} s, genotype ${f(r.seconds.genotype, 0)} s, dataset effects ${f(r.seconds.datasets, 0)} s.`, '');
+  L.push(
+    `Generated by \`phylo lab experiment\` on the zoo in \`${path.basename(r.zoo)}\`: ${r.models.length} leaf models, run \`${r.run}\` (${r.queriesPerModel} queries per model), ${r.bootstrap} bootstrap replicates over probes. Collection ${f(r.seconds.collect, 0)} s, phenotype analysis ${f(r.seconds.phenotype, 0)} s, genotype ${f(r.seconds.genotype, 0)} s, dataset effects ${f(r.seconds.datasets, 0)} s.`,
+    '',
+  );
   L.push('Ground truth (branch lengths in training steps):', '', '```', r.truth, '```', '');
-  L.push('RF is the unrooted Robinson-Foulds distance to the truth; normalized RF = RF / 2(n-3) (0 = same tree, 1 = no split in common). Support: mean bootstrap support of the estimated splits that are true / false.', '');
+  L.push(
+    'RF is the unrooted Robinson-Foulds distance to the truth; normalized RF = RF / 2(n-3) (0 = same tree, 1 = no split in common). Support: mean bootstrap support of the estimated splits that are true / false.',
+    '',
+  );
   L.push('## Genotype (weights)', '');
   L.push('| metric | method | RF | normalized RF |', '|---|---|---:|---:|');
   for (const s of r.genotype.scores) L.push(`| ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} |`);
   L.push('', '## Phenotype (outputs)', '');
-  L.push('| signal | metric | method | RF | normalized RF | support (true splits) | support (false splits) |', '|---|---|---|---:|---:|---:|---:|');
-  for (const s of r.phenotype) L.push(`| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | ${f(s.supportTrue, 2)} | ${f(s.supportFalse, 2)} |`);
-  for (const s of r.logprobs) L.push(`| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | ${f(s.supportTrue, 2)} | ${f(s.supportFalse, 2)} |`);
-  for (const s of r.nextByte) L.push(`| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | - | - |`);
+  L.push(
+    '| signal | metric | method | RF | normalized RF | support (true splits) | support (false splits) |',
+    '|---|---|---|---:|---:|---:|---:|',
+  );
+  for (const s of r.phenotype)
+    L.push(
+      `| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | ${f(s.supportTrue, 2)} | ${f(s.supportFalse, 2)} |`,
+    );
+  for (const s of r.logprobs)
+    L.push(
+      `| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | ${f(s.supportTrue, 2)} | ${f(s.supportFalse, 2)} |`,
+    );
+  for (const s of r.nextByte)
+    L.push(`| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | - | - |`);
   const best = bestPhenotype(r);
-  L.push('', `Rows \`logprobs\`: one query per probe for one token with its top-${LOGPROB_TOP} logprobs (as the OpenAI API returns them), at the suite's prefixes (${r.logprobQueriesPerModel[0]} queries per model) and also at cuts of every prefix after every 4 characters (${r.logprobQueriesPerModel[1]} queries); distance = mean Jensen-Shannon divergence of the first-byte distributions (the \`logprobs\` signal of \`phylo tree\`, with bootstrap over probes). Rows \`next-byte (noise-free)\`: the same divergence computed in process at every position of every prefix, the ceiling of any output-based signal.`);
-  L.push('', `Under the noise-free next-byte phenotype, ${r.recency.sibling} of ${r.recency.total} leaves have their true sibling as nearest neighbour, and ${r.recency.sameLast} of ${r.recency.total} a leaf fine-tuned last on the same dataset (siblings never share it). ${r.recency.sameLast > r.recency.sibling ? 'The outputs remember the most recent fine-tuning more than the lineage (convergence on the last dataset).' : 'The lineage is in the outputs; where the sampled-text signals miss it, the differences are below their sampling noise.'}`);
-  if (best) L.push('', `Best phenotype tree: ${best.signal} / ${best.method}, normalized RF ${f(best.normalized)}:`, '', '```', best.newick, '```');
+  L.push(
+    '',
+    `Rows \`logprobs\`: one query per probe for one token with its top-${LOGPROB_TOP} logprobs (as the OpenAI API returns them), at the suite's prefixes (${r.logprobQueriesPerModel[0]} queries per model) and also at cuts of every prefix after every 4 characters (${r.logprobQueriesPerModel[1]} queries); distance = mean Jensen-Shannon divergence of the first-byte distributions (the \`logprobs\` signal of \`phylo tree\`, with bootstrap over probes). Rows \`next-byte (noise-free)\`: the same divergence computed in process at every position of every prefix, the ceiling of any output-based signal.`,
+  );
+  L.push(
+    '',
+    `Under the noise-free next-byte phenotype, ${r.recency.sibling} of ${r.recency.total} leaves have their true sibling as nearest neighbour, and ${r.recency.sameLast} of ${r.recency.total} a leaf fine-tuned last on the same dataset (siblings never share it). ${r.recency.sameLast > r.recency.sibling ? 'The outputs remember the most recent fine-tuning more than the lineage (convergence on the last dataset).' : 'The lineage is in the outputs; where the sampled-text signals miss it, the differences are below their sampling noise.'}`,
+  );
+  if (best)
+    L.push(
+      '',
+      `Best phenotype tree: ${best.signal} / ${best.method}, normalized RF ${f(best.normalized)}:`,
+      '',
+      '```',
+      best.newick,
+      '```',
+    );
   L.push('', '## Budget: normalized RF against queries per model', '');
-  L.push(`| queries per model | probes | samples per probe | ${TEXT_SIGNALS.join(' | ')} |`, `|---:|---|---:|${TEXT_SIGNALS.map(() => '---:').join('|')}|`);
-  for (const p of r.budget) L.push(`| ${f(p.queries, 0)} | ${p.probes} | ${p.samplesPerProbe} | ${TEXT_SIGNALS.map((s) => f(p.normalized[s])).join(' | ')} |`);
-  L.push('', 'Each signal with its default tree method (as `phylo tree` builds it). Alleles need repeated samples: absent at one sample per probe.');
+  L.push(
+    `| queries per model | probes | samples per probe | ${TEXT_SIGNALS.join(' | ')} |`,
+    `|---:|---|---:|${TEXT_SIGNALS.map(() => '---:').join('|')}|`,
+  );
+  for (const p of r.budget)
+    L.push(
+      `| ${f(p.queries, 0)} | ${p.probes} | ${p.samplesPerProbe} | ${TEXT_SIGNALS.map((s) => f(p.normalized[s])).join(' | ')} |`,
+    );
+  L.push(
+    '',
+    'Each signal with its default tree method (as `phylo tree` builds it). Alleles need repeated samples: absent at one sample per probe.',
+  );
   L.push('', '## Layer importance (genotype)', '');
-  L.push('Pearson correlation of each layer\'s pairwise distances with the true patristic distances, and the layer\'s rank (1 = most lineage-informative), by metric.', '');
-  L.push('| layer | parameters | L2 r | L2 rank | L1 r | L1 rank | cosine r | cosine rank |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+  L.push(
+    "Pearson correlation of each layer's pairwise distances with the true patristic distances, and the layer's rank (1 = most lineage-informative), by metric.",
+    '',
+  );
+  L.push(
+    '| layer | parameters | L2 r | L2 rank | L1 r | L1 rank | cosine r | cosine rank |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const l of r.genotype.layers) {
     const m = (k: string) => `${f(l.byMetric[k]?.pearson)} | ${l.byMetric[k]?.rank ?? '-'}`;
     L.push(`| ${l.layer} | ${l.parameters} | ${m('l2')} | ${m('l1')} | ${m('cosine')} |`);
   }
   L.push('', 'Do the metrics agree on which layers matter?', '');
-  for (const a of r.genotype.agreement) L.push(`- ${a.a} vs ${a.b}: Spearman rank correlation ${f(a.spearman, 2)}, ${a.sameTop ? 'same' : 'different'} most informative layer`);
+  for (const a of r.genotype.agreement)
+    L.push(
+      `- ${a.a} vs ${a.b}: Spearman rank correlation ${f(a.spearman, 2)}, ${a.sameTop ? 'same' : 'different'} most informative layer`,
+    );
   L.push('', '## Contribution of each dataset', '');
-  L.push('Per fine-tuning edge (parent -> child on one dataset), averaged by dataset: how far it moves the weights (L2 per step) and the outputs (Jensen-Shannon divergence of next-byte distributions at the suite\'s prefixes, bits, per step), and what it does to held-out bits per byte on its own dataset and on the others (negative = better). Sorted by the mean effect on the other datasets: the first row carries the most transferable information.', '');
+  L.push(
+    "Per fine-tuning edge (parent -> child on one dataset), averaged by dataset: how far it moves the weights (L2 per step) and the outputs (Jensen-Shannon divergence of next-byte distributions at the suite's prefixes, bits, per step), and what it does to held-out bits per byte on its own dataset and on the others (negative = better). Sorted by the mean effect on the other datasets: the first row carries the most transferable information.",
+    '',
+  );
   const ids = r.datasets.length > 0 ? Object.keys(r.datasets[0]!.deltaBy) : [];
-  L.push(`| fine-tuned on | edges | genotype L2 / step | phenotype JS / step | own d(bpb) | others d(bpb) | ${ids.join(' | ')} |`, `|---|---:|---:|---:|---:|---:|${ids.map(() => '---:').join('|')}|`);
-  for (const d of r.datasets) L.push(`| ${d.dataset} | ${d.edges} | ${f(d.genotypeL2PerStep, 4)} | ${f(d.phenotypeJsPerStep * 1000, 3)}e-3 | ${f(d.deltaOwn)} | ${f(d.deltaOthers)} | ${ids.map((i) => f(d.deltaBy[i])).join(' | ')} |`);
+  L.push(
+    `| fine-tuned on | edges | genotype L2 / step | phenotype JS / step | own d(bpb) | others d(bpb) | ${ids.join(' | ')} |`,
+    `|---|---:|---:|---:|---:|---:|${ids.map(() => '---:').join('|')}|`,
+  );
+  for (const d of r.datasets)
+    L.push(
+      `| ${d.dataset} | ${d.edges} | ${f(d.genotypeL2PerStep, 4)} | ${f(d.phenotypeJsPerStep * 1000, 3)}e-3 | ${f(d.deltaOwn)} | ${f(d.deltaOthers)} | ${ids.map((i) => f(d.deltaBy[i])).join(' | ')} |`,
+    );
   L.push('', '### Every edge', '');
-  L.push(`| node | parent | dataset | steps | genotype L2 | relative | phenotype JS | ${ids.join(' | ')} |`, `|---|---|---|---:|---:|---:|---:|${ids.map(() => '---:').join('|')}|`);
-  for (const e of r.edges) L.push(`| ${e.node} | ${e.parent} | ${e.dataset} | ${e.steps} | ${f(e.genotypeL2)} | ${f(e.genotypeRelative, 4)} | ${f(e.phenotypeJs, 4)} | ${ids.map((i) => f(e.deltaBpb[i])).join(' | ')} |`);
-  return L.join('\n') + '\n';
+  L.push(
+    `| node | parent | dataset | steps | genotype L2 | relative | phenotype JS | ${ids.join(' | ')} |`,
+    `|---|---|---|---:|---:|---:|---:|${ids.map(() => '---:').join('|')}|`,
+  );
+  for (const e of r.edges)
+    L.push(
+      `| ${e.node} | ${e.parent} | ${e.dataset} | ${e.steps} | ${f(e.genotypeL2)} | ${f(e.genotypeRelative, 4)} | ${f(e.phenotypeJs, 4)} | ${ids.map((i) => f(e.deltaBpb[i])).join(' | ')} |`,
+    );
+  return `${L.join('\n')}\n`;
 }

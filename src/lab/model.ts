@@ -33,12 +33,27 @@ export function initModel(config: ModelConfig, seed: number): Model {
 }
 
 interface BlockViews {
-  ln1g: Float32Array; ln1b: Float32Array; attnW: Float32Array; attnB: Float32Array; projW: Float32Array; projB: Float32Array;
-  ln2g: Float32Array; ln2b: Float32Array; fcW: Float32Array; fcB: Float32Array; fcProjW: Float32Array; fcProjB: Float32Array;
+  ln1g: Float32Array;
+  ln1b: Float32Array;
+  attnW: Float32Array;
+  attnB: Float32Array;
+  projW: Float32Array;
+  projB: Float32Array;
+  ln2g: Float32Array;
+  ln2b: Float32Array;
+  fcW: Float32Array;
+  fcB: Float32Array;
+  fcProjW: Float32Array;
+  fcProjB: Float32Array;
 }
 
 interface Views {
-  wte: Float32Array; wpe: Float32Array; blocks: BlockViews[]; lnfg: Float32Array; lnfb: Float32Array; head: Float32Array;
+  wte: Float32Array;
+  wpe: Float32Array;
+  blocks: BlockViews[];
+  lnfg: Float32Array;
+  lnfb: Float32Array;
+  head: Float32Array;
 }
 
 export function views(layout: ParamLayout, flat: Float32Array): Views {
@@ -47,17 +62,44 @@ export function views(layout: ParamLayout, flat: Float32Array): Views {
   for (let l = 0; l < layout.config.layers; l++) {
     const p = `h.${l}.`;
     blocks.push({
-      ln1g: v(`${p}ln_1.weight`), ln1b: v(`${p}ln_1.bias`), attnW: v(`${p}attn.c_attn.weight`), attnB: v(`${p}attn.c_attn.bias`),
-      projW: v(`${p}attn.c_proj.weight`), projB: v(`${p}attn.c_proj.bias`), ln2g: v(`${p}ln_2.weight`), ln2b: v(`${p}ln_2.bias`),
-      fcW: v(`${p}mlp.c_fc.weight`), fcB: v(`${p}mlp.c_fc.bias`), fcProjW: v(`${p}mlp.c_proj.weight`), fcProjB: v(`${p}mlp.c_proj.bias`),
+      ln1g: v(`${p}ln_1.weight`),
+      ln1b: v(`${p}ln_1.bias`),
+      attnW: v(`${p}attn.c_attn.weight`),
+      attnB: v(`${p}attn.c_attn.bias`),
+      projW: v(`${p}attn.c_proj.weight`),
+      projB: v(`${p}attn.c_proj.bias`),
+      ln2g: v(`${p}ln_2.weight`),
+      ln2b: v(`${p}ln_2.bias`),
+      fcW: v(`${p}mlp.c_fc.weight`),
+      fcB: v(`${p}mlp.c_fc.bias`),
+      fcProjW: v(`${p}mlp.c_proj.weight`),
+      fcProjB: v(`${p}mlp.c_proj.bias`),
     });
   }
-  return { wte: v('wte.weight'), wpe: v('wpe.weight'), blocks, lnfg: v('ln_f.weight'), lnfb: v('ln_f.bias'), head: v('lm_head.weight') };
+  return {
+    wte: v('wte.weight'),
+    wpe: v('wpe.weight'),
+    blocks,
+    lnfg: v('ln_f.weight'),
+    lnfb: v('ln_f.bias'),
+    head: v('lm_head.weight'),
+  };
 }
 
 interface BlockCache {
-  xIn: Float32Array; ln1: Float32Array; ln1Mean: Float32Array; ln1Rstd: Float32Array; qkv: Float32Array; probs: Float32Array;
-  att: Float32Array; xMid: Float32Array; ln2: Float32Array; ln2Mean: Float32Array; ln2Rstd: Float32Array; fcPre: Float32Array; fcAct: Float32Array;
+  xIn: Float32Array;
+  ln1: Float32Array;
+  ln1Mean: Float32Array;
+  ln1Rstd: Float32Array;
+  qkv: Float32Array;
+  probs: Float32Array;
+  att: Float32Array;
+  xMid: Float32Array;
+  ln2: Float32Array;
+  ln2Mean: Float32Array;
+  ln2Rstd: Float32Array;
+  fcPre: Float32Array;
+  fcAct: Float32Array;
 }
 
 /** Activations of one sequence, reused across calls (allocated once per model shape). */
@@ -84,8 +126,19 @@ export class Workspace {
     this.blocks = [];
     for (let l = 0; l < layers; l++) {
       this.blocks.push({
-        xIn: f(T * d), ln1: f(T * d), ln1Mean: f(T), ln1Rstd: f(T), qkv: f(T * 3 * d), probs: f(heads * T * T), att: f(T * d),
-        xMid: f(T * d), ln2: f(T * d), ln2Mean: f(T), ln2Rstd: f(T), fcPre: f(T * hidden), fcAct: f(T * hidden),
+        xIn: f(T * d),
+        ln1: f(T * d),
+        ln1Mean: f(T),
+        ln1Rstd: f(T),
+        qkv: f(T * 3 * d),
+        probs: f(heads * T * T),
+        att: f(T * d),
+        xMid: f(T * d),
+        ln2: f(T * d),
+        ln2Mean: f(T),
+        ln2Rstd: f(T),
+        fcPre: f(T * hidden),
+        fcAct: f(T * hidden),
       });
     }
     this.xFinal = f(T * d);
@@ -121,12 +174,12 @@ export function forward(model: Model, ws: Workspace, tokens: ArrayLike<number>, 
     linearForward(c.qkv, c.ln1, b.attnW, b.attnB, T, d, 3 * d);
     attentionForward(c.att, c.probs, c.qkv, T, d, heads);
     linearForward(c.xMid, c.att, b.projW, b.projB, T, d, d);
-    for (let i = 0; i < T * d; i++) c.xMid[i] += c.xIn[i]!;
+    for (let i = 0; i < T * d; i++) c.xMid[i]! += c.xIn[i]!;
     layerNormForward(c.ln2, c.ln2Mean, c.ln2Rstd, c.xMid, b.ln2g, b.ln2b, T, d);
     linearForward(c.fcPre, c.ln2, b.fcW, b.fcB, T, d, hidden);
     geluForward(c.fcAct, c.fcPre, T * hidden);
     linearForward(xOut, c.fcAct, b.fcProjW, b.fcProjB, T, hidden, d);
-    for (let i = 0; i < T * d; i++) xOut[i] += c.xMid[i]!;
+    for (let i = 0; i < T * d; i++) xOut[i]! += c.xMid[i]!;
   }
   layerNormForward(ws.lnf, ws.lnfMean, ws.lnfRstd, ws.xFinal, p.lnfg, p.lnfb, T, d);
   // logits[t, v] = lnf[t] . lm_head[v]
@@ -143,7 +196,14 @@ export function forward(model: Model, ws: Workspace, tokens: ArrayLike<number>, 
  * Cross-entropy of predicting tokens[1..T] from tokens[0..T-1], summed over positions (nats); when grads is given,
  * adds d(sum loss)/d(params) * gradScale into it.
  */
-export function sequenceLoss(model: Model, ws: Workspace, tokens: ArrayLike<number>, T: number, grads: Float32Array | null, gradScale = 1): number {
+export function sequenceLoss(
+  model: Model,
+  ws: Workspace,
+  tokens: ArrayLike<number>,
+  T: number,
+  grads: Float32Array | null,
+  gradScale = 1,
+): number {
   const { d, heads, hidden, vocab } = model.layout.config;
   forward(model, ws, tokens, T);
   let loss = 0;
@@ -158,7 +218,7 @@ export function sequenceLoss(model: Model, ws: Workspace, tokens: ArrayLike<numb
     loss += Math.log(sum) + max - ws.logits[o + target]!;
     if (grads) {
       for (let v = 0; v < vocab; v++) dl[o + v] = (Math.exp(ws.logits[o + v]! - max) / sum) * gradScale;
-      dl[o + target] -= gradScale;
+      dl[o + target]! -= gradScale;
     }
   }
   if (!grads) return loss;
@@ -174,8 +234,8 @@ export function sequenceLoss(model: Model, ws: Workspace, tokens: ArrayLike<numb
       const hv = v * d;
       const lt = t * d;
       for (let i = 0; i < d; i++) {
-        dTmp[lt + i] += gl * p.head[hv + i]!;
-        g.head[hv + i] += gl * ws.lnf[lt + i]!;
+        dTmp[lt + i]! += gl * p.head[hv + i]!;
+        g.head[hv + i]! += gl * ws.lnf[lt + i]!;
       }
     }
   }
@@ -199,8 +259,8 @@ export function sequenceLoss(model: Model, ws: Workspace, tokens: ArrayLike<numb
   for (let t = 0; t < T; t++) {
     const tok = tokens[t]!;
     for (let i = 0; i < d; i++) {
-      g.wte[tok * d + i] += dx[t * d + i]!;
-      g.wpe[t * d + i] += dx[t * d + i]!;
+      g.wte[tok * d + i]! += dx[t * d + i]!;
+      g.wpe[t * d + i]! += dx[t * d + i]!;
     }
   }
   return loss;

@@ -2,7 +2,15 @@
 // it. Row-major [rows, cols] throughout; Conv1D weights are [in, out] as in GPT-2.
 
 /** out[t, n] = b[n] + sum_k inp[t, k] * w[k, n] */
-export function linearForward(out: Float32Array, inp: Float32Array, w: Float32Array, b: Float32Array | null, rows: number, inDim: number, outDim: number): void {
+export function linearForward(
+  out: Float32Array,
+  inp: Float32Array,
+  w: Float32Array,
+  b: Float32Array | null,
+  rows: number,
+  inDim: number,
+  outDim: number,
+): void {
   for (let t = 0; t < rows; t++) {
     const o = t * outDim;
     if (b) for (let n = 0; n < outDim; n++) out[o + n] = b[n]!;
@@ -12,7 +20,7 @@ export function linearForward(out: Float32Array, inp: Float32Array, w: Float32Ar
       const a = inp[ii + k]!;
       if (a === 0) continue;
       const wk = k * outDim;
-      for (let n = 0; n < outDim; n++) out[o + n] += a * w[wk + n]!;
+      for (let n = 0; n < outDim; n++) out[o + n]! += a * w[wk + n]!;
     }
   }
 }
@@ -32,7 +40,7 @@ export function linearBackward(
   for (let t = 0; t < rows; t++) {
     const o = t * outDim;
     const ii = t * inDim;
-    if (dB) for (let n = 0; n < outDim; n++) dB[n] += dOut[o + n]!;
+    if (dB) for (let n = 0; n < outDim; n++) dB[n]! += dOut[o + n]!;
     for (let k = 0; k < inDim; k++) {
       const a = inp[ii + k]!;
       const wk = k * outDim;
@@ -40,7 +48,7 @@ export function linearBackward(
       for (let n = 0; n < outDim; n++) {
         const g = dOut[o + n]!;
         s += g * w[wk + n]!;
-        dW[wk + n] += a * g;
+        dW[wk + n]! += a * g;
       }
       if (dInp) dInp[ii + k] = s;
     }
@@ -48,7 +56,16 @@ export function linearBackward(
 }
 
 /** Layer normalisation (Ba et al. 2016) over the last axis; keeps mean and 1/std for the backward pass. */
-export function layerNormForward(out: Float32Array, mean: Float32Array, rstd: Float32Array, inp: Float32Array, g: Float32Array, b: Float32Array, rows: number, d: number): void {
+export function layerNormForward(
+  out: Float32Array,
+  mean: Float32Array,
+  rstd: Float32Array,
+  inp: Float32Array,
+  g: Float32Array,
+  b: Float32Array,
+  rows: number,
+  d: number,
+): void {
   const eps = 1e-5;
   for (let t = 0; t < rows; t++) {
     const o = t * d;
@@ -68,7 +85,18 @@ export function layerNormForward(out: Float32Array, mean: Float32Array, rstd: Fl
 }
 
 /** Adds the input gradient into dInp (residual stream) and accumulates dg, db. */
-export function layerNormBackward(dInp: Float32Array, dG: Float32Array, dB: Float32Array, dOut: Float32Array, inp: Float32Array, g: Float32Array, mean: Float32Array, rstd: Float32Array, rows: number, d: number): void {
+export function layerNormBackward(
+  dInp: Float32Array,
+  dG: Float32Array,
+  dB: Float32Array,
+  dOut: Float32Array,
+  inp: Float32Array,
+  g: Float32Array,
+  mean: Float32Array,
+  rstd: Float32Array,
+  rows: number,
+  d: number,
+): void {
   for (let t = 0; t < rows; t++) {
     const o = t * d;
     const m = mean[t]!;
@@ -79,8 +107,8 @@ export function layerNormBackward(dInp: Float32Array, dG: Float32Array, dB: Floa
       const xhat = (inp[o + i]! - m) * r;
       const dy = dOut[o + i]!;
       const dxhat = dy * g[i]!;
-      dG[i] += dy * xhat;
-      dB[i] += dy;
+      dG[i]! += dy * xhat;
+      dB[i]! += dy;
       sumD += dxhat;
       sumDX += dxhat * xhat;
     }
@@ -89,7 +117,7 @@ export function layerNormBackward(dInp: Float32Array, dG: Float32Array, dB: Floa
     for (let i = 0; i < d; i++) {
       const xhat = (inp[o + i]! - m) * r;
       const dxhat = dOut[o + i]! * g[i]!;
-      dInp[o + i] += r * (dxhat - sumD - xhat * sumDX);
+      dInp[o + i]! += r * (dxhat - sumD - xhat * sumDX);
     }
   }
 }
@@ -119,7 +147,14 @@ export function geluBackward(dInp: Float32Array, dOut: Float32Array, inp: Float3
  * Causal multi-head self-attention (Vaswani et al. 2017) on packed qkv [T, 3d]; writes out [T, d] and keeps the
  * attention probabilities probs [H, T, T] for the backward pass.
  */
-export function attentionForward(out: Float32Array, probs: Float32Array, qkv: Float32Array, T: number, d: number, heads: number): void {
+export function attentionForward(
+  out: Float32Array,
+  probs: Float32Array,
+  qkv: Float32Array,
+  T: number,
+  d: number,
+  heads: number,
+): void {
   const hd = d / heads;
   const scale = 1 / Math.sqrt(hd);
   const d3 = 3 * d;
@@ -144,20 +179,29 @@ export function attentionForward(out: Float32Array, probs: Float32Array, qkv: Fl
         probs[p + s] = e;
         sum += e;
       }
-      for (let s = 0; s <= t; s++) probs[p + s] /= sum;
+      for (let s = 0; s <= t; s++) probs[p + s]! /= sum;
       for (let s = t + 1; s < T; s++) probs[p + s] = 0;
       const oo = t * d + qo;
       for (let s = 0; s <= t; s++) {
         const a = probs[p + s]!;
         const vs = s * d3 + vo;
-        for (let i = 0; i < hd; i++) out[oo + i] += a * qkv[vs + i]!;
+        for (let i = 0; i < hd; i++) out[oo + i]! += a * qkv[vs + i]!;
       }
     }
   }
 }
 
 /** Overwrites dQkv [T, 3d] from dOut [T, d]; dScratch holds one row of T. */
-export function attentionBackward(dQkv: Float32Array, dOut: Float32Array, probs: Float32Array, qkv: Float32Array, T: number, d: number, heads: number, dScratch: Float32Array): void {
+export function attentionBackward(
+  dQkv: Float32Array,
+  dOut: Float32Array,
+  probs: Float32Array,
+  qkv: Float32Array,
+  T: number,
+  d: number,
+  heads: number,
+  dScratch: Float32Array,
+): void {
   const hd = d / heads;
   const scale = 1 / Math.sqrt(hd);
   const d3 = 3 * d;
@@ -178,7 +222,7 @@ export function attentionBackward(dQkv: Float32Array, dOut: Float32Array, probs:
         for (let i = 0; i < hd; i++) {
           const go = dOut[oo + i]!;
           g += go * qkv[vs + i]!;
-          dQkv[vs + i] += a * go;
+          dQkv[vs + i]! += a * go;
         }
         dScratch[s] = g;
         dot += a * g;
@@ -190,8 +234,8 @@ export function attentionBackward(dQkv: Float32Array, dOut: Float32Array, probs:
         const qs = t * d3 + qo;
         const ks = s * d3 + ko;
         for (let i = 0; i < hd; i++) {
-          dQkv[qs + i] += ds * qkv[ks + i]!;
-          dQkv[ks + i] += ds * qkv[qs + i]!;
+          dQkv[qs + i]! += ds * qkv[ks + i]!;
+          dQkv[ks + i]! += ds * qkv[qs + i]!;
         }
       }
     }

@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { fnv1a } from './recipe.js';
 import type { ChatMessage, Completion } from '../core/types.js';
-import { ProviderCallError, type CallOptions, type Capabilities, type CompletionRequest, type Provider } from '../providers/provider.js';
+import {
+  ProviderCallError,
+  type CallOptions,
+  type Capabilities,
+  type CompletionRequest,
+  type Provider,
+} from '../providers/provider.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { Decoder, generate } from './decode.js';
 import type { Model } from './model.js';
@@ -28,7 +34,9 @@ export function zooDirFrom(env: NodeJS.ProcessEnv = process.env): string {
 export function zooFingerprint(dir: string): string {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.safetensors'))
+      .sort();
   } catch {
     return 'missing';
   }
@@ -42,7 +50,8 @@ export function zooFingerprint(dir: string): string {
       if (n <= 0 || n > 1_000_000) continue;
       const json = Buffer.alloc(n);
       readSync(fd, json, 0, n, 8);
-      const meta = (JSON.parse(json.toString('utf8')) as { __metadata__?: { name?: string; fingerprint?: string } }).__metadata__;
+      const meta = (JSON.parse(json.toString('utf8')) as { __metadata__?: { name?: string; fingerprint?: string } })
+        .__metadata__;
       parts.push(`${meta?.name ?? f}=${meta?.fingerprint ?? ''}`);
     } catch {
       parts.push(`${f}=?`);
@@ -53,11 +62,18 @@ export function zooFingerprint(dir: string): string {
   return fnv1a(parts.join(',')).toString(16).padStart(8, '0');
 }
 
-export const LAB_CAPABILITIES: Capabilities = { chat: true, rawCompletion: true, logprobs: true, seed: true, modelListing: true, embeddings: false };
+export const LAB_CAPABILITIES: Capabilities = {
+  chat: true,
+  rawCompletion: true,
+  logprobs: true,
+  seed: true,
+  modelListing: true,
+  embeddings: false,
+};
 
 /** Chat as a prefix: the messages' contents, one paragraph each, then a paragraph break for the reply. */
 export function chatPrefix(messages: readonly ChatMessage[]): string {
-  return messages.map((m) => m.content.trim()).join('\n\n') + '\n\n';
+  return `${messages.map((m) => m.content.trim()).join('\n\n')}\n\n`;
 }
 
 /** Loads zoo checkpoints on first use and keeps them (a lab model is a few hundred kilobytes). */
@@ -81,7 +97,13 @@ export class ZooModels {
     if (!hit) {
       hit = this.files().then(async (files) => {
         const file = files.get(name);
-        if (!file) throw new ProviderCallError('not_found', `lab model ${name} is not in the zoo ${this.dir} (models: ${[...files.keys()].join(', ')})`, undefined, 404);
+        if (!file)
+          throw new ProviderCallError(
+            'not_found',
+            `lab model ${name} is not in the zoo ${this.dir} (models: ${[...files.keys()].join(', ')})`,
+            undefined,
+            404,
+          );
         const { model } = await loadCheckpoint(file);
         return { model, decoder: new Decoder(model) };
       });
@@ -167,7 +189,10 @@ export function createLabProvider(options: { zooDir?: string; name?: string } = 
 }
 
 /** The registry's factory for kind `lab`: the zoo is the profile's file:// baseURL, else PHYLO_LAB_ZOO, else the shipped one. */
-export function labProviderFactory(context: { readonly profile: { readonly name: string; readonly baseURL?: string }; readonly env: NodeJS.ProcessEnv }): Provider {
+export function labProviderFactory(context: {
+  readonly profile: { readonly name: string; readonly baseURL?: string };
+  readonly env: NodeJS.ProcessEnv;
+}): Provider {
   const url = context.profile.baseURL;
   const zooDir = url?.startsWith('file:') ? fileURLToPath(url) : zooDirFrom(context.env);
   return createLabProvider({ zooDir, name: context.profile.name });

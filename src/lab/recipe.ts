@@ -39,7 +39,9 @@ const RecipeSchema = z
     name: z.string().min(1),
     description: z.string().default(''),
     seed: z.number().int().nonnegative(),
-    model: z.object({ vocab: positive, ctx: positive, d: positive, heads: positive, layers: positive, hidden: positive }).strict(),
+    model: z
+      .object({ vocab: positive, ctx: positive, d: positive, heads: positive, layers: positive, hidden: positive })
+      .strict(),
     training: TrainingSchema,
     evaluation: z.object({ windows: positive }).strict(),
     /** Checkpoint dtype: F16 keeps the shipped zoo small; children start from the rounded parent either way. */
@@ -92,20 +94,26 @@ export function parseRecipe(raw: unknown, source: string): Recipe {
     throw new InputError(`${source}: recipe field ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const r = parsed.data;
-  if (r.model.d % r.model.heads !== 0) throw new InputError(`${source}: model.d (${r.model.d}) must be a multiple of model.heads (${r.model.heads})`);
+  if (r.model.d % r.model.heads !== 0)
+    throw new InputError(`${source}: model.d (${r.model.d}) must be a multiple of model.heads (${r.model.heads})`);
   if (r.model.vocab > 256) throw new InputError(`${source}: model.vocab is at most 256 (byte-level)`);
   const byName = new Map(r.nodes.map((n) => [n.name, n]));
-  if (byName.size !== r.nodes.length) throw new InputError(`${source}: two nodes share a name; node names must be unique`);
+  if (byName.size !== r.nodes.length)
+    throw new InputError(`${source}: two nodes share a name; node names must be unique`);
   const roots = r.nodes.filter((n) => n.parent === undefined);
-  if (roots.length !== 1) throw new InputError(`${source}: exactly one node must have no parent (the base model); found ${roots.length}`);
+  if (roots.length !== 1)
+    throw new InputError(`${source}: exactly one node must have no parent (the base model); found ${roots.length}`);
   for (const n of r.nodes) {
-    if (n.parent !== undefined && !byName.has(n.parent)) throw new InputError(`${source}: node ${n.name} has unknown parent ${n.parent}`);
+    if (n.parent !== undefined && !byName.has(n.parent))
+      throw new InputError(`${source}: node ${n.name} has unknown parent ${n.parent}`);
   }
   const children = new Map<string, string[]>();
   for (const n of r.nodes) if (n.parent) children.set(n.parent, [...(children.get(n.parent) ?? []), n.name]);
   // Breadth-first from the root: parents before children, and a cycle leaves nodes unreached.
   const order: RecipeNode[] = [];
-  const queue: { name: string; lineage: DatasetId[]; depth: number }[] = [{ name: roots[0]!.name, lineage: [], depth: 0 }];
+  const queue: { name: string; lineage: DatasetId[]; depth: number }[] = [
+    { name: roots[0]!.name, lineage: [], depth: 0 },
+  ];
   while (queue.length > 0) {
     const { name, lineage, depth } = queue.shift()!;
     const n = byName.get(name)!;
@@ -132,7 +140,8 @@ export function parseRecipe(raw: unknown, source: string): Recipe {
     });
     for (const c of children.get(name) ?? []) queue.push({ name: c, lineage: mine, depth: depth + 1 });
   }
-  if (order.length !== r.nodes.length) throw new InputError(`${source}: some nodes are not reachable from the base model (a parent cycle?)`);
+  if (order.length !== r.nodes.length)
+    throw new InputError(`${source}: some nodes are not reachable from the base model (a parent cycle?)`);
   return {
     name: r.name,
     description: r.description,
@@ -158,7 +167,9 @@ export async function loadRecipe(file: string): Promise<Recipe> {
   try {
     raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new InputError(`recipe ${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    throw new InputError(
+      `recipe ${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+    );
   }
   return parseRecipe(raw, file);
 }
@@ -186,5 +197,7 @@ export function nodeFingerprint(recipe: Recipe, name: string): string {
   for (let n = byName.get(name); n; n = n.parent ? byName.get(n.parent) : undefined) {
     chain.push({ name: n.name, datasets: n.datasets, training: n.training });
   }
-  return fnv1a(JSON.stringify({ model: recipe.model, dtype: recipe.dtype, chain })).toString(16).padStart(8, '0');
+  return fnv1a(JSON.stringify({ model: recipe.model, dtype: recipe.dtype, chain }))
+    .toString(16)
+    .padStart(8, '0');
 }

@@ -112,7 +112,12 @@ function ollamaLogprobs(lp: readonly TokenLogprob[]) {
   }));
 }
 
-export async function startLabServer(options: { zooDir: string; port?: number; host?: string; log?: (line: string) => void }): Promise<LabServer> {
+export async function startLabServer(options: {
+  zooDir: string;
+  port?: number;
+  host?: string;
+  log?: (line: string) => void;
+}): Promise<LabServer> {
   const zoo = new ZooModels(options.zooDir);
   const counts: Record<string, number> = {};
   const started = new Date().toISOString();
@@ -128,10 +133,20 @@ export async function startLabServer(options: { zooDir: string; port?: number; h
     const model = modelName(body.model);
     const n = num(body.n, 'n', 1)!;
     if (!Number.isInteger(n) || n < 1 || n > 16) throw new HttpError(400, 'n must be an integer from 1 to 16');
-    const prompt = chat ? chatPrefix(messagesOf(body.messages)) : typeof body.prompt === 'string' ? body.prompt : Array.isArray(body.prompt) && typeof body.prompt[0] === 'string' ? (body.prompt[0] as string) : undefined;
+    const prompt = chat
+      ? chatPrefix(messagesOf(body.messages))
+      : typeof body.prompt === 'string'
+        ? body.prompt
+        : Array.isArray(body.prompt) && typeof body.prompt[0] === 'string'
+          ? (body.prompt[0] as string)
+          : undefined;
     if (prompt === undefined) throw new HttpError(400, 'prompt must be a string');
     const maxTokens = Math.min(MAX_TOKENS_CAP, num(body.max_completion_tokens ?? body.max_tokens, 'max_tokens', 16)!);
-    const topLogprobs = chat ? (body.logprobs === true ? (num(body.top_logprobs, 'top_logprobs', 0) ?? 0) : undefined) : num(body.logprobs, 'logprobs');
+    const topLogprobs = chat
+      ? body.logprobs === true
+        ? (num(body.top_logprobs, 'top_logprobs', 0) ?? 0)
+        : undefined
+      : num(body.logprobs, 'logprobs');
     const seed = num(body.seed, 'seed');
     const input: LabCompletionInput = {
       prefix: prompt,
@@ -142,22 +157,65 @@ export async function startLabServer(options: { zooDir: string; port?: number; h
       ...(topLogprobs !== undefined ? { logprobs: true, topLogprobs: Math.min(20, topLogprobs) } : {}),
     };
     const gens = [];
-    for (let i = 0; i < n; i++) gens.push(await labComplete(zoo, model, { ...input, ...(seed !== undefined ? { seed: seed + i } : {}) }));
+    for (let i = 0; i < n; i++)
+      gens.push(await labComplete(zoo, model, { ...input, ...(seed !== undefined ? { seed: seed + i } : {}) }));
     const id = `${chat ? 'chatcmpl' : 'cmpl'}-lab${++idCounter}`;
     const created = Math.floor(Date.now() / 1000);
-    const usage = { prompt_tokens: gens[0]!.promptTokens, completion_tokens: gens.reduce((a, g) => a + g.completionTokens, 0), total_tokens: 0 };
+    const usage = {
+      prompt_tokens: gens[0]!.promptTokens,
+      completion_tokens: gens.reduce((a, g) => a + g.completionTokens, 0),
+      total_tokens: 0,
+    };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     if (body.stream === true) {
       // Server-sent events as the OpenAI SDK reads them: one chunk with the text, one with the finish reason.
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       gens.forEach((g, index) => {
         const delta = chat
-          ? { id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta: { role: 'assistant', content: g.text }, finish_reason: null, logprobs: g.logprobs ? openAiChatLogprobs(g.logprobs) : null }] }
-          : { id, object: 'text_completion', created, model, choices: [{ index, text: g.text, finish_reason: null, logprobs: g.logprobs ? openAiCompletionLogprobs(g.logprobs, prompt.length) : null }] };
+          ? {
+              id,
+              object: 'chat.completion.chunk',
+              created,
+              model,
+              choices: [
+                {
+                  index,
+                  delta: { role: 'assistant', content: g.text },
+                  finish_reason: null,
+                  logprobs: g.logprobs ? openAiChatLogprobs(g.logprobs) : null,
+                },
+              ],
+            }
+          : {
+              id,
+              object: 'text_completion',
+              created,
+              model,
+              choices: [
+                {
+                  index,
+                  text: g.text,
+                  finish_reason: null,
+                  logprobs: g.logprobs ? openAiCompletionLogprobs(g.logprobs, prompt.length) : null,
+                },
+              ],
+            };
         res.write(`data: ${JSON.stringify(delta)}\n\n`);
         const end = chat
-          ? { id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta: {}, finish_reason: g.finishReason }] }
-          : { id, object: 'text_completion', created, model, choices: [{ index, text: '', finish_reason: g.finishReason }] };
+          ? {
+              id,
+              object: 'chat.completion.chunk',
+              created,
+              model,
+              choices: [{ index, delta: {}, finish_reason: g.finishReason }],
+            }
+          : {
+              id,
+              object: 'text_completion',
+              created,
+              model,
+              choices: [{ index, text: '', finish_reason: g.finishReason }],
+            };
         res.write(`data: ${JSON.stringify(end)}\n\n`);
       });
       res.end('data: [DONE]\n\n');
@@ -171,8 +229,18 @@ export async function startLabServer(options: { zooDir: string; port?: number; h
       system_fingerprint: 'llm-phylo-lab',
       choices: gens.map((g, index) =>
         chat
-          ? { index, message: { role: 'assistant', content: g.text, refusal: null }, finish_reason: g.finishReason, logprobs: g.logprobs ? openAiChatLogprobs(g.logprobs) : null }
-          : { index, text: g.text, finish_reason: g.finishReason, logprobs: g.logprobs ? openAiCompletionLogprobs(g.logprobs, prompt.length) : null },
+          ? {
+              index,
+              message: { role: 'assistant', content: g.text, refusal: null },
+              finish_reason: g.finishReason,
+              logprobs: g.logprobs ? openAiChatLogprobs(g.logprobs) : null,
+            }
+          : {
+              index,
+              text: g.text,
+              finish_reason: g.finishReason,
+              logprobs: g.logprobs ? openAiCompletionLogprobs(g.logprobs, prompt.length) : null,
+            },
       ),
       usage,
     });
@@ -186,7 +254,13 @@ export async function startLabServer(options: { zooDir: string; port?: number; h
     else {
       if (typeof body.prompt !== 'string') throw new HttpError(400, 'prompt must be a string');
       // Without raw, a system prompt is prepended as Ollama's template would; lab models have no other template.
-      prompt = body.raw !== true && typeof body.system === 'string' ? chatPrefix([{ role: 'system', content: body.system }, { role: 'user', content: body.prompt }]) : body.prompt;
+      prompt =
+        body.raw !== true && typeof body.system === 'string'
+          ? chatPrefix([
+              { role: 'system', content: body.system },
+              { role: 'user', content: body.prompt },
+            ])
+          : body.prompt;
     }
     const numPredict = num(o.num_predict, 'options.num_predict', 128)!;
     const top = body.logprobs === true ? (num(body.top_logprobs, 'top_logprobs', 0) ?? 0) : undefined;
@@ -216,16 +290,39 @@ export async function startLabServer(options: { zooDir: string; port?: number; h
     const piece = (text: string) => (chat ? { message: { role: 'assistant', content: text } } : { response: text });
     const lp = g.logprobs ? { logprobs: ollamaLogprobs(g.logprobs) } : {};
     if (body.stream === false) {
-      send(res, 200, { model: String(body.model), created_at: createdAt, ...piece(g.text), ...lp, ...(chat ? {} : { context: [] }), ...stats });
+      send(res, 200, {
+        model: String(body.model),
+        created_at: createdAt,
+        ...piece(g.text),
+        ...lp,
+        ...(chat ? {} : { context: [] }),
+        ...stats,
+      });
       return;
     }
     // Ollama streams by default: NDJSON, one object per token, then a final object with done: true and the stats.
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     const tokens = g.logprobs ?? [...g.text].map((c) => ({ token: c, logprob: 0 }));
     tokens.forEach((t, i) => {
-      res.write(JSON.stringify({ model: String(body.model), created_at: createdAt, ...piece(t.token), ...(g.logprobs ? { logprobs: ollamaLogprobs([g.logprobs[i]!]) } : {}), done: false }) + '\n');
+      res.write(
+        `${JSON.stringify({
+          model: String(body.model),
+          created_at: createdAt,
+          ...piece(t.token),
+          ...(g.logprobs ? { logprobs: ollamaLogprobs([g.logprobs[i]!]) } : {}),
+          done: false,
+        })}\n`,
+      );
     });
-    res.end(JSON.stringify({ model: String(body.model), created_at: createdAt, ...piece(''), ...(chat ? {} : { context: [] }), ...stats }) + '\n');
+    res.end(
+      `${JSON.stringify({
+        model: String(body.model),
+        created_at: createdAt,
+        ...piece(''),
+        ...(chat ? {} : { context: [] }),
+        ...stats,
+      })}\n`,
+    );
   }
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<string> {
@@ -234,13 +331,26 @@ export async function startLabServer(options: { zooDir: string; port?: number; h
     const method = req.method ?? 'GET';
     if (method === 'GET' && (p === '/v1/models' || p === '/models')) {
       const names = await zoo.list();
-      send(res, 200, { object: 'list', data: names.map((id) => ({ id, object: 'model', created: Math.floor(Date.parse(started) / 1000), owned_by: 'llm-phylo-lab' })) });
+      send(res, 200, {
+        object: 'list',
+        data: names.map((id) => ({
+          id,
+          object: 'model',
+          created: Math.floor(Date.parse(started) / 1000),
+          owned_by: 'llm-phylo-lab',
+        })),
+      });
       return 'models';
     }
     if (method === 'GET' && p.startsWith('/v1/models/')) {
       const id = decodeURIComponent(p.slice('/v1/models/'.length));
       await zoo.get(id);
-      send(res, 200, { id, object: 'model', created: Math.floor(Date.parse(started) / 1000), owned_by: 'llm-phylo-lab' });
+      send(res, 200, {
+        id,
+        object: 'model',
+        created: Math.floor(Date.parse(started) / 1000),
+        owned_by: 'llm-phylo-lab',
+      });
       return 'model';
     }
     if (method === 'POST' && (p === '/v1/completions' || p === '/v1/chat/completions')) {
@@ -256,7 +366,14 @@ export async function startLabServer(options: { zooDir: string; port?: number; h
           modified_at: started,
           size: 0,
           digest: '',
-          details: { parent_model: '', format: 'safetensors', family: 'gpt2', families: ['gpt2'], parameter_size: '', quantization_level: 'F16' },
+          details: {
+            parent_model: '',
+            format: 'safetensors',
+            family: 'gpt2',
+            families: ['gpt2'],
+            parameter_size: '',
+            quantization_level: 'F16',
+          },
         })),
       });
       return 'tags';
@@ -284,14 +401,32 @@ export async function startLabServer(options: { zooDir: string; port?: number; h
         counts[name] = (counts[name] ?? 0) + 1;
       },
       (err: unknown) => {
-        const status = err instanceof HttpError ? err.status : err instanceof ProviderCallError && err.kind === 'not_found' ? 404 : 500;
+        const status =
+          err instanceof HttpError
+            ? err.status
+            : err instanceof ProviderCallError && err.kind === 'not_found'
+              ? 404
+              : 500;
         const message = err instanceof Error ? err.message : String(err);
         if (status === 500) options.log?.(`lab server: ${message}`);
         if (res.headersSent) {
           res.end();
           return;
         }
-        send(res, status, ollama ? { error: message } : { error: { message, type: status === 404 ? 'not_found_error' : 'invalid_request_error', code: status === 404 ? 'model_not_found' : null, param: null } });
+        send(
+          res,
+          status,
+          ollama
+            ? { error: message }
+            : {
+                error: {
+                  message,
+                  type: status === 404 ? 'not_found_error' : 'invalid_request_error',
+                  code: status === 404 ? 'model_not_found' : null,
+                  param: null,
+                },
+              },
+        );
       },
     );
   });

@@ -112,7 +112,12 @@ class TrainingRun {
  * computed into its own buffer and the buffers are added in batch order, so the result is bit-identical whether the
  * batch is spread over worker threads (trainParallel) or not.
  */
-export function train(model: Model, sources: readonly Uint8Array[], options: TrainOptions, onProgress?: (p: TrainProgress) => void): TrainResult {
+export function train(
+  model: Model,
+  sources: readonly Uint8Array[],
+  options: TrainOptions,
+  onProgress?: (p: TrainProgress) => void,
+): TrainResult {
   const T = model.layout.config.ctx;
   const ws = new Workspace(model.layout.config);
   const seqGrad = new Float32Array(model.layout.total);
@@ -121,7 +126,7 @@ export function train(model: Model, sources: readonly Uint8Array[], options: Tra
     const losses = run.nextBatch().map((w) => {
       seqGrad.fill(0);
       const loss = sequenceLoss(model, ws, w, T, seqGrad, run.scale);
-      for (let i = 0; i < seqGrad.length; i++) run.grads[i] += seqGrad[i]!;
+      for (let i = 0; i < seqGrad.length; i++) run.grads[i]! += seqGrad[i]!;
       return loss;
     });
     run.finishStep(losses, model.params);
@@ -140,7 +145,13 @@ function spawnWorker(workerData: unknown): import('node:worker_threads').Worker 
 }
 
 /** Send a worker its share of the batch; resolves with its losses by batch index. */
-function workerStep(w: import('node:worker_threads').Worker, indices: number[], windows: readonly Uint8Array[], scale: number, T: number): Promise<Map<number, number>> {
+function workerStep(
+  w: import('node:worker_threads').Worker,
+  indices: number[],
+  windows: readonly Uint8Array[],
+  scale: number,
+  T: number,
+): Promise<Map<number, number>> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     w.once('error', onError);
@@ -157,7 +168,13 @@ function workerStep(w: import('node:worker_threads').Worker, indices: number[], 
  * worker writes its sequences' gradients into shared per-sequence slots, and the main thread adds the slots in batch
  * order. Same weights as train() for the same options, whatever the number of workers.
  */
-export async function trainParallel(model: Model, sources: readonly Uint8Array[], options: TrainOptions, workers: number, onProgress?: (p: TrainProgress) => void): Promise<TrainResult> {
+export async function trainParallel(
+  model: Model,
+  sources: readonly Uint8Array[],
+  options: TrainOptions,
+  workers: number,
+  onProgress?: (p: TrainProgress) => void,
+): Promise<TrainResult> {
   const n = Math.max(1, Math.min(workers, options.batch));
   if (n === 1) return train(model, sources, options, onProgress);
   const total = model.layout.total;
@@ -165,16 +182,28 @@ export async function trainParallel(model: Model, sources: readonly Uint8Array[]
   const shared = new Float32Array(new SharedArrayBuffer(total * 4));
   shared.set(model.params);
   const slots = new SharedArrayBuffer(options.batch * total * 4);
-  const pool = Array.from({ length: n }, () => spawnWorker({ config: model.layout.config, params: shared.buffer, slots }));
+  const pool = Array.from({ length: n }, () =>
+    spawnWorker({ config: model.layout.config, params: shared.buffer, slots }),
+  );
   try {
     const run = new TrainingRun(model, sources, options, onProgress);
     while (!run.done) {
       const windows = run.nextBatch();
-      const parts = await Promise.all(pool.map((w, k) => workerStep(w, windows.map((_, b) => b).filter((b) => b % n === k), windows, run.scale, T)));
+      const parts = await Promise.all(
+        pool.map((w, k) =>
+          workerStep(
+            w,
+            windows.map((_, b) => b).filter((b) => b % n === k),
+            windows,
+            run.scale,
+            T,
+          ),
+        ),
+      );
       const losses = windows.map((_, b) => parts[b % n]!.get(b)!);
       for (let b = 0; b < options.batch; b++) {
         const slot = new Float32Array(slots, b * total * 4, total);
-        for (let i = 0; i < total; i++) run.grads[i] += slot[i]!;
+        for (let i = 0; i < total; i++) run.grads[i]! += slot[i]!;
       }
       run.finishStep(losses, shared);
     }

@@ -13,7 +13,13 @@ import { nodeFingerprint, truthTree, type Recipe } from './recipe.js';
 import { bitsPerByte, trainParallel, type TrainProgress } from './train.js';
 
 export type ZooEvent =
-  | { readonly type: 'node-start'; readonly node: string; readonly index: number; readonly total: number; readonly steps: number }
+  | {
+      readonly type: 'node-start';
+      readonly node: string;
+      readonly index: number;
+      readonly total: number;
+      readonly steps: number;
+    }
   | { readonly type: 'node-progress'; readonly node: string; readonly progress: TrainProgress }
   | { readonly type: 'node-done'; readonly node: string; readonly meta: CheckpointMeta; readonly resumed: boolean };
 
@@ -58,7 +64,9 @@ export async function trainZoo(recipe: Recipe, dir: string, options: TrainZooOpt
     }
     return ds;
   };
-  const evalIds = [...new Set<DatasetId>(recipe.nodes.flatMap((n) => n.datasets))].sort((a, b) => DATASET_IDS.indexOf(a) - DATASET_IDS.indexOf(b));
+  const evalIds = [...new Set<DatasetId>(recipe.nodes.flatMap((n) => n.datasets))].sort(
+    (a, b) => DATASET_IDS.indexOf(a) - DATASET_IDS.indexOf(b),
+  );
   const models = new Map<string, Model>();
   const metas: CheckpointMeta[] = [];
   let only = options.subtree === undefined ? undefined : subtreeOf(recipe, options.subtree);
@@ -86,7 +94,9 @@ export async function trainZoo(recipe: Recipe, dir: string, options: TrainZooOpt
     }
     const sources: Uint8Array[] = [];
     for (const id of node.datasets) sources.push((await need(id)).train);
-    const result = await trainParallel(model, sources, node.training, options.workers ?? 1, (progress) => options.onEvent?.({ type: 'node-progress', node: node.name, progress }));
+    const result = await trainParallel(model, sources, node.training, options.workers ?? 1, (progress) =>
+      options.onEvent?.({ type: 'node-progress', node: node.name, progress }),
+    );
     if (recipe.dtype === 'F16') roundToF16(model.params);
     const heldOut: Record<string, number> = {};
     for (const id of evalIds) heldOut[id] = bitsPerByte(model, (await need(id)).heldOut, recipe.evaluation.windows);
@@ -112,8 +122,8 @@ export async function trainZoo(recipe: Recipe, dir: string, options: TrainZooOpt
     options.onEvent?.({ type: 'node-done', node: node.name, meta, resumed: false });
   }
   if (only) return metas;
-  await writeFile(path.join(dir, TRUTH_FILE), writeNewick(truthTree(recipe)) + '\n');
-  await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifestOf(recipe, metas), null, 2) + '\n');
+  await writeFile(path.join(dir, TRUTH_FILE), `${writeNewick(truthTree(recipe))}\n`);
+  await writeFile(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifestOf(recipe, metas), null, 2)}\n`);
   return metas;
 }
 
@@ -122,7 +132,16 @@ export interface ZooManifest {
   readonly description: string;
   readonly root: string;
   readonly leaves: readonly string[];
-  readonly nodes: readonly { name: string; parent: string | null; lineage: readonly string[]; datasets: readonly string[]; steps: number; loss: number; heldOut: Readonly<Record<string, number>>; file: string }[];
+  readonly nodes: readonly {
+    name: string;
+    parent: string | null;
+    lineage: readonly string[];
+    datasets: readonly string[];
+    steps: number;
+    loss: number;
+    heldOut: Readonly<Record<string, number>>;
+    file: string;
+  }[];
 }
 
 function manifestOf(recipe: Recipe, metas: readonly CheckpointMeta[]): ZooManifest {
@@ -131,7 +150,16 @@ function manifestOf(recipe: Recipe, metas: readonly CheckpointMeta[]): ZooManife
     description: recipe.description,
     root: recipe.root,
     leaves: recipe.leaves,
-    nodes: metas.map((m) => ({ name: m.name, parent: m.parent, lineage: m.lineage, datasets: m.datasets, steps: m.steps, loss: m.loss, heldOut: m.heldOut, file: `${m.name}.safetensors` })),
+    nodes: metas.map((m) => ({
+      name: m.name,
+      parent: m.parent,
+      lineage: m.lineage,
+      datasets: m.datasets,
+      steps: m.steps,
+      loss: m.loss,
+      heldOut: m.heldOut,
+      file: `${m.name}.safetensors`,
+    })),
   };
 }
 
@@ -150,6 +178,7 @@ export async function listZoo(dir: string): Promise<Map<string, { file: string; 
     const meta = await readCheckpointMeta(file).catch(() => undefined);
     if (meta) out.set(meta.name, { file, meta });
   }
-  if (out.size === 0) throw new InputError(`zoo ${dir}: no lab checkpoints in it; train one with "phylo lab train --out ${dir}"`);
+  if (out.size === 0)
+    throw new InputError(`zoo ${dir}: no lab checkpoints in it; train one with "phylo lab train --out ${dir}"`);
   return out;
 }

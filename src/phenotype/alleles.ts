@@ -37,20 +37,24 @@ export function alleleFrequencies(table: ResponseTable, length = ALLELE_LENGTH):
     const cells = Array.from({ length: n }, (_, m) => cellOf(table, p, m));
     if (!cells.some((c) => c.length >= 2)) continue;
     const index = new Map<string, number>();
-    const perModel = cells.map((c) => c.map((t) => {
-      const a = alleleOf(t, length);
-      if (!index.has(a)) index.set(a, index.size);
-      return index.get(a)!;
-    }));
+    const perModel = cells.map((c) =>
+      c.map((t) => {
+        const a = alleleOf(t, length);
+        if (!index.has(a)) index.set(a, index.size);
+        return index.get(a)!;
+      }),
+    );
     genes.push(String(table.probes[p]!.id));
     probeIndex.push(p);
     alleles.push([...index.keys()]);
-    frequencies.push(perModel.map((ids) => {
-      if (ids.length === 0) return undefined;
-      const f = new Float64Array(index.size);
-      for (const id of ids) f[id]! += 1 / ids.length;
-      return f;
-    }));
+    frequencies.push(
+      perModel.map((ids) => {
+        if (ids.length === 0) return undefined;
+        const f = new Float64Array(index.size);
+        for (const id of ids) f[id]! += 1 / ids.length;
+        return f;
+      }),
+    );
   }
   return { models: table.models, genes, probeIndex: Int32Array.from(probeIndex), alleles, frequencies };
 }

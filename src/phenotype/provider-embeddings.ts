@@ -5,7 +5,15 @@
 //   const { vectors } = await embedTexts(provider, 'text-embedding-3-small', distinctTexts(table), store);
 //   const emb = providerProbeEmbeddings(table, vectors, 'openai:text-embedding-3-small');   // then cosineStack(emb)
 import pLimit from 'p-limit';
-import { DEFAULT_BACKOFF, classify, redact, retryDelay, systemClock, type BackoffPolicy, type Clock } from '../collect/index.js';
+import {
+  DEFAULT_BACKOFF,
+  classify,
+  redact,
+  retryDelay,
+  systemClock,
+  type BackoffPolicy,
+  type Clock,
+} from '../collect/index.js';
 import { InputError } from '../core/errors.js';
 import { seededRng, type Rng } from '../core/random.js';
 import type { FailureKind } from '../core/types.js';
@@ -70,7 +78,8 @@ const HINTS: Partial<Record<FailureKind, (p: Provider, model: string) => string>
   auth: (p) => `check the API key of provider ${p.name}`,
   connection: (p) => `is the server at ${p.baseURL || p.name} running?`,
   timeout: (p) => `is the server at ${p.baseURL || p.name} running and not overloaded?`,
-  not_found: (p, model) => `does ${p.name} serve the embedding model ${model}?${p.kind === 'ollama' ? ` (ollama pull ${model})` : ''}`,
+  not_found: (p, model) =>
+    `does ${p.name} serve the embedding model ${model}?${p.kind === 'ollama' ? ` (ollama pull ${model})` : ''}`,
   rate_limit: () => 'the server keeps refusing for rate limits; try again later',
   bad_request: () => 'the server refused the texts (too long for the model?)',
 };
@@ -90,11 +99,18 @@ export async function embedTexts(
 ): Promise<EmbedTextsResult> {
   const ref = `${provider.name}:${model}`;
   if (!provider.embed || !provider.capabilities.embeddings) {
-    throw new InputError(`embeddings ${ref}: provider ${provider.name} has no embeddings endpoint; use e.g. openai:text-embedding-3-small or ollama:nomic-embed-text`);
+    throw new InputError(
+      `embeddings ${ref}: provider ${provider.name} has no embeddings endpoint; use e.g. openai:text-embedding-3-small or ollama:nomic-embed-text`,
+    );
   }
   const embed = provider.embed.bind(provider);
   const unique = [...new Set(texts)].filter((t) => !isBlank(t));
-  const keyOf = new Map(unique.map((t) => [t, embeddingCacheKey({ providerKind: provider.kind, baseURL: provider.baseURL, model, text: t })]));
+  const keyOf = new Map(
+    unique.map((t) => [
+      t,
+      embeddingCacheKey({ providerKind: provider.kind, baseURL: provider.baseURL, model, text: t }),
+    ]),
+  );
   const stored = cache.getEmbeddings([...keyOf.values()]);
   const vectors = new Map<string, Float64Array>();
   const missing: string[] = [];
@@ -118,7 +134,9 @@ export async function embedTexts(
   const fail = (kind: FailureKind, message: string, attempts: number): InputError => {
     const hint = HINTS[kind]?.(provider, model);
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-    return new InputError(redact(`embeddings ${ref}: ${kind.replace('_', ' ')}${tries}: ${message}${hint ? `; ${hint}` : ''}`, secrets));
+    return new InputError(
+      redact(`embeddings ${ref}: ${kind.replace('_', ' ')}${tries}: ${message}${hint ? `; ${hint}` : ''}`, secrets),
+    );
   };
 
   const requestBatch = async (batch: readonly string[]): Promise<Float64Array[]> => {
@@ -148,10 +166,12 @@ export async function embedTexts(
         if (failure !== undefined) return;
         try {
           const got = await requestBatch(batch);
-          if (got.length !== batch.length) throw fail('bad_response', `${got.length} vectors for ${batch.length} texts`, 1);
+          if (got.length !== batch.length)
+            throw fail('bad_response', `${got.length} vectors for ${batch.length} texts`, 1);
           const entries: EmbeddingEntry[] = batch.map((text, i) => {
             const v = Float64Array.from(Float32Array.from(got[i]!));
-            if (v.length === 0 || v.some((x) => !Number.isFinite(x))) throw fail('bad_response', 'an empty or non-finite vector', 1);
+            if (v.length === 0 || v.some((x) => !Number.isFinite(x)))
+              throw fail('bad_response', 'an empty or non-finite vector', 1);
             dim ??= v.length;
             if (v.length !== dim) throw fail('bad_response', `vectors of ${dim} and ${v.length} dimensions`, 1);
             return { key: keyOf.get(text)!, vector: v };
@@ -175,12 +195,19 @@ export async function embedTexts(
  * A blank answer is the zero vector (empty), at distance 1 from any other answer, as with TF-IDF. Dense vectors are
  * stored as sparse ones over every dimension, so cosineStack and everything after it are unchanged.
  */
-export function providerProbeEmbeddings(table: ResponseTable, vectors: ReadonlyMap<string, Float64Array>, name: string): ProbeEmbeddings {
+export function providerProbeEmbeddings(
+  table: ResponseTable,
+  vectors: ReadonlyMap<string, Float64Array>,
+  name: string,
+): ProbeEmbeddings {
   const n = table.models.length;
   let dim: number | undefined;
   for (const v of vectors.values()) {
     dim ??= v.length;
-    if (v.length !== dim) throw new InputError(`embeddings ${name}: cached vectors have ${dim} and ${v.length} dimensions (did the model change under the same name?); use another --results folder`);
+    if (v.length !== dim)
+      throw new InputError(
+        `embeddings ${name}: cached vectors have ${dim} and ${v.length} dimensions (did the model change under the same name?); use another --results folder`,
+      );
   }
   const d = dim ?? 0;
   const all = Int32Array.from({ length: d }, (_, i) => i);
@@ -194,7 +221,10 @@ export function providerProbeEmbeddings(table: ResponseTable, vectors: ReadonlyM
       for (const t of texts) {
         if (isBlank(t)) continue;
         const v = vectors.get(t);
-        if (!v) throw new Error(`providerProbeEmbeddings: no vector for a response of ${table.models[m]} to ${table.probes[p]!.id}`);
+        if (!v)
+          throw new Error(
+            `providerProbeEmbeddings: no vector for a response of ${table.models[m]} to ${table.probes[p]!.id}`,
+          );
         let norm = 0;
         for (let i = 0; i < d; i++) norm += v[i]! * v[i]!;
         norm = Math.sqrt(norm);
@@ -211,5 +241,11 @@ export function providerProbeEmbeddings(table: ResponseTable, vectors: ReadonlyM
       out[p * n + m] = { indices: all, values: sum };
     }
   }
-  return { models: table.models, probes: table.probes.map((q) => String(q.id)), vectors: out, dims: new Int32Array(table.probes.length).fill(d), name };
+  return {
+    models: table.models,
+    probes: table.probes.map((q) => String(q.id)),
+    vectors: out,
+    dims: new Int32Array(table.probes.length).fill(d),
+    name,
+  };
 }

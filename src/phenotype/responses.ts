@@ -58,6 +58,7 @@ export function responseTable(data: RunData): ResponseTable {
 export function answeredCounts(table: ResponseTable): Int32Array {
   const n = table.models.length;
   const counts = new Int32Array(n);
-  for (let p = 0; p < table.probes.length; p++) for (let m = 0; m < n; m++) if (table.cells[p * n + m]!.length > 0) counts[m]!++;
+  for (let p = 0; p < table.probes.length; p++)
+    for (let m = 0; m < n; m++) if (table.cells[p * n + m]!.length > 0) counts[m]!++;
   return counts;
 }

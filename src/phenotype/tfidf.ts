@@ -112,7 +112,13 @@ export function probeTfIdf(table: ResponseTable, options: TfIdfOptions = DEFAULT
     const weighted = weightDocuments(docs, vocabulary.size, options);
     for (let m = 0; m < n; m++) vectors[p * n + m] = weighted[m];
   }
-  return { models: table.models, probes: table.probes.map((q) => String(q.id)), vectors, dims, name: tfidfName(options) };
+  return {
+    models: table.models,
+    probes: table.probes.map((q) => String(q.id)),
+    vectors,
+    dims,
+    name: tfidfName(options),
+  };
 }
 
 /** Weight the documents of one vector space by tf and idf, then L2-normalise each. */

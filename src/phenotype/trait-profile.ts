@@ -56,14 +56,26 @@ export function traitProfile(table: ResponseTable): TraitProfile {
       spread[m * T + t] = sd;
     }
   }
-  return { models: table.models, probes: table.probes.map((q) => String(q.id)), traits: TRAITS.map((t) => t.name), probeMean, probeSpread, mean, spread };
+  return {
+    models: table.models,
+    probes: table.probes.map((q) => String(q.id)),
+    traits: TRAITS.map((t) => t.name),
+    probeMean,
+    probeSpread,
+    mean,
+    spread,
+  };
 }
 
 /**
  * Per-model trait means with probe p weighted by `weights[p]` (a bootstrap replicate's draw counts), over the probes
  * where the trait applies. `traits` selects columns; the result is models x selected traits, NaN where nothing applied.
  */
-export function weightedTraitMeans(profile: TraitProfile, traits: readonly number[], weights?: ArrayLike<number>): Float64Array {
+export function weightedTraitMeans(
+  profile: TraitProfile,
+  traits: readonly number[],
+  weights?: ArrayLike<number>,
+): Float64Array {
   const n = profile.models.length;
   const T = profile.traits.length;
   const S = traits.length;

@@ -43,7 +43,8 @@ const APOLOGY = /\b(?:sorry|apologi[sz]e|apologies|my apologies)\b/gi;
 // Hedges (Hyland 1998's epistemic devices, a short list).
 const HEDGES =
   /\b(?:might|may|maybe|perhaps|possibly|probably|likely|unlikely|could|generally|typically|usually|often|somewhat|arguably|it depends|i think|i believe|it seems|appears to)\b/gi;
-const AI_CLAIM = /\b(?:as an ai|i am an ai|i'm an ai|as a language model|i am a (?:large )?language model|i'm a (?:large )?language model|ai assistant|ai language model)\b/i;
+const AI_CLAIM =
+  /\b(?:as an ai|i am an ai|i'm an ai|as a language model|i am a (?:large )?language model|i'm a (?:large )?language model|ai assistant|ai language model)\b/i;
 const EMOJI = /\p{Extended_Pictographic}/gu;
 
 /** Upper-case letters / letters, by character code for ASCII (nearly all of it) and Unicode classes otherwise. */
@@ -76,11 +77,41 @@ function afinnSentiment(words: readonly string[]): number {
 }
 
 export const TRAITS: readonly TraitDefinition[] = [
-  { name: 'chars', unit: 'characters', kind: 'continuous', description: 'length of the response in characters', compute: (x) => x.text.length },
-  { name: 'words', unit: 'words', kind: 'continuous', description: "word tokens (natural's WordTokenizer)", compute: (x) => x.words.length },
-  { name: 'sentences', unit: 'sentences', kind: 'continuous', description: 'sentences: runs of . ! ? before a space, or a line with text and no such mark', compute: (x) => x.sentences },
-  { name: 'meanSentenceLength', unit: 'words/sentence', kind: 'continuous', description: 'words divided by sentences', compute: (x) => (x.sentences === 0 ? 0 : x.words.length / x.sentences) },
-  { name: 'meanWordLength', unit: 'characters/word', kind: 'continuous', description: 'mean characters per word token', compute: (x) => (x.words.length === 0 ? 0 : x.words.reduce((a, w) => a + w.length, 0) / x.words.length) },
+  {
+    name: 'chars',
+    unit: 'characters',
+    kind: 'continuous',
+    description: 'length of the response in characters',
+    compute: (x) => x.text.length,
+  },
+  {
+    name: 'words',
+    unit: 'words',
+    kind: 'continuous',
+    description: "word tokens (natural's WordTokenizer)",
+    compute: (x) => x.words.length,
+  },
+  {
+    name: 'sentences',
+    unit: 'sentences',
+    kind: 'continuous',
+    description: 'sentences: runs of . ! ? before a space, or a line with text and no such mark',
+    compute: (x) => x.sentences,
+  },
+  {
+    name: 'meanSentenceLength',
+    unit: 'words/sentence',
+    kind: 'continuous',
+    description: 'words divided by sentences',
+    compute: (x) => (x.sentences === 0 ? 0 : x.words.length / x.sentences),
+  },
+  {
+    name: 'meanWordLength',
+    unit: 'characters/word',
+    kind: 'continuous',
+    description: 'mean characters per word token',
+    compute: (x) => (x.words.length === 0 ? 0 : x.words.reduce((a, w) => a + w.length, 0) / x.words.length),
+  },
   {
     name: 'typeTokenRatio',
     unit: 'ratio',
@@ -91,28 +122,160 @@ export const TRAITS: readonly TraitDefinition[] = [
       return w.length === 0 ? 0 : new Set(w).size / w.length;
     },
   },
-  { name: 'lines', unit: 'lines', kind: 'continuous', description: 'non-empty lines', compute: (x) => x.lines.filter((l) => l.trim()).length },
-  { name: 'paragraphs', unit: 'paragraphs', kind: 'continuous', description: 'blocks separated by a blank line', compute: (x) => x.text.split(/\n\s*\n/).filter((b) => b.trim()).length },
-  { name: 'headers', unit: 'count', kind: 'continuous', description: 'markdown header lines (# to ######)', compute: (x) => x.lines.filter((l) => /^\s{0,3}#{1,6}\s/.test(l)).length },
-  { name: 'bullets', unit: 'count', kind: 'continuous', description: 'list items: lines starting with -, *, + or "1." / "1)"', compute: (x) => x.lines.filter((l) => /^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S/.test(l)).length },
-  { name: 'codeBlocks', unit: 'count', kind: 'continuous', description: 'fenced code blocks (pairs of ``` lines)', compute: (x) => Math.floor(x.lines.filter((l) => /^\s*```/.test(l)).length / 2) },
-  { name: 'bold', unit: 'count', kind: 'continuous', description: 'markdown bold spans **...** or __...__', compute: (x) => count(x.text, /(\*\*|__)(?=\S)[^\n]*?\S\1/g) },
-  { name: 'refusal', unit: '0/1', kind: 'binary', description: 'a first-person refusal marker ("I can\'t", "I am unable to", "I must decline")', compute: (x) => (REFUSAL.test(x.text) ? 1 : 0) },
-  { name: 'apology', unit: '0/1', kind: 'binary', description: 'an apology marker ("sorry", "apologize")', compute: (x) => (count(x.text, APOLOGY) > 0 ? 1 : 0) },
-  { name: 'hedging', unit: 'per 100 words', kind: 'continuous', description: 'hedge words (might, maybe, perhaps, typically, I think, ...) per 100 words', compute: (x) => per100Words(count(x.text, HEDGES), x.words.length) },
-  { name: 'aiDisclosure', unit: '0/1', kind: 'binary', description: 'says it is an AI or a language model ("as an AI", "I am a language model")', compute: (x) => (AI_CLAIM.test(x.text) ? 1 : 0) },
-  { name: 'selfIdentification', unit: 'vendor code', kind: 'categorical', description: 'vendor named in a first-person claim ("I am Claude", "trained by Google"); 0 = none, see VENDORS', compute: (x) => selfIdentification(x.text) },
-  { name: 'firstPerson', unit: 'per 100 words', kind: 'continuous', description: 'I, me, my, mine per 100 words', compute: (x) => per100Words(x.words.filter((w) => /^(?:i|me|my|mine)$/i.test(w)).length, x.words.length) },
-  { name: 'sentiment', unit: 'AFINN/word', kind: 'continuous', description: "natural's SentimentAnalyzer (AFINN-165, negation-aware) score per word", compute: (x) => afinnSentiment(x.words) },
-  { name: 'readability', unit: 'Flesch', kind: 'continuous', description: 'Flesch reading ease (syllables by the vowel-group heuristic of readability.ts)', compute: (x) => fleschReadingEase(x.words, Math.max(1, x.sentences)) },
-  { name: 'questionMarks', unit: 'count', kind: 'continuous', description: 'question marks', compute: (x) => count(x.text, /[?？]/g) },
-  { name: 'exclamations', unit: 'count', kind: 'continuous', description: 'exclamation marks', compute: (x) => count(x.text, /[!！]/g) },
-  { name: 'nonAsciiShare', unit: 'fraction', kind: 'continuous', description: 'share of characters outside ASCII', compute: (x) => share(x.text, /[^\x00-\x7f]/g) },
-  { name: 'digitShare', unit: 'fraction', kind: 'continuous', description: 'share of characters that are digits 0-9', compute: (x) => share(x.text, /[0-9]/g) },
-  { name: 'uppercaseShare', unit: 'fraction', kind: 'continuous', description: 'share of letters that are upper case', compute: (x) => uppercaseShare(x.text) },
-  { name: 'emoji', unit: 'count', kind: 'continuous', description: 'emoji (Unicode Extended_Pictographic)', compute: (x) => count(x.text, EMOJI) },
-  { name: 'empty', unit: '0/1', kind: 'binary', description: 'the response is empty or whitespace only', compute: (x) => (x.text.trim().length === 0 ? 1 : 0) },
-  { name: 'correct', unit: '0/1', kind: 'binary', description: "checkAnswer of src/probes/answer.ts where the probe has an answer, else not applicable", compute: (x) => (x.answer ? (checkAnswer(x.answer, x.text) ? 1 : 0) : Number.NaN) },
+  {
+    name: 'lines',
+    unit: 'lines',
+    kind: 'continuous',
+    description: 'non-empty lines',
+    compute: (x) => x.lines.filter((l) => l.trim()).length,
+  },
+  {
+    name: 'paragraphs',
+    unit: 'paragraphs',
+    kind: 'continuous',
+    description: 'blocks separated by a blank line',
+    compute: (x) => x.text.split(/\n\s*\n/).filter((b) => b.trim()).length,
+  },
+  {
+    name: 'headers',
+    unit: 'count',
+    kind: 'continuous',
+    description: 'markdown header lines (# to ######)',
+    compute: (x) => x.lines.filter((l) => /^\s{0,3}#{1,6}\s/.test(l)).length,
+  },
+  {
+    name: 'bullets',
+    unit: 'count',
+    kind: 'continuous',
+    description: 'list items: lines starting with -, *, + or "1." / "1)"',
+    compute: (x) => x.lines.filter((l) => /^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S/.test(l)).length,
+  },
+  {
+    name: 'codeBlocks',
+    unit: 'count',
+    kind: 'continuous',
+    description: 'fenced code blocks (pairs of ``` lines)',
+    compute: (x) => Math.floor(x.lines.filter((l) => /^\s*```/.test(l)).length / 2),
+  },
+  {
+    name: 'bold',
+    unit: 'count',
+    kind: 'continuous',
+    description: 'markdown bold spans **...** or __...__',
+    compute: (x) => count(x.text, /(\*\*|__)(?=\S)[^\n]*?\S\1/g),
+  },
+  {
+    name: 'refusal',
+    unit: '0/1',
+    kind: 'binary',
+    description: 'a first-person refusal marker ("I can\'t", "I am unable to", "I must decline")',
+    compute: (x) => (REFUSAL.test(x.text) ? 1 : 0),
+  },
+  {
+    name: 'apology',
+    unit: '0/1',
+    kind: 'binary',
+    description: 'an apology marker ("sorry", "apologize")',
+    compute: (x) => (count(x.text, APOLOGY) > 0 ? 1 : 0),
+  },
+  {
+    name: 'hedging',
+    unit: 'per 100 words',
+    kind: 'continuous',
+    description: 'hedge words (might, maybe, perhaps, typically, I think, ...) per 100 words',
+    compute: (x) => per100Words(count(x.text, HEDGES), x.words.length),
+  },
+  {
+    name: 'aiDisclosure',
+    unit: '0/1',
+    kind: 'binary',
+    description: 'says it is an AI or a language model ("as an AI", "I am a language model")',
+    compute: (x) => (AI_CLAIM.test(x.text) ? 1 : 0),
+  },
+  {
+    name: 'selfIdentification',
+    unit: 'vendor code',
+    kind: 'categorical',
+    description: 'vendor named in a first-person claim ("I am Claude", "trained by Google"); 0 = none, see VENDORS',
+    compute: (x) => selfIdentification(x.text),
+  },
+  {
+    name: 'firstPerson',
+    unit: 'per 100 words',
+    kind: 'continuous',
+    description: 'I, me, my, mine per 100 words',
+    compute: (x) => per100Words(x.words.filter((w) => /^(?:i|me|my|mine)$/i.test(w)).length, x.words.length),
+  },
+  {
+    name: 'sentiment',
+    unit: 'AFINN/word',
+    kind: 'continuous',
+    description: "natural's SentimentAnalyzer (AFINN-165, negation-aware) score per word",
+    compute: (x) => afinnSentiment(x.words),
+  },
+  {
+    name: 'readability',
+    unit: 'Flesch',
+    kind: 'continuous',
+    description: 'Flesch reading ease (syllables by the vowel-group heuristic of readability.ts)',
+    compute: (x) => fleschReadingEase(x.words, Math.max(1, x.sentences)),
+  },
+  {
+    name: 'questionMarks',
+    unit: 'count',
+    kind: 'continuous',
+    description: 'question marks',
+    compute: (x) => count(x.text, /[?？]/g),
+  },
+  {
+    name: 'exclamations',
+    unit: 'count',
+    kind: 'continuous',
+    description: 'exclamation marks',
+    compute: (x) => count(x.text, /[!！]/g),
+  },
+  {
+    name: 'nonAsciiShare',
+    unit: 'fraction',
+    kind: 'continuous',
+    description: 'share of characters outside ASCII',
+    compute: (x) => share(x.text, /[^\x00-\x7f]/g),
+  },
+  {
+    name: 'digitShare',
+    unit: 'fraction',
+    kind: 'continuous',
+    description: 'share of characters that are digits 0-9',
+    compute: (x) => share(x.text, /[0-9]/g),
+  },
+  {
+    name: 'uppercaseShare',
+    unit: 'fraction',
+    kind: 'continuous',
+    description: 'share of letters that are upper case',
+    compute: (x) => uppercaseShare(x.text),
+  },
+  {
+    name: 'emoji',
+    unit: 'count',
+    kind: 'continuous',
+    description: 'emoji (Unicode Extended_Pictographic)',
+    compute: (x) => count(x.text, EMOJI),
+  },
+  {
+    name: 'empty',
+    unit: '0/1',
+    kind: 'binary',
+    description: 'the response is empty or whitespace only',
+    compute: (x) => (x.text.trim().length === 0 ? 1 : 0),
+  },
+  {
+    name: 'correct',
+    unit: '0/1',
+    kind: 'binary',
+    description: 'checkAnswer of src/probes/answer.ts where the probe has an answer, else not applicable',
+    compute: (x) => (x.answer ? (checkAnswer(x.answer, x.text) ? 1 : 0) : Number.NaN),
+  },
 ];
 
 export const TRAIT_NAMES: readonly string[] = TRAITS.map((t) => t.name);
@@ -141,7 +304,13 @@ export function sentenceCount(text: string): number {
 /** Split a response once into what the traits read. */
 export function traitInput(text: string, answer?: Answer): TraitInput {
   wordTokenizer ??= new (naturalTokenizers().WordTokenizer)();
-  return { text, words: text.trim() ? wordTokenizer.tokenize(text) : [], sentences: sentenceCount(text), lines: text.split(/\r?\n/), answer };
+  return {
+    text,
+    words: text.trim() ? wordTokenizer.tokenize(text) : [],
+    sentences: sentenceCount(text),
+    lines: text.split(/\r?\n/),
+    answer,
+  };
 }
 
 /** The trait vector of one response, in TRAITS order. */

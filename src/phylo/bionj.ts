@@ -13,7 +13,15 @@ export function bionj(m: DistanceMatrix): Tree {
   if (n === 1) return { root: { name: labels[0]!, children: [] }, rooted: false };
   if (n === 2) {
     const d = m.values[1]!;
-    return { root: { children: [{ name: labels[0]!, length: d / 2, children: [] }, { name: labels[1]!, length: d / 2, children: [] }] }, rooted: false };
+    return {
+      root: {
+        children: [
+          { name: labels[0]!, length: d / 2, children: [] },
+          { name: labels[1]!, length: d / 2, children: [] },
+        ],
+      },
+      rooted: false,
+    };
   }
   const D = Float64Array.from(m.values);
   // Variances start equal to the distances (Gascuel's model: variance proportional to distance).
@@ -74,7 +82,12 @@ export function bionj(m: DistanceMatrix): Tree {
       V[x * n + k] = vuk;
       V[k * n + x] = vuk;
     }
-    nodes[x] = { children: [{ ...nodes[x]!, length: lx }, { ...nodes[y]!, length: ly }] };
+    nodes[x] = {
+      children: [
+        { ...nodes[x]!, length: lx },
+        { ...nodes[y]!, length: ly },
+      ],
+    };
     act.splice(act.indexOf(y), 1);
   }
   const [a, b, c] = act as [number, number, number];

@@ -21,7 +21,10 @@ interface Binary {
 
 export function balancedMinimumEvolution(m: DistanceMatrix): Tree {
   const n = checkTreeInput(m, 'balanced minimum evolution');
-  if (n > BME_MAX_TAXA) throw new InputError(`balanced minimum evolution: ${n} models is more than ${BME_MAX_TAXA}; use --method nj or bionj for matrices this large`);
+  if (n > BME_MAX_TAXA)
+    throw new InputError(
+      `balanced minimum evolution: ${n} models is more than ${BME_MAX_TAXA}; use --method nj or bionj for matrices this large`,
+    );
   if (n <= 3) return neighborJoining(m);
   let best: { tree: Binary; length: number; table: Float64Array; ids: Int32Array } | undefined;
   for (const start of [bionj(m), neighborJoining(m)]) {
@@ -185,10 +188,24 @@ function others(t: Binary, u: number, v: number): [number, number] {
  * The four subtrees around the internal edge u-v, AB|CD: a and b the other neighbours of u, c and d those of v,
  * and A, B, C, Dd the ids of the edges that lead into them (the keys of the average table).
  */
-function quartet(t: Binary, ids: Int32Array, u: number, v: number): { a: number; b: number; c: number; d: number; A: number; B: number; C: number; Dd: number } {
+function quartet(
+  t: Binary,
+  ids: Int32Array,
+  u: number,
+  v: number,
+): { a: number; b: number; c: number; d: number; A: number; B: number; C: number; Dd: number } {
   const [a, b] = others(t, u, v);
   const [c, d] = others(t, v, u);
-  return { a, b, c, d, A: edgeIdOf(t, ids, u, a), B: edgeIdOf(t, ids, u, b), C: edgeIdOf(t, ids, v, c), Dd: edgeIdOf(t, ids, v, d) };
+  return {
+    a,
+    b,
+    c,
+    d,
+    A: edgeIdOf(t, ids, u, a),
+    B: edgeIdOf(t, ids, u, b),
+    C: edgeIdOf(t, ids, v, c),
+    Dd: edgeIdOf(t, ids, v, d),
+  };
 }
 
 function replaceNeighbour(t: Binary, u: number, from: number, to: number): void {

@@ -17,8 +17,10 @@ export interface BootstrapOptions {
 
 export function bootstrapReplicates(options: BootstrapOptions): Tree[] {
   const { columns, replicates, seed, build } = options;
-  if (!Number.isInteger(columns) || columns < 1) throw new InputError(`bootstrap: ${columns} columns; need at least one probe to resample`);
-  if (!Number.isInteger(replicates) || replicates < 0) throw new InputError(`bootstrap: replicates must be a whole number >= 0, got ${replicates}`);
+  if (!Number.isInteger(columns) || columns < 1)
+    throw new InputError(`bootstrap: ${columns} columns; need at least one probe to resample`);
+  if (!Number.isInteger(replicates) || replicates < 0)
+    throw new InputError(`bootstrap: replicates must be a whole number >= 0, got ${replicates}`);
   const rng = seededRng(seed);
   const trees: Tree[] = [];
   for (let r = 0; r < replicates; r++) {
@@ -32,7 +34,9 @@ export function bootstrapReplicates(options: BootstrapOptions): Tree[] {
 function sameLeafSet(index: ReadonlyMap<string, number>, t: Tree, k: number): void {
   const other = leafIndex(t, `bootstrap replicate ${k + 1}`);
   if (other.size !== index.size || [...other.keys()].some((l) => !index.has(l))) {
-    throw new InputError(`bootstrap replicate ${k + 1} has other leaves than the reference tree; every replicate must cover the same models`);
+    throw new InputError(
+      `bootstrap replicate ${k + 1} has other leaves than the reference tree; every replicate must cover the same models`,
+    );
   }
 }
 

@@ -20,7 +20,8 @@ export function majorityRuleConsensus(trees: readonly Tree[]): Tree {
   const leafLengthCount = new Int32Array(n);
   trees.forEach((t, k) => {
     const other = leafIndex(t, `tree ${k + 1}`);
-    if (other.size !== n || labels.some((l) => !other.has(l))) throw new InputError(`tree ${k + 1} has other leaves than tree 1; consensus needs trees of the same models`);
+    if (other.size !== n || labels.some((l) => !other.has(l)))
+      throw new InputError(`tree ${k + 1} has other leaves than tree 1; consensus needs trees of the same models`);
     for (const s of splitBits(t, index)) {
       const f = found.get(s.key) ?? { bits: s.bits, count: 0, lengthSum: 0, lengthCount: 0 };
       f.count++;

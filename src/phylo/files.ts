@@ -10,12 +10,14 @@ export function readNewickFile(file: string): Tree {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new InputError(`tree ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`);
+    throw new InputError(
+      `tree ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`,
+    );
   }
   return parseNewick(text, file);
 }
 
 export function writeNewickFile(file: string, tree: Tree): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, writeNewick(tree) + '\n');
+  fs.writeFileSync(file, `${writeNewick(tree)}\n`);
 }

@@ -28,7 +28,9 @@ export function parseNewick(text: string, source = 'Newick'): Tree {
 
   const fail = (what: string): never => {
     const near = text.slice(Math.max(0, pos - 15), pos + 15).replace(/\s+/g, ' ');
-    throw new InputError(`${source}: ${what} at position ${pos} (near "${near}"); expected a Newick tree such as (a:1,b:2,(c:1,d:1):0.5);`);
+    throw new InputError(
+      `${source}: ${what} at position ${pos} (near "${near}"); expected a Newick tree such as (a:1,b:2,(c:1,d:1):0.5);`,
+    );
   };
 
   const skip = (): void => {
@@ -37,7 +39,10 @@ export function parseNewick(text: string, source = 'Newick'): Tree {
       if (text[pos] !== '[') return;
       const end = text.indexOf(']', pos + 1);
       if (end < 0) fail('unclosed [comment]');
-      const comment = text.slice(pos + 1, end).trim().toUpperCase();
+      const comment = text
+        .slice(pos + 1, end)
+        .trim()
+        .toUpperCase();
       if (comment === '&R') rootedHint = true;
       else if (comment === '&U') rootedHint = false;
       pos = end + 1;

@@ -14,7 +14,8 @@ export function patristicDistances(tree: Tree): DistanceMatrix {
   const labels = leaves.map((i) => g.nodes[i]!.name ?? '');
   const seen = new Set<string>();
   for (const l of labels) {
-    if (l === '' || seen.has(l)) throw new InputError(`patristic distances: leaf label "${l}" is empty or repeated; leaf labels must be unique`);
+    if (l === '' || seen.has(l))
+      throw new InputError(`patristic distances: leaf label "${l}" is empty or repeated; leaf labels must be unique`);
     seen.add(l);
   }
   const n = leaves.length;

@@ -18,7 +18,10 @@ export function keepTips(tree: Tree, keep: Iterable<string>): Tree {
     else kept.set(n, { ...n, children });
   }
   let root = kept.get(tree.root);
-  if (!root) throw new InputError(`keeping ${[...wanted].slice(0, 3).join(', ')}${wanted.size > 3 ? ', ...' : ''} leaves nothing of the tree; name leaves it has`);
+  if (!root)
+    throw new InputError(
+      `keeping ${[...wanted].slice(0, 3).join(', ')}${wanted.size > 3 ? ', ...' : ''} leaves nothing of the tree; name leaves it has`,
+    );
   // A root left with one child is not a node: the child becomes the root.
   while (root.children.length === 1) {
     const { length: _drop, ...rest } = root.children[0]!;

@@ -41,7 +41,7 @@ function fit(text: string, max: number): string {
   const chars = [...text];
   if (chars.length <= max) return text;
   if (max <= 0) return '';
-  return chars.slice(0, max - 1).join('') + '…';
+  return `${chars.slice(0, max - 1).join('')}…`;
 }
 
 function niceStep(x: number): number {
@@ -70,7 +70,8 @@ export function renderTree(tree: Tree, options: RenderOptions = {}): string {
     for (const n of nodes) for (const c of n.children) x.set(c, x.get(n)! + Math.max(0, c.length ?? 0));
   } else {
     const height = new Map<TreeNode, number>();
-    for (const n of postorder(tree.root)) height.set(n, n.children.length === 0 ? 0 : 1 + Math.max(...n.children.map((c) => height.get(c)!)));
+    for (const n of postorder(tree.root))
+      height.set(n, n.children.length === 0 ? 0 : 1 + Math.max(...n.children.map((c) => height.get(c)!)));
     const h = height.get(tree.root)!;
     for (const n of nodes) x.set(n, h - height.get(n)!);
   }
@@ -141,7 +142,7 @@ export function renderTree(tree: Tree, options: RenderOptions = {}): string {
   if (toScale && xMax > 0) {
     const step = niceStep(xMax / 4);
     const span = Math.max(1, Math.round((step / xMax) * (maxCol - 1)));
-    lines.push(`${'├' + '─'.repeat(Math.max(0, span - 1)) + '┤'} ${Number(step.toPrecision(6))}`);
+    lines.push(`${`├${'─'.repeat(Math.max(0, span - 1))}┤`} ${Number(step.toPrecision(6))}`);
   }
   return lines.map((l) => fit(l, width)).join('\n');
 }

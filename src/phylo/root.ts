@@ -72,7 +72,9 @@ function hang(u: Unrooted, x: number, from: number, length: number | undefined, 
 }
 
 function withBranch(n: TreeNode, length: number | undefined, support: number | undefined): TreeNode {
-  const out: { name?: string; length?: number; support?: number; children: readonly TreeNode[] } = { children: n.children };
+  const out: { name?: string; length?: number; support?: number; children: readonly TreeNode[] } = {
+    children: n.children,
+  };
   if (n.name !== undefined) out.name = n.name;
   if (length !== undefined) out.length = length;
   // Support belongs to internal branches only.

@@ -74,7 +74,10 @@ export interface NearestNeighbourResult {
  * neighbours); a model is scored when its family has another member in the matrix. Ties: correct only if every model
  * at the smallest distance shares the family.
  */
-export function nearestNeighbourAccuracy(matrix: DistanceMatrix, families: ReadonlyMap<string, string>): NearestNeighbourResult {
+export function nearestNeighbourAccuracy(
+  matrix: DistanceMatrix,
+  families: ReadonlyMap<string, string>,
+): NearestNeighbourResult {
   const n = matrix.labels.length;
   const known: number[] = [];
   const size = new Map<string, number>();
@@ -101,7 +104,13 @@ export function nearestNeighbourAccuracy(matrix: DistanceMatrix, families: Reado
       }
     }
     const names = nearest.map((j) => matrix.labels[j]!);
-    calls.push({ model: matrix.labels[i]!, family, nearest: names, distance: best, correct: names.every((x) => families.get(x) === family) });
+    calls.push({
+      model: matrix.labels[i]!,
+      family,
+      nearest: names,
+      distance: best,
+      correct: names.every((x) => families.get(x) === family),
+    });
   }
   const correct = calls.filter((c) => c.correct).length;
   return { correct, total: calls.length, accuracy: calls.length === 0 ? 0 : correct / calls.length, calls };

@@ -122,7 +122,10 @@ function toSplit(s: SplitBits, labels: readonly string[]): Split {
   for (let i = 0; i < labels.length; i++) (s.bits[i >>> 5]! & (1 << (i & 31)) ? inside : outside).push(labels[i]!);
   // Show the smaller side (the canonical side on a tie): easier to read, and still one side per split.
   const leaves = outside.length < inside.length ? outside : inside;
-  const out: { key: string; leaves: string[]; length?: number; support?: number } = { key: leaves.join('\u0000'), leaves };
+  const out: { key: string; leaves: string[]; length?: number; support?: number } = {
+    key: leaves.join('\u0000'),
+    leaves,
+  };
   if (s.length !== undefined) out.length = s.length;
   if (s.support !== undefined) out.support = s.support;
   return out;
@@ -141,8 +144,16 @@ function sameLeaves(a: Tree, b: Tree): Map<string, number> {
   const onlyA = [...ia.keys()].filter((l) => !ib.has(l));
   const onlyB = [...ib.keys()].filter((l) => !ia.has(l));
   if (onlyA.length > 0 || onlyB.length > 0) {
-    const show = (xs: string[]) => (xs.length === 0 ? 'none' : xs.slice(0, 5).map((x) => `"${x}"`).join(', ') + (xs.length > 5 ? ` and ${xs.length - 5} more` : ''));
-    throw new InputError(`the trees have different leaves (only in the first: ${show(onlyA)}; only in the second: ${show(onlyB)}); compare trees of the same models`);
+    const show = (xs: string[]) =>
+      xs.length === 0
+        ? 'none'
+        : xs
+            .slice(0, 5)
+            .map((x) => `"${x}"`)
+            .join(', ') + (xs.length > 5 ? ` and ${xs.length - 5} more` : '');
+    throw new InputError(
+      `the trees have different leaves (only in the first: ${show(onlyA)}; only in the second: ${show(onlyB)}); compare trees of the same models`,
+    );
   }
   return ia;
 }

@@ -45,7 +45,12 @@ export function upgma(m: DistanceMatrix): Tree {
     chain.pop();
     chain.pop();
     const h = best / 2;
-    nodes[a] = { children: [{ ...nodes[a]!, length: h - height[a]! }, { ...nodes[b]!, length: h - height[b]! }] };
+    nodes[a] = {
+      children: [
+        { ...nodes[a]!, length: h - height[a]! },
+        { ...nodes[b]!, length: h - height[b]! },
+      ],
+    };
     for (let k = 0; k < n; k++) {
       if (!alive[k] || k === a || k === b) continue;
       const d = (size[a]! * D[a * n + k]! + size[b]! * D[b * n + k]!) / (size[a]! + size[b]!);

@@ -53,17 +53,19 @@ export function stripReasoning(text: string): string {
 
 /** Folding used by exact and one_of; see the comment at the top of this file. */
 export function foldAnswerText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/\\boxed\{([^{}]*)\}/g, '$1')
-    .replace(/[*_`]+/g, '')
-    // Only runs that are not already one plain space: replacing every space makes this the slowest step.
-    .replace(/\s\s+|[^\S ]/g, ' ')
-    .trim()
-    .replace(/^["'“”‘’«»「」『』]+|["'“”‘’«»「」『』]+$/g, '')
-    .replace(/[.!?,;:。！？，；：、]+$/u, '')
-    .trim();
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/\\boxed\{([^{}]*)\}/g, '$1')
+      .replace(/[*_`]+/g, '')
+      // Only runs that are not already one plain space: replacing every space makes this the slowest step.
+      .replace(/\s\s+|[^\S ]/g, ' ')
+      .trim()
+      .replace(/^["'“”‘’«»「」『』]+|["'“”‘’«»「」『』]+$/g, '')
+      .replace(/[.!?,;:。！？，；：、]+$/u, '')
+      .trim()
+  );
 }
 
 const NUMERIC = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
@@ -126,7 +128,10 @@ function matchesExpected(expected: string, r: PreparedResponse): boolean {
 
 /** The folded text after the last "answer is" / "answer:" marker in the response, if any. */
 function finalAnswer(response: string): string | undefined {
-  const text = response.normalize('NFKC').toLowerCase().replace(/\\boxed\{([^{}]*)\}/g, '$1');
+  const text = response
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\\boxed\{([^{}]*)\}/g, '$1');
   let last: string | undefined;
   for (const m of text.matchAll(FINAL_ANSWER)) last = m[1];
   if (last === undefined) return undefined;
@@ -138,7 +143,28 @@ function numbersIn(text: string): number[] {
   return [...spellNumbers(text).matchAll(NUMBER_IN_TEXT)].map((m) => toNumber(m[0]));
 }
 
-const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const UNITS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 const NUMBER_WORD = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:(${TENS.slice(2).join('|')})(?:[- ](${UNITS.slice(1, 10).join('|')}))?|(${UNITS.join('|')}))(?![\\p{L}\\p{N}])`,
@@ -147,8 +173,14 @@ const NUMBER_WORD = new RegExp(
 
 /** English number words (zero to ninety-nine) as digits, so "two horses" reads as 2. Input is folded (lower case). */
 function spellNumbers(text: string): string {
-  return text.replace(NUMBER_WORD, (_m, tens: string | undefined, unit: string | undefined, small: string | undefined) =>
-    String(small !== undefined ? UNITS.indexOf(small) : TENS.indexOf(tens!) * 10 + (unit !== undefined ? UNITS.indexOf(unit) : 0)),
+  return text.replace(
+    NUMBER_WORD,
+    (_m, tens: string | undefined, unit: string | undefined, small: string | undefined) =>
+      String(
+        small !== undefined
+          ? UNITS.indexOf(small)
+          : TENS.indexOf(tens!) * 10 + (unit !== undefined ? UNITS.indexOf(unit) : 0),
+      ),
   );
 }
 

@@ -33,7 +33,10 @@ export interface RunEstimate {
 
 /** Input tokens of one request for a probe: ceil(prompt characters / CHARS_PER_TOKEN), messages summed. */
 export function promptTokens(probe: Probe): number {
-  const chars = probe.prompt.kind === 'chat' ? probe.prompt.messages.reduce((n, m) => n + m.content.length, 0) : probe.prompt.prefix.length;
+  const chars =
+    probe.prompt.kind === 'chat'
+      ? probe.prompt.messages.reduce((n, m) => n + m.content.length, 0)
+      : probe.prompt.prefix.length;
   return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 

@@ -30,7 +30,9 @@ export function loadSuite(nameOrPath: string): Suite {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.suite;
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new InputError(`${displayPath(file)}: cannot read suite file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new InputError(
+      `${displayPath(file)}: cannot read suite file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const suite = parseSuite(text, file);
   loaded.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, suite });
@@ -154,7 +156,9 @@ function resolveSuiteFile(nameOrPath: string): string {
     return file;
   }
   if (!BARE_NAME.test(nameOrPath)) {
-    throw new InputError(`suite "${nameOrPath}": give a built-in suite name (e.g. core) or a path to a .yaml/.json file`);
+    throw new InputError(
+      `suite "${nameOrPath}": give a built-in suite name (e.g. core) or a path to a .yaml/.json file`,
+    );
   }
   const dir = suitesDir();
   for (const ext of SUITE_EXTENSIONS) {
@@ -168,7 +172,9 @@ function resolveSuiteFile(nameOrPath: string): string {
         .map((f) => f.replace(/\.(ya?ml|json)$/, ''))
         .sort()
     : [];
-  throw new InputError(`suite "${nameOrPath}": not found (built-in suites: ${known.join(', ') || 'none'}; or give a path to a .yaml/.json file)`);
+  throw new InputError(
+    `suite "${nameOrPath}": not found (built-in suites: ${known.join(', ') || 'none'}; or give a path to a .yaml/.json file)`,
+  );
 }
 
 /** A path as the user would type it: relative to the working directory when inside it. */
@@ -259,7 +265,7 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `"${v.length > 40 ? v.slice(0, 37) + '...' : v}"`;
+  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 37)}...` : v}"`;
   return `${typeof v} ${String(v)}`;
 }
 

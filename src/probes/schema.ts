@@ -35,7 +35,10 @@ const answer = z
       ctx.addIssue({
         code: 'custom',
         path: [],
-        message: kinds.length === 0 ? 'give one of exact, regex or one_of' : `give only one of exact, regex or one_of (found ${kinds.join(' and ')})`,
+        message:
+          kinds.length === 0
+            ? 'give one of exact, regex or one_of'
+            : `give only one of exact, regex or one_of (found ${kinds.join(' and ')})`,
       });
       return;
     }
@@ -71,7 +74,11 @@ export const probeSchema = z
     if (p.messages !== undefined && p.prefix !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['messages'], message: 'give either messages or prefix, not both' });
     } else if (p.messages === undefined && p.prefix === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['messages'], message: 'missing; give either messages (chat) or prefix (raw text)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['messages'],
+        message: 'missing; give either messages (chat) or prefix (raw text)',
+      });
     } else if (p.messages !== undefined && !p.messages.some((m) => m.role === 'user')) {
       ctx.addIssue({ code: 'custom', path: ['messages'], message: 'needs at least one user message' });
     }
@@ -96,7 +103,11 @@ export const suiteSchema = z
     s.probes.forEach((p, i) => {
       const first = seen.get(p.id);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['probes', i, 'id'], message: `duplicate id (also probe #${first + 1}); ids must be unique in a suite` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['probes', i, 'id'],
+          message: `duplicate id (also probe #${first + 1}); ids must be unique in a suite`,
+        });
       } else {
         seen.set(p.id, i);
       }

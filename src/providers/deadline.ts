@@ -14,4 +14,3 @@ export function deadline(caller: AbortSignal, timeoutMs: number): Deadline {
     timedOut: () => timer.aborted && !caller.aborted,
   };
 }
-

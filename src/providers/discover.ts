@@ -7,8 +7,21 @@ import type { Capabilities } from './provider.js';
 import { resolveProvider } from './registry.js';
 
 export type Discovery =
-  | { readonly provider: string; readonly kind: string; readonly status: 'ok'; readonly baseURL: string; readonly capabilities: Capabilities; readonly models: readonly string[] }
-  | { readonly provider: string; readonly kind: string; readonly status: 'unavailable'; readonly baseURL?: string; readonly reason: string };
+  | {
+      readonly provider: string;
+      readonly kind: string;
+      readonly status: 'ok';
+      readonly baseURL: string;
+      readonly capabilities: Capabilities;
+      readonly models: readonly string[];
+    }
+  | {
+      readonly provider: string;
+      readonly kind: string;
+      readonly status: 'unavailable';
+      readonly baseURL?: string;
+      readonly reason: string;
+    };
 
 export interface DiscoverOptions {
   readonly profiles: ReadonlyMap<string, Profile>;
@@ -32,18 +45,46 @@ export async function discoverProvider(prefix: string, options: DiscoverOptions)
   const kind = options.profiles.get(prefix)?.kind ?? prefix;
   let provider;
   try {
-    provider = resolveProvider(prefix, { env: options.env, profilesDir: options.profilesDir, profiles: options.profiles, ...(options.resultsDir !== undefined ? { resultsDir: options.resultsDir } : {}) });
+    provider = resolveProvider(prefix, {
+      env: options.env,
+      profilesDir: options.profilesDir,
+      profiles: options.profiles,
+      ...(options.resultsDir !== undefined ? { resultsDir: options.resultsDir } : {}),
+    });
   } catch (err) {
     // No key, no store, a bad base URL: the provider cannot be used, and the reason says what to do.
     return { provider: prefix, kind, status: 'unavailable', reason: reasonOf(err, prefix) };
   }
-  if (!provider.capabilities.modelListing) return { provider: prefix, kind, status: 'unavailable', baseURL: provider.baseURL, reason: 'does not list its models' };
+  if (!provider.capabilities.modelListing)
+    return {
+      provider: prefix,
+      kind,
+      status: 'unavailable',
+      baseURL: provider.baseURL,
+      reason: 'does not list its models',
+    };
   try {
-    const models = await provider.listModels({ signal: options.signal ?? new AbortController().signal, timeoutMs: options.timeoutMs });
-    return { provider: prefix, kind: provider.kind, status: 'ok', baseURL: provider.baseURL, capabilities: provider.capabilities, models };
+    const models = await provider.listModels({
+      signal: options.signal ?? new AbortController().signal,
+      timeoutMs: options.timeoutMs,
+    });
+    return {
+      provider: prefix,
+      kind: provider.kind,
+      status: 'ok',
+      baseURL: provider.baseURL,
+      capabilities: provider.capabilities,
+      models,
+    };
   } catch (err) {
     // Discovery reports every failure as a reason (classified ones read best); it never stops the listing.
-    return { provider: prefix, kind: provider.kind, status: 'unavailable', baseURL: provider.baseURL, reason: reasonOf(err, provider.name) };
+    return {
+      provider: prefix,
+      kind: provider.kind,
+      status: 'unavailable',
+      baseURL: provider.baseURL,
+      reason: reasonOf(err, provider.name),
+    };
   }
 }
 

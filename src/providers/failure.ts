@@ -45,13 +45,23 @@ const WHAT: Record<FailureKind, string> = {
 };
 
 /** A non-2xx answer: status, the server's message, and Retry-After when it sent one. */
-export function httpFailure(status: number, headers: HeaderSource, serverMessage: string, ctx: FailureContext): ProviderCallError {
+export function httpFailure(
+  status: number,
+  headers: HeaderSource,
+  serverMessage: string,
+  ctx: FailureContext,
+): ProviderCallError {
   const kind = kindOfStatus(status);
   const wait = kind === 'rate_limit' || kind === 'server' ? retryAfterMs(headers) : undefined;
   const said = detail(serverMessage, ctx);
   const hint = kind === 'auth' ? ' (check the key)' : '';
   const after = wait !== undefined ? `; retry after ${Math.round(wait)} ms` : '';
-  return new ProviderCallError(kind, `${ctx.label}: ${WHAT[kind]} (HTTP ${status})${hint}${said ? `: ${said}` : ''}${after}`, wait, status);
+  return new ProviderCallError(
+    kind,
+    `${ctx.label}: ${WHAT[kind]} (HTTP ${status})${hint}${said ? `: ${said}` : ''}${after}`,
+    wait,
+    status,
+  );
 }
 
 export function timeoutFailure(ctx: FailureContext): ProviderCallError {
@@ -59,7 +69,10 @@ export function timeoutFailure(ctx: FailureContext): ProviderCallError {
 }
 
 export function badResponse(what: string, ctx: FailureContext): ProviderCallError {
-  return new ProviderCallError('bad_response', `${ctx.label}: malformed response from ${ctx.baseURL}: ${detail(what, ctx)}`);
+  return new ProviderCallError(
+    'bad_response',
+    `${ctx.label}: malformed response from ${ctx.baseURL}: ${detail(what, ctx)}`,
+  );
 }
 
 export function unsupported(what: string, ctx: FailureContext): ProviderCallError {
@@ -69,7 +82,11 @@ export function unsupported(what: string, ctx: FailureContext): ProviderCallErro
 /** The deepest `code` in an error's cause chain (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET...). */
 function causeCode(err: unknown): string | undefined {
   let code: string | undefined;
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && typeof e === 'object' && depth < 8;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const c = (e as { code?: unknown }).code;
     if (typeof c === 'string') code = c;
   }
@@ -89,7 +106,11 @@ const CODE_TEXT: Record<string, string> = {
 /** The message of the deepest cause (fetch wraps the real reason, e.g. "bad port", in `cause`). */
 function rootMessage(err: unknown): string | undefined {
   let message: string | undefined;
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && typeof e === 'object' && depth < 8;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const m = (e as { message?: unknown }).message;
     if (typeof m === 'string' && m !== '') message = m;
   }
@@ -103,7 +124,11 @@ export function connectionFailure(err: unknown, ctx: FailureContext): ProviderCa
 }
 
 function inChain(err: unknown, test: (e: object) => boolean): boolean {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && typeof e === 'object' && depth < 8;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (test(e)) return true;
   }
   return false;
@@ -113,7 +138,10 @@ function inChain(err: unknown, test: (e: object) => boolean): boolean {
 export function lowLevelFailure(err: unknown, ctx: FailureContext): ProviderCallError | undefined {
   if (inChain(err, (e) => e instanceof SyntaxError)) return badResponse('body is not valid JSON', ctx);
   if (inChain(err, (e) => (e as { name?: unknown }).name === 'TimeoutError')) return timeoutFailure(ctx);
-  if (causeCode(err) !== undefined || inChain(err, (e) => e instanceof TypeError && /fetch failed|terminated|socket/i.test((e as Error).message))) {
+  if (
+    causeCode(err) !== undefined ||
+    inChain(err, (e) => e instanceof TypeError && /fetch failed|terminated|socket/i.test((e as Error).message))
+  ) {
     return connectionFailure(err, ctx);
   }
   return undefined;

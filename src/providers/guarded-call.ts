@@ -1,7 +1,14 @@
 // One provider call under the caller's signal and a per-request deadline, its failure classified into a
 // ProviderCallError the scheduler can act on. The adapters differ only in how they read their SDK's errors.
 import { deadline, type Deadline } from './deadline.js';
-import { callerAbort, connectionFailure, httpFailure, lowLevelFailure, timeoutFailure, type FailureContext } from './failure.js';
+import {
+  callerAbort,
+  connectionFailure,
+  httpFailure,
+  lowLevelFailure,
+  timeoutFailure,
+  type FailureContext,
+} from './failure.js';
 import { ProviderCallError, type CallOptions } from './provider.js';
 import type { HeaderSource } from './retry-after.js';
 
@@ -21,7 +28,13 @@ export type ReadSdkError = (err: unknown) => SdkErrorReading;
  * The caller's cancellation first (stop, never retry), then what is already classified, then the deadline, the
  * HTTP status, a failed connection, and last the low-level (socket) causes; anything else passes through as is.
  */
-export function classifyCallError(err: unknown, dl: Deadline, caller: AbortSignal, ctx: FailureContext, read: ReadSdkError): unknown {
+export function classifyCallError(
+  err: unknown,
+  dl: Deadline,
+  caller: AbortSignal,
+  ctx: FailureContext,
+  read: ReadSdkError,
+): unknown {
   if (caller.aborted) return callerAbort(caller, ctx);
   if (err instanceof ProviderCallError) return err;
   const seen = read(err);
@@ -32,7 +45,12 @@ export function classifyCallError(err: unknown, dl: Deadline, caller: AbortSigna
 }
 
 /** Run `call` with a deadline merged into the caller's signal; a failure comes out classified. */
-export async function guardedCall<T>(ctx: FailureContext, options: CallOptions, read: ReadSdkError, call: (dl: Deadline) => Promise<T>): Promise<T> {
+export async function guardedCall<T>(
+  ctx: FailureContext,
+  options: CallOptions,
+  read: ReadSdkError,
+  call: (dl: Deadline) => Promise<T>,
+): Promise<T> {
   if (options.signal.aborted) throw callerAbort(options.signal, ctx);
   const dl = deadline(options.signal, options.timeoutMs);
   try {

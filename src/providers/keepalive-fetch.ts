@@ -44,7 +44,13 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): typeo
     const body = init.body;
     const plainBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
     const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
-    if (!url || !plainBody || (url.protocol !== 'http:' && url.protocol !== 'https:') || 'dispatcher' in init || (init.redirect !== undefined && init.redirect !== 'follow')) {
+    if (
+      !url ||
+      !plainBody ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      'dispatcher' in init ||
+      (init.redirect !== undefined && init.redirect !== 'follow')
+    ) {
       return fetch(input, init);
     }
     const signal = init.signal ?? undefined;
@@ -52,18 +58,39 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): typeo
     let method = (init.method ?? 'GET').toUpperCase();
     let payload: string | Uint8Array | undefined = body ?? undefined;
     const headers = headerRecord(init.headers);
-    if (headers['accept-encoding'] === undefined) headers['accept-encoding'] = url.protocol === 'https:' ? 'gzip, deflate, br' : 'gzip, deflate';
+    if (headers['accept-encoding'] === undefined)
+      headers['accept-encoding'] = url.protocol === 'https:' ? 'gzip, deflate, br' : 'gzip, deflate';
     let current = url;
     for (let hop = 0; ; hop++) {
-      if (payload !== undefined) headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
-      const answer = await exchange(current, method, headers, payload, agents[current.protocol as 'http:' | 'https:'], signal);
+      if (payload !== undefined)
+        headers['content-length'] = String(
+          typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength,
+        );
+      const answer = await exchange(
+        current,
+        method,
+        headers,
+        payload,
+        agents[current.protocol as 'http:' | 'https:'],
+        signal,
+      );
       const location = REDIRECTS.has(answer.status) ? answer.headers.get('location') : null;
       if (location === null) return new BufferedResponse(answer, current.href, hop > 0) as unknown as Response;
-      if (hop >= MAX_REDIRECTS) throw new TypeError('fetch failed', { cause: new Error(`more than ${MAX_REDIRECTS} redirects from ${url.origin}`) });
+      if (hop >= MAX_REDIRECTS)
+        throw new TypeError('fetch failed', {
+          cause: new Error(`more than ${MAX_REDIRECTS} redirects from ${url.origin}`),
+        });
       const next = new URL(location, current);
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new TypeError('fetch failed', { cause: new Error(`redirect to unsupported URL scheme ${next.protocol}`) });
+      if (next.protocol !== 'http:' && next.protocol !== 'https:')
+        throw new TypeError('fetch failed', {
+          cause: new Error(`redirect to unsupported URL scheme ${next.protocol}`),
+        });
       // 303 always, and 301/302 after a POST, become a GET without a body (Fetch Standard, step 12 of HTTP-redirect fetch).
-      if (answer.status === 303 ? method !== 'HEAD' : (answer.status === 301 || answer.status === 302) && method === 'POST') {
+      if (
+        answer.status === 303
+          ? method !== 'HEAD'
+          : (answer.status === 301 || answer.status === 302) && method === 'POST'
+      ) {
         method = 'GET';
         payload = undefined;
         for (const h of BODY_HEADERS) delete headers[h];
@@ -78,7 +105,10 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): typeo
 function headerRecord(source: HeadersInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (source === undefined) return out;
-  const entries: Iterable<[string, string]> = source instanceof Headers || Array.isArray(source) ? (source as Iterable<[string, string]>) : Object.entries(source);
+  const entries: Iterable<[string, string]> =
+    source instanceof Headers || Array.isArray(source)
+      ? (source as Iterable<[string, string]>)
+      : Object.entries(source);
   for (const [k, v] of entries) {
     const name = k.toLowerCase();
     out[name] = out[name] === undefined ? String(v) : `${out[name]}, ${String(v)}`;
@@ -94,7 +124,14 @@ interface Answer {
 }
 
 /** One request and its whole (decoded) response body. */
-function exchange(url: URL, method: string, headers: Record<string, string>, payload: string | Uint8Array | undefined, agent: http.Agent, signal: AbortSignal | undefined): Promise<Answer> {
+function exchange(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  payload: string | Uint8Array | undefined,
+  agent: http.Agent,
+  signal: AbortSignal | undefined,
+): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     let settled = false;
     const fail = (err: unknown): void => {
@@ -112,7 +149,13 @@ function exchange(url: URL, method: string, headers: Record<string, string>, pay
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (err) => fail(new TypeError('terminated', { cause: err })));
-      res.on('aborted', () => fail(new TypeError('terminated', { cause: Object.assign(new Error('the server closed the connection'), { code: 'UND_ERR_SOCKET' }) })));
+      res.on('aborted', () =>
+        fail(
+          new TypeError('terminated', {
+            cause: Object.assign(new Error('the server closed the connection'), { code: 'UND_ERR_SOCKET' }),
+          }),
+        ),
+      );
       res.on('end', () => {
         if (settled) return;
         const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
@@ -120,7 +163,10 @@ function exchange(url: URL, method: string, headers: Record<string, string>, pay
         const rh = res.rawHeaders;
         for (let i = 0; i + 1 < rh.length; i += 2) answerHeaders.append(rh[i]!, rh[i + 1]!);
         const status = res.statusCode ?? 0;
-        decode(raw, method === 'HEAD' || status === 204 || status === 304 ? undefined : answerHeaders.get('content-encoding')).then(
+        decode(
+          raw,
+          method === 'HEAD' || status === 204 || status === 304 ? undefined : answerHeaders.get('content-encoding'),
+        ).then(
           (decoded) => {
             if (settled) return;
             settled = true;
@@ -139,23 +185,33 @@ function exchange(url: URL, method: string, headers: Record<string, string>, pay
 
 /** node:http says "socket hang up" when the server closes before answering; undici calls it UND_ERR_SOCKET. */
 function closedEarly(err: Error): Error {
-  return err.message === 'socket hang up' ? Object.assign(new Error('other side closed'), { name: 'SocketError', code: 'UND_ERR_SOCKET' }) : err;
+  return err.message === 'socket hang up'
+    ? Object.assign(new Error('other side closed'), { name: 'SocketError', code: 'UND_ERR_SOCKET' })
+    : err;
 }
 
 /** Undo Content-Encoding (the codings fetch decodes), last applied first. */
 async function decode(body: Buffer, encoding: string | null | undefined): Promise<Buffer> {
   if (!encoding || body.length === 0) return body;
   let out = body;
-  for (const coding of encoding.toLowerCase().split(',').map((c) => c.trim()).reverse()) {
+  for (const coding of encoding
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim())
+    .reverse()) {
     if (coding === 'gzip' || coding === 'x-gzip') out = await zlibAsync(zlib.gunzip, out);
-    else if (coding === 'deflate') out = await zlibAsync(out[0] !== undefined && (out[0] & 0x0f) === 8 ? zlib.inflate : zlib.inflateRaw, out);
+    else if (coding === 'deflate')
+      out = await zlibAsync(out[0] !== undefined && (out[0] & 0x0f) === 8 ? zlib.inflate : zlib.inflateRaw, out);
     else if (coding === 'br') out = await zlibAsync(zlib.brotliDecompress, out);
     else if (coding !== 'identity' && coding !== '') return out; // unknown coding: hand over the bytes as fetch does
   }
   return out;
 }
 
-function zlibAsync(fn: (buf: Buffer, cb: (err: Error | null, out: Buffer) => void) => void, buf: Buffer): Promise<Buffer> {
+function zlibAsync(
+  fn: (buf: Buffer, cb: (err: Error | null, out: Buffer) => void) => void,
+  buf: Buffer,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => fn(buf, (err, out) => (err ? reject(err) : resolve(out))));
 }
 
@@ -207,7 +263,11 @@ class BufferedResponse {
     if (!this.real) {
       if (this.used) throw new TypeError('Body is unusable: Body has already been read');
       const nullBody = this.status === 204 || this.status === 304 || this.status === 101;
-      this.real = new Response(nullBody ? null : new Uint8Array(this.bytes_), { status: this.status, statusText: this.statusText, headers: this.headers });
+      this.real = new Response(nullBody ? null : new Uint8Array(this.bytes_), {
+        status: this.status,
+        statusText: this.statusText,
+        headers: this.headers,
+      });
     }
     return this.real;
   }
@@ -243,6 +303,10 @@ class BufferedResponse {
 
   clone(): Response {
     if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new BufferedResponse({ status: this.status, statusText: this.statusText, headers: new Headers(this.headers), body: this.bytes_ }, this.url, this.redirected) as unknown as Response;
+    return new BufferedResponse(
+      { status: this.status, statusText: this.statusText, headers: new Headers(this.headers), body: this.bytes_ },
+      this.url,
+      this.redirected,
+    ) as unknown as Response;
   }
 }

@@ -15,7 +15,14 @@ import { TemperaturePolicy } from './temperature.js';
 
 const DEFAULT_HOST = 'http://127.0.0.1:11434';
 
-const CAPABILITIES: Capabilities = { chat: true, rawCompletion: true, logprobs: true, seed: true, modelListing: true, embeddings: true };
+const CAPABILITIES: Capabilities = {
+  chat: true,
+  rawCompletion: true,
+  logprobs: true,
+  seed: true,
+  modelListing: true,
+  embeddings: true,
+};
 
 /** What the fetch wrapper saw of a failed answer (the client's ResponseError keeps only status and message). */
 interface Seen {
@@ -40,7 +47,11 @@ function deadlineFetch(dl: Deadline, seen: Seen): typeof fetch {
     } catch {
       // not JSON: the text itself is the message
     }
-    return new Response(JSON.stringify({ error: message }), { status: res.status, statusText: res.statusText, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ error: message }), {
+      status: res.status,
+      statusText: res.statusText,
+      headers: { 'content-type': 'application/json' },
+    });
   };
 }
 
@@ -57,7 +68,12 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
   const headers = apiKey ? { Authorization: `Bearer ${apiKey}` } : undefined;
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
   const temperatures = new TemperaturePolicy(profile.temperature);
-  const context = (label: string, timeoutMs: number): FailureContext => ({ label, baseURL: host, timeoutMs, secrets: [apiKey] });
+  const context = (label: string, timeoutMs: number): FailureContext => ({
+    label,
+    baseURL: host,
+    timeoutMs,
+    secrets: [apiKey],
+  });
 
   /** A client per call: its fetch carries this call's deadline. */
   function guarded<T>(label: string, options: CallOptions, run: (client: Ollama) => Promise<T>): Promise<T> {
@@ -82,16 +98,30 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
       ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
     };
     const top = sampling.topLogprobs;
-    const logprobs = top !== undefined && capabilities.logprobs ? { logprobs: true, ...(top > 0 ? { top_logprobs: top } : {}) } : {};
+    const logprobs =
+      top !== undefined && capabilities.logprobs ? { logprobs: true, ...(top > 0 ? { top_logprobs: top } : {}) } : {};
     return guarded(label, options, async (client) => {
       let text: unknown;
       let res: ChatResponse | GenerateResponse;
       if (request.kind === 'chat') {
-        const chat = await client.chat({ model, messages: request.messages.map((m) => ({ role: m.role, content: m.content })), stream: false, options: modelOptions, ...logprobs });
+        const chat = await client.chat({
+          model,
+          messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+          stream: false,
+          options: modelOptions,
+          ...logprobs,
+        });
         res = chat;
         text = chat?.message?.content;
       } else {
-        const gen = await client.generate({ model, prompt: request.prefix, raw: true, stream: false, options: modelOptions, ...logprobs });
+        const gen = await client.generate({
+          model,
+          prompt: request.prefix,
+          raw: true,
+          stream: false,
+          options: modelOptions,
+          ...logprobs,
+        });
         res = gen;
         text = gen?.response;
       }
@@ -118,14 +148,18 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
     listModels: (options) =>
       guarded(profile.name, options, async (client) => {
         const res = await client.list();
-        if (!Array.isArray(res?.models)) throw badResponse('no model list in the answer', context(profile.name, options.timeoutMs));
+        if (!Array.isArray(res?.models))
+          throw badResponse('no model list in the answer', context(profile.name, options.timeoutMs));
         return res.models.map((m) => m.name).sort();
       }),
     embed: (model, texts, options) =>
       guarded(`${profile.name}:${model}`, options, async (client) => {
         const res = await client.embed({ model, input: [...texts] });
         if (!Array.isArray(res?.embeddings) || res.embeddings.length !== texts.length) {
-          throw badResponse(`expected ${texts.length} embeddings`, context(`${profile.name}:${model}`, options.timeoutMs));
+          throw badResponse(
+            `expected ${texts.length} embeddings`,
+            context(`${profile.name}:${model}`, options.timeoutMs),
+          );
         }
         return res.embeddings.map((e) => Float64Array.from(e));
       }),

@@ -4,16 +4,38 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 
 import type { Completion, TokenLogprob } from '../core/types.js';
 import { requireKey, type ProviderContext } from './factory.js';
 import { createKeepAliveFetch } from './keepalive-fetch.js';
-import { badResponse, callerAbort, connectionFailure, httpFailure, lowLevelFailure, timeoutFailure, unsupported, type FailureContext } from './failure.js';
+import {
+  badResponse,
+  callerAbort,
+  connectionFailure,
+  httpFailure,
+  lowLevelFailure,
+  timeoutFailure,
+  unsupported,
+  type FailureContext,
+} from './failure.js';
 import { priceFor, profileBaseURL } from './profile.js';
-import { ProviderCallError, type CallOptions, type Capabilities, type CompletionRequest, type Provider } from './provider.js';
+import {
+  ProviderCallError,
+  type CallOptions,
+  type Capabilities,
+  type CompletionRequest,
+  type Provider,
+} from './provider.js';
 import { TemperaturePolicy, refusesTemperature, withTemperatureFallback } from './temperature.js';
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** The legacy completions endpoint returns at most this many alternatives per token. */
 const MAX_COMPLETION_LOGPROBS = 5;
 
-const CAPABILITIES: Capabilities = { chat: true, rawCompletion: true, logprobs: true, seed: true, modelListing: true, embeddings: true };
+const CAPABILITIES: Capabilities = {
+  chat: true,
+  rawCompletion: true,
+  logprobs: true,
+  seed: true,
+  modelListing: true,
+  embeddings: true,
+};
 
 /** The server's own words: the `error.message` of the body, else the SDK's message. */
 function serverMessage(err: APIError): string {
@@ -25,27 +47,46 @@ function classify(err: unknown, caller: AbortSignal, ctx: FailureContext): unkno
   if (caller.aborted) return callerAbort(caller, ctx);
   if (err instanceof ProviderCallError) return err;
   if (err instanceof APIConnectionTimeoutError) return timeoutFailure(ctx);
-  if (err instanceof APIError && typeof err.status === 'number') return httpFailure(err.status, err.headers, serverMessage(err), ctx);
+  if (err instanceof APIError && typeof err.status === 'number')
+    return httpFailure(err.status, err.headers, serverMessage(err), ctx);
   if (err instanceof APIConnectionError) return lowLevelFailure(err, ctx) ?? connectionFailure(err, ctx);
   return lowLevelFailure(err, ctx) ?? err;
 }
 
-const temperatureRefused = (err: unknown): boolean => err instanceof APIError && refusesTemperature(err.status, serverMessage(err));
+const temperatureRefused = (err: unknown): boolean =>
+  err instanceof APIError && refusesTemperature(err.status, serverMessage(err));
 
 export function createOpenAIProvider({ profile, env }: ProviderContext): Provider {
   const apiKey = requireKey(profile, env);
   const baseURL = profileBaseURL(profile, env) ?? DEFAULT_BASE_URL;
   // Retries are the scheduler's job (src/collect): SDK retries would multiply them. The transport is node:http with a
   // keep-alive pool per client (keepalive-fetch.ts): Node's built-in fetch costs several times its CPU per request.
-  const client = new OpenAI({ apiKey: apiKey ?? 'no-key-needed', baseURL, maxRetries: 0, timeout: profile.timeoutMs, organization: null, project: null, fetch: createKeepAliveFetch() });
+  const client = new OpenAI({
+    apiKey: apiKey ?? 'no-key-needed',
+    baseURL,
+    maxRetries: 0,
+    timeout: profile.timeoutMs,
+    organization: null,
+    project: null,
+    fetch: createKeepAliveFetch(),
+  });
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
   const temperatures = new TemperaturePolicy(profile.temperature);
-  const context = (label: string, timeoutMs: number): FailureContext => ({ label, baseURL, timeoutMs, secrets: [apiKey] });
+  const context = (label: string, timeoutMs: number): FailureContext => ({
+    label,
+    baseURL,
+    timeoutMs,
+    secrets: [apiKey],
+  });
 
   // The per-call deadline is the SDK's own timeout, given what is left of it at each request (a temperature fallback
   // makes two): with the keep-alive transport a request settles only once its whole body is read, so the SDK's timer
   // covers the full exchange, and a separate deadline signal (two more AbortSignals per call) would only repeat it.
-  async function guarded<T>(label: string, options: CallOptions, run: (requestOptions: () => OpenAI.RequestOptions) => Promise<T>): Promise<T> {
+  async function guarded<T>(
+    label: string,
+    options: CallOptions,
+    run: (requestOptions: () => OpenAI.RequestOptions) => Promise<T>,
+  ): Promise<T> {
     const ctx = context(label, options.timeoutMs);
     if (options.signal.aborted) throw callerAbort(options.signal, ctx);
     const endsAt = performance.now() + options.timeoutMs;
@@ -68,7 +109,8 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     const { model, sampling } = request;
     const label = `${profile.name}:${model}`;
     const ctx = context(label, options.timeoutMs);
-    if (request.kind === 'prefix' && !capabilities.rawCompletion) throw unsupported(`${profile.name} has no raw completions endpoint for prefix probes`, ctx);
+    if (request.kind === 'prefix' && !capabilities.rawCompletion)
+      throw unsupported(`${profile.name} has no raw completions endpoint for prefix probes`, ctx);
     if (request.kind === 'chat' && !capabilities.chat) throw unsupported(`${profile.name} has no chat endpoint`, ctx);
     const wantLogprobs = sampling.topLogprobs !== undefined && capabilities.logprobs;
     const common = {
@@ -131,10 +173,16 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
       }),
     embed: (model, texts, options) =>
       guarded(`${profile.name}:${model}`, options, async (requestOptions) => {
-        const res = await client.embeddings.create({ model, input: [...texts], encoding_format: 'float' }, requestOptions());
+        const res = await client.embeddings.create(
+          { model, input: [...texts], encoding_format: 'float' },
+          requestOptions(),
+        );
         const data = Array.isArray(res?.data) ? [...res.data].sort((a, b) => a.index - b.index) : [];
         if (data.length !== texts.length || data.some((d) => !Array.isArray(d.embedding))) {
-          throw badResponse(`expected ${texts.length} embeddings, got ${data.length}`, context(`${profile.name}:${model}`, options.timeoutMs));
+          throw badResponse(
+            `expected ${texts.length} embeddings, got ${data.length}`,
+            context(`${profile.name}:${model}`, options.timeoutMs),
+          );
         }
         return data.map((d) => Float64Array.from(d.embedding));
       }),
@@ -145,7 +193,13 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
 type ChatResult = OpenAI.Chat.ChatCompletion;
 type TextResult = OpenAI.Completions.Completion;
 
-function toCompletion(res: ChatResult | TextResult, temperatureUsed: number, note: string | undefined, top: number | undefined, ctx: FailureContext): Completion {
+function toCompletion(
+  res: ChatResult | TextResult,
+  temperatureUsed: number,
+  note: string | undefined,
+  top: number | undefined,
+  ctx: FailureContext,
+): Completion {
   const choice = res && typeof res === 'object' && Array.isArray(res.choices) ? res.choices[0] : undefined;
   if (!choice) throw badResponse('no choices in the answer', ctx);
   let text: string;
@@ -167,7 +221,11 @@ function toCompletion(res: ChatResult | TextResult, temperatureUsed: number, not
         const alternatives = Object.entries(lp.top_logprobs?.[i] ?? {})
           .map(([t, logprob]) => ({ token: t, logprob }))
           .sort((a, b) => b.logprob - a.logprob);
-        return { token, logprob: lp.token_logprobs![i] ?? Number.NEGATIVE_INFINITY, ...(top > 0 ? { top: alternatives } : {}) };
+        return {
+          token,
+          logprob: lp.token_logprobs![i] ?? Number.NEGATIVE_INFINITY,
+          ...(top > 0 ? { top: alternatives } : {}),
+        };
       });
     }
   }

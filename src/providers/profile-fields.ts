@@ -3,7 +3,10 @@ import { priceFor, type Profile } from './profile.js';
 import type { Provider } from './provider.js';
 import type { TemperaturePolicy } from './temperature.js';
 
-export type ProfileFields = Pick<Provider, 'name' | 'rateLimit' | 'timeoutMs' | 'defaults' | 'temperatureRule' | 'price'>;
+export type ProfileFields = Pick<
+  Provider,
+  'name' | 'rateLimit' | 'timeoutMs' | 'defaults' | 'temperatureRule' | 'price'
+>;
 
 export function profileFields(profile: Profile, temperatures: TemperaturePolicy): ProfileFields {
   return {

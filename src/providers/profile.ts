@@ -9,13 +9,17 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const envName = z.string().regex(ENV_NAME, 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), not its value');
+const envName = z
+  .string()
+  .regex(ENV_NAME, 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), not its value');
 
 const Price = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict();
 
 export const ProfileSchema = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'use lowercase letters, digits, dash or underscore, starting with a letter'),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/, 'use lowercase letters, digits, dash or underscore, starting with a letter'),
     kind: z.enum(['openai', 'anthropic', 'ollama', 'lab', 'replay']),
     description: z.string().optional(),
     /** Base URL (OpenAI-compatible: ends in /v1; Ollama: the host). Absent: `baseURLEnv`, then the SDK default. */
@@ -38,7 +42,10 @@ export const ProfileSchema = z
     /** Model pattern (exact id, or a glob with `*`) -> USD per million tokens. */
     prices: z.record(z.string(), Price).default({}),
     rateLimit: z
-      .object({ maxConcurrency: z.number().int().positive().default(4), requestsPerMinute: z.number().positive().optional() })
+      .object({
+        maxConcurrency: z.number().int().positive().default(4),
+        requestsPerMinute: z.number().positive().optional(),
+      })
       .strict()
       .default({ maxConcurrency: 4 }),
     temperature: z
@@ -54,7 +61,14 @@ export const ProfileSchema = z
     maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).default('max_tokens'),
     /** Override the kind's capability flags (e.g. rawCompletion: false for a chat-only compatible server). */
     capabilities: z
-      .object({ chat: z.boolean(), rawCompletion: z.boolean(), logprobs: z.boolean(), seed: z.boolean(), modelListing: z.boolean(), embeddings: z.boolean() })
+      .object({
+        chat: z.boolean(),
+        rawCompletion: z.boolean(),
+        logprobs: z.boolean(),
+        seed: z.boolean(),
+        modelListing: z.boolean(),
+        embeddings: z.boolean(),
+      })
       .partial()
       .strict()
       .default({}),
@@ -84,7 +98,10 @@ function issueLine(file: string, issues: readonly z.core.$ZodIssue[]): string {
 export function parseProfile(raw: unknown, file: string): Profile {
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
     for (const f of SECRET_FIELDS) {
-      if (f in raw) throw new InputError(`${file}: field "${f}": keys are never read from files; set an environment variable and name it in keyEnv`);
+      if (f in raw)
+        throw new InputError(
+          `${file}: field "${f}": keys are never read from files; set an environment variable and name it in keyEnv`,
+        );
     }
   }
   const parsed = ProfileSchema.safeParse(raw);
@@ -102,7 +119,8 @@ export function parseProfile(raw: unknown, file: string): Profile {
 
 /** Read every *.yaml / *.yml profile in a folder, by name. */
 export function loadProfiles(dir: string): Map<string, Profile> {
-  if (!fs.existsSync(dir)) throw new InputError(`profiles folder ${dir} does not exist; create it or point PHYLO_PROFILES at providers/`);
+  if (!fs.existsSync(dir))
+    throw new InputError(`profiles folder ${dir} does not exist; create it or point PHYLO_PROFILES at providers/`);
   const profiles = new Map<string, Profile>();
   for (const entry of fs.readdirSync(dir).sort()) {
     if (!/\.ya?ml$/.test(entry)) continue;
@@ -111,11 +129,16 @@ export function loadProfiles(dir: string): Map<string, Profile> {
     try {
       raw = YAML.parse(fs.readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new InputError(`${file}: not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      throw new InputError(
+        `${file}: not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+      );
     }
     const profile = parseProfile(raw, file);
     const clash = profiles.get(profile.name);
-    if (clash) throw new InputError(`${file}: field "name": profile ${profile.name} is also defined in ${clash.file}; names must be unique`);
+    if (clash)
+      throw new InputError(
+        `${file}: field "name": profile ${profile.name} is also defined in ${clash.file}; names must be unique`,
+      );
     profiles.set(profile.name, profile);
   }
   return profiles;
@@ -123,24 +146,41 @@ export function loadProfiles(dir: string): Map<string, Profile> {
 
 /** The repo's providers/ folder (two levels above this module in src/ and in dist/), or $PHYLO_PROFILES. */
 export function profilesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PHYLO_PROFILES ? path.resolve(env.PHYLO_PROFILES) : fileURLToPath(new URL('../../providers/', import.meta.url));
+  return env.PHYLO_PROFILES
+    ? path.resolve(env.PHYLO_PROFILES)
+    : fileURLToPath(new URL('../../providers/', import.meta.url));
 }
 
 const KEY_ENV: Partial<Record<ProfileKind, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
-const BASE_URL_ENV: Partial<Record<ProfileKind, string>> = { openai: 'OPENAI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL', ollama: 'OLLAMA_HOST' };
+const BASE_URL_ENV: Partial<Record<ProfileKind, string>> = {
+  openai: 'OPENAI_BASE_URL',
+  anthropic: 'ANTHROPIC_BASE_URL',
+  ollama: 'OLLAMA_HOST',
+};
 
 /** The profile a bare kind prefix gets when no file defines it (e.g. `lab:`). */
 export function implicitProfile(kind: ProfileKind): Profile {
-  return parseProfile({ name: kind, kind, keyEnv: KEY_ENV[kind], baseURLEnv: BASE_URL_ENV[kind] }, `(built-in ${kind} profile)`);
+  return parseProfile(
+    { name: kind, kind, keyEnv: KEY_ENV[kind], baseURLEnv: BASE_URL_ENV[kind] },
+    `(built-in ${kind} profile)`,
+  );
 }
 
 /** Glob (`*` only) to an anchored regex. */
 function globRegex(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** Price per million tokens of a model: the exact entry, else the most specific (longest) matching pattern, else 0. */
-export function priceFor(profile: Pick<Profile, 'prices'>, model: string): { inputPerMTok: number; outputPerMTok: number } {
+export function priceFor(
+  profile: Pick<Profile, 'prices'>,
+  model: string,
+): { inputPerMTok: number; outputPerMTok: number } {
   const exact = profile.prices[model];
   if (exact) return { inputPerMTok: exact.input, outputPerMTok: exact.output };
   let best: { pattern: string; price: { input: number; output: number } } | undefined;
@@ -148,7 +188,9 @@ export function priceFor(profile: Pick<Profile, 'prices'>, model: string): { inp
     if (!pattern.includes('*') || !globRegex(pattern).test(model)) continue;
     if (!best || pattern.replace(/\*/g, '').length > best.pattern.replace(/\*/g, '').length) best = { pattern, price };
   }
-  return best ? { inputPerMTok: best.price.input, outputPerMTok: best.price.output } : { inputPerMTok: 0, outputPerMTok: 0 };
+  return best
+    ? { inputPerMTok: best.price.input, outputPerMTok: best.price.output }
+    : { inputPerMTok: 0, outputPerMTok: 0 };
 }
 
 /** The base URL a profile resolves to in an environment, or undefined for the SDK's default. */

@@ -13,7 +13,9 @@ export interface Capabilities {
 }
 
 /** How a model treats temperature: any value, or only its default (the adapter then samples at the default). */
-export type TemperatureRule = { readonly kind: 'any'; readonly max: number } | { readonly kind: 'default-only'; readonly value: number };
+export type TemperatureRule =
+  | { readonly kind: 'any'; readonly max: number }
+  | { readonly kind: 'default-only'; readonly value: number };
 
 interface RequestCommon {
   readonly model: string;
@@ -74,6 +76,12 @@ export class ProviderCallError extends Error {
   }
 
   get retryable(): boolean {
-    return this.kind === 'rate_limit' || this.kind === 'timeout' || this.kind === 'server' || this.kind === 'connection' || this.kind === 'bad_response';
+    return (
+      this.kind === 'rate_limit' ||
+      this.kind === 'timeout' ||
+      this.kind === 'server' ||
+      this.kind === 'connection' ||
+      this.kind === 'bad_response'
+    );
   }
 }

@@ -13,7 +13,14 @@ import { createOllamaProvider } from './ollama.js';
 import { createOpenAIProvider } from './openai.js';
 import { replayProviderFactory } from '../store/replay-provider.js';
 import { labProviderFactory } from '../lab/provider.js';
-import { implicitProfile, loadProfiles, profilesDir, ProfileSchema, type Profile, type ProfileKind } from './profile.js';
+import {
+  implicitProfile,
+  loadProfiles,
+  profilesDir,
+  ProfileSchema,
+  type Profile,
+  type ProfileKind,
+} from './profile.js';
 import type { Provider } from './provider.js';
 
 export { loadProfiles, profilesDir, type Profile };
@@ -53,8 +60,10 @@ export function knownPrefixes(profiles: ReadonlyMap<string, Profile>): string[] 
 
 /** The profile a prefix resolves to, or an InputError listing the known prefixes. */
 export function profileFor(prefix: string, profiles: ReadonlyMap<string, Profile>): Profile {
-  const profile = profiles.get(prefix) ?? (isKind(prefix) && providerFactories[prefix] ? implicitProfile(prefix) : undefined);
-  if (!profile) throw new InputError(`unknown provider "${prefix}": known prefixes are ${knownPrefixes(profiles).join(', ')}`);
+  const profile =
+    profiles.get(prefix) ?? (isKind(prefix) && providerFactories[prefix] ? implicitProfile(prefix) : undefined);
+  if (!profile)
+    throw new InputError(`unknown provider "${prefix}": known prefixes are ${knownPrefixes(profiles).join(', ')}`);
   return profile;
 }
 
@@ -69,7 +78,12 @@ export function resolveProvider(prefix: string, options: ResolveOptions = {}): P
   const profile = profileFor(prefix, profiles);
   const factory = providerFactories[profile.kind];
   if (!factory) throw new ProviderUnavailableError(profile.name, `no adapter for kind ${profile.kind} in this build`);
-  return factory({ profile, env, profilesDir: dir, ...(options.resultsDir !== undefined ? { resultsDir: options.resultsDir } : {}) });
+  return factory({
+    profile,
+    env,
+    profilesDir: dir,
+    ...(options.resultsDir !== undefined ? { resultsDir: options.resultsDir } : {}),
+  });
 }
 
 /** Parse `prefix:model` and resolve its provider. */

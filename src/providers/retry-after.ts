@@ -2,11 +2,16 @@
 // else `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 section 10.2.3).
 
 /** Header lookup, case-insensitive: a Headers object or a plain record. */
-export type HeaderSource = { get(name: string): string | null } | Readonly<Record<string, string | string[] | undefined>> | undefined | null;
+export type HeaderSource =
+  | { get(name: string): string | null }
+  | Readonly<Record<string, string | string[] | undefined>>
+  | undefined
+  | null;
 
 function header(headers: HeaderSource, name: string): string | undefined {
   if (!headers) return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') return (headers as { get(n: string): string | null }).get(name) ?? undefined;
+  if (typeof (headers as { get?: unknown }).get === 'function')
+    return (headers as { get(n: string): string | null }).get(name) ?? undefined;
   const record = headers as Readonly<Record<string, string | string[] | undefined>>;
   for (const [k, v] of Object.entries(record)) if (k.toLowerCase() === name) return Array.isArray(v) ? v[0] : v;
   return undefined;

@@ -21,7 +21,8 @@ export class TemperaturePolicy {
   }
 
   rule(model: string): TemperatureRule {
-    if (this.learned.has(model) || this.defaultOnly.some((r) => r.test(model))) return { kind: 'default-only', value: this.rules.default };
+    if (this.learned.has(model) || this.defaultOnly.some((r) => r.test(model)))
+      return { kind: 'default-only', value: this.rules.default };
     return { kind: 'any', max: this.rules.max };
   }
 
@@ -33,10 +34,18 @@ export class TemperaturePolicy {
   plan(model: string, requested: number): TemperaturePlan {
     const rule = this.rule(model);
     if (rule.kind === 'default-only') {
-      const note = requested === rule.value ? undefined : `temperature ${requested} not accepted by ${model}; sampled at its default ${rule.value}`;
+      const note =
+        requested === rule.value
+          ? undefined
+          : `temperature ${requested} not accepted by ${model}; sampled at its default ${rule.value}`;
       return { send: undefined, used: rule.value, note };
     }
-    if (requested > rule.max) return { send: rule.max, used: rule.max, note: `temperature ${requested} above the maximum; sampled at ${rule.max}` };
+    if (requested > rule.max)
+      return {
+        send: rule.max,
+        used: rule.max,
+        note: `temperature ${requested} above the maximum; sampled at ${rule.max}`,
+      };
     return { send: requested, used: requested };
   }
 }

@@ -34,8 +34,17 @@ export function cacheKeyMaterial(input: CacheKeyInput): Record<string, unknown> 
     provider: input.providerKind,
     baseURL: trimSlashes(input.baseURL),
     model: input.model,
-    prompt: input.prompt.kind === 'chat' ? { messages: input.prompt.messages.map((m) => ({ role: m.role, content: m.content })) } : { prefix: input.prompt.prefix },
-    sampling: { temperature: s.temperature, top_p: s.topP, max_tokens: s.maxTokens, seed: s.seed, logprobs: s.topLogprobs },
+    prompt:
+      input.prompt.kind === 'chat'
+        ? { messages: input.prompt.messages.map((m) => ({ role: m.role, content: m.content })) }
+        : { prefix: input.prompt.prefix },
+    sampling: {
+      temperature: s.temperature,
+      top_p: s.topP,
+      max_tokens: s.maxTokens,
+      seed: s.seed,
+      logprobs: s.topLogprobs,
+    },
     index: input.index,
   };
 }
@@ -79,7 +88,9 @@ const trimSlashes = (url: string): string => url.replace(/\/+$/, '');
 
 /** SHA-256 hex of a string: the one-shot crypto.hash (Node >= 20.12) is several times cheaper than a Hash object. */
 const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text).digest('hex');
 
 export function cacheKey(input: CacheKeyInput): string {
   return sha256Hex(cacheKeyJson(input));
@@ -100,6 +111,13 @@ export interface EmbeddingKeyInput {
 
 /** The embedding cache key: SHA-256 of what determines an embedding, and nothing else (no key, no profile name). */
 export function embeddingCacheKey(input: EmbeddingKeyInput): string {
-  const material = { v: 1, what: 'embedding', provider: input.providerKind, baseURL: input.baseURL.replace(/\/+$/, ''), model: input.model, text: input.text };
+  const material = {
+    v: 1,
+    what: 'embedding',
+    provider: input.providerKind,
+    baseURL: input.baseURL.replace(/\/+$/, ''),
+    model: input.model,
+    text: input.text,
+  };
   return createHash('sha256').update(canonicalJson(material)).digest('hex');
 }

@@ -32,8 +32,24 @@ export interface ExportRow {
 }
 
 export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
-  'run', 'model', 'probe', 'index', 'prompt', 'status', 'text', 'finish_reason', 'error_kind', 'error_message',
-  'input_tokens', 'output_tokens', 'latency_ms', 'cost_usd', 'attempts', 'temperature_used', 'served_model', 'at',
+  'run',
+  'model',
+  'probe',
+  'index',
+  'prompt',
+  'status',
+  'text',
+  'finish_reason',
+  'error_kind',
+  'error_message',
+  'input_tokens',
+  'output_tokens',
+  'latency_ms',
+  'cost_usd',
+  'attempts',
+  'temperature_used',
+  'served_model',
+  'at',
 ];
 
 export function* exportRows(data: RunData): Generator<ExportRow> {

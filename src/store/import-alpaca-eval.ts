@@ -46,15 +46,19 @@ function readModelOutputs(file: string): Entry[] {
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new InputError(`${file}: not valid JSON (${(err as Error).message.split('\n')[0]}); expected AlpacaEval's model_outputs.json`);
+    throw new InputError(
+      `${file}: not valid JSON (${(err as Error).message.split('\n')[0]}); expected AlpacaEval's model_outputs.json`,
+    );
   }
   if (!Array.isArray(data)) throw new InputError(`${file}: expected a JSON array of {instruction, output, ...}`);
   return data.map((raw, i) => {
     const e = raw as Record<string, unknown> | null;
     if (e === null || typeof e !== 'object') throw new InputError(`${file}: entry ${i} is not an object`);
-    if (typeof e.instruction !== 'string') throw new InputError(`${file}: entry ${i}: field "instruction" must be a string`);
+    if (typeof e.instruction !== 'string')
+      throw new InputError(`${file}: entry ${i}: field "instruction" must be a string`);
     // AlpacaEval writes a failed generation as "" (sometimes null): recorded as an empty answer, not dropped.
-    if (e.output !== null && e.output !== undefined && typeof e.output !== 'string') throw new InputError(`${file}: entry ${i}: field "output" must be a string`);
+    if (e.output !== null && e.output !== undefined && typeof e.output !== 'string')
+      throw new InputError(`${file}: entry ${i}: field "output" must be a string`);
     return {
       instruction: e.instruction,
       output: typeof e.output === 'string' ? e.output : '',
@@ -66,19 +70,22 @@ function readModelOutputs(file: string): Entry[] {
 
 /** Model folders of an AlpacaEval results folder: subfolders holding model_outputs.json, sorted. */
 export function alpacaModelFolders(dir: string): string[] {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`${dir}: not a folder; give AlpacaEval's results/ folder (one subfolder per model)`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new InputError(`${dir}: not a folder; give AlpacaEval's results/ folder (one subfolder per model)`);
   const folders = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, ALPACA_FILE)))
     .map((d) => d.name)
     .sort();
-  if (folders.length === 0) throw new InputError(`${dir}: no <model>/${ALPACA_FILE} found; give AlpacaEval's results/ folder`);
+  if (folders.length === 0)
+    throw new InputError(`${dir}: no <model>/${ALPACA_FILE} found; give AlpacaEval's results/ folder`);
   return folders;
 }
 
 export function importAlpacaEval(store: SqliteStore, dir: string, options: AlpacaImportOptions = {}): ImportReport {
   const name = runName(options.name ?? defaultImportName(dir));
-  if (store.hasRun(name) && !options.replace) throw new InputError(`run "${name}" already exists; pass --name NEW or --replace`);
+  if (store.hasRun(name) && !options.replace)
+    throw new InputError(`run "${name}" already exists; pass --name NEW or --replace`);
   const folders = alpacaModelFolders(dir);
   const warnings: string[] = [];
   const probes = new Map<string, Probe>();
@@ -105,7 +112,8 @@ export function importAlpacaEval(store: SqliteStore, dir: string, options: Alpac
     perModel.push({ model, byInstruction });
   }
   const ids = new Set([...probes.values()].map((p) => p.id));
-  if (ids.size !== probes.size) throw new Error('alpaca-eval import: two instructions hash to one probe id; lengthen instructionProbeId');
+  if (ids.size !== probes.size)
+    throw new Error('alpaca-eval import: two instructions hash to one probe id; lengthen instructionProbeId');
 
   const suite: Suite = {
     name: 'alpaca-eval',
@@ -132,7 +140,14 @@ export function importAlpacaEval(store: SqliteStore, dir: string, options: Alpac
         model,
         probe: probe.id,
         index: 0,
-        outcome: { status: 'ok', text: e.output, finishReason: '', usage: { inputTokens: 0, outputTokens: 0 }, temperatureUsed: Number.NaN, ...(e.generator ? { servedModel: e.generator } : {}) },
+        outcome: {
+          status: 'ok',
+          text: e.output,
+          finishReason: '',
+          usage: { inputTokens: 0, outputTokens: 0 },
+          temperatureUsed: Number.NaN,
+          ...(e.generator ? { servedModel: e.generator } : {}),
+        },
         latencyMs: 0,
         attempts: 0,
         costUsd: 0,
@@ -143,7 +158,14 @@ export function importAlpacaEval(store: SqliteStore, dir: string, options: Alpac
 
   store.transaction(() => {
     if (store.hasRun(name)) store.deleteRun(name);
-    store.createRun({ name, suite, models: perModel.map((m) => m.model), samples: 1, origin: 'import:alpaca-eval', status: 'finished' });
+    store.createRun({
+      name,
+      suite,
+      models: perModel.map((m) => m.model),
+      samples: 1,
+      origin: 'import:alpaca-eval',
+      status: 'finished',
+    });
     store.writeBatch(samples);
   });
   return { run: name, models: perModel.length, probes: probes.size, samples: samples.length, empty, missing, warnings };

@@ -11,7 +11,17 @@ import type { FailureKind, ModelRef, Probe, ProbeId, Suite } from '../core/types
 import { defaultImportName, type ImportReport } from './import-alpaca-eval.js';
 import type { SampleWrite, SqliteStore } from './sqlite.js';
 
-const FAILURE_KINDS = ['rate_limit', 'timeout', 'server', 'connection', 'bad_response', 'auth', 'bad_request', 'not_found', 'unsupported'] as const;
+const FAILURE_KINDS = [
+  'rate_limit',
+  'timeout',
+  'server',
+  'connection',
+  'bad_response',
+  'auth',
+  'bad_request',
+  'not_found',
+  'unsupported',
+] as const;
 
 const nonNegative = z.number().finite().nonnegative();
 
@@ -48,9 +58,14 @@ function promptProbeId(prompt: string): ProbeId {
   return `p-${createHash('sha256').update(prompt).digest('hex').slice(0, 12)}` as ProbeId;
 }
 
-export async function importJsonl(store: SqliteStore, file: string, options: JsonlImportOptions = {}): Promise<ImportReport> {
+export async function importJsonl(
+  store: SqliteStore,
+  file: string,
+  options: JsonlImportOptions = {},
+): Promise<ImportReport> {
   const name = runName(options.name ?? defaultImportName(file));
-  if (store.hasRun(name) && !options.replace) throw new InputError(`run "${name}" already exists; pass --name NEW or --replace`);
+  if (store.hasRun(name) && !options.replace)
+    throw new InputError(`run "${name}" already exists; pass --name NEW or --replace`);
   if (!fs.existsSync(file)) throw new InputError(`${file}: no such file; give a .jsonl file with one sample a line`);
 
   const probes = new Map<string, Probe>();
@@ -81,19 +96,29 @@ export async function importJsonl(store: SqliteStore, file: string, options: Jso
       throw new InputError(`${where}: field "${issue.path.join('.') || '(line)'}": ${issue.message}`);
     }
     const l = parsed.data;
-    if (l.probe === undefined && l.prompt === undefined) throw new InputError(`${where}: needs "probe" (an id) or "prompt" (the text asked)`);
+    if (l.probe === undefined && l.prompt === undefined)
+      throw new InputError(`${where}: needs "probe" (an id) or "prompt" (the text asked)`);
     const probe = (l.probe ?? promptProbeId(l.prompt!)) as ProbeId;
     if (promptOf.has(probe)) {
       const known = promptOf.get(probe);
-      if (l.prompt !== undefined && known !== undefined && known !== l.prompt) throw new InputError(`${where}: probe "${probe}" was given another prompt on an earlier line`);
+      if (l.prompt !== undefined && known !== undefined && known !== l.prompt)
+        throw new InputError(`${where}: probe "${probe}" was given another prompt on an earlier line`);
       if (known === undefined && l.prompt !== undefined) {
         promptOf.set(probe, l.prompt);
-        probes.set(probe, { id: probe, tags: [], prompt: { kind: 'chat', messages: [{ role: 'user', content: l.prompt }] } });
+        probes.set(probe, {
+          id: probe,
+          tags: [],
+          prompt: { kind: 'chat', messages: [{ role: 'user', content: l.prompt }] },
+        });
       }
     } else {
       promptOf.set(probe, l.prompt);
       // A probe given without its prompt keeps an empty prompt: analyses still align by id; replay cannot serve it.
-      probes.set(probe, { id: probe, tags: [], prompt: { kind: 'chat', messages: l.prompt === undefined ? [] : [{ role: 'user', content: l.prompt }] } });
+      probes.set(probe, {
+        id: probe,
+        tags: [],
+        prompt: { kind: 'chat', messages: l.prompt === undefined ? [] : [{ role: 'user', content: l.prompt }] },
+      });
     }
     const model = replayRef(l.model);
     if (!models.includes(model)) models.push(model);
@@ -106,7 +131,8 @@ export async function importJsonl(store: SqliteStore, file: string, options: Jso
     maxIndex = Math.max(maxIndex, index);
 
     const isError = l.status === 'error';
-    if (!isError && (l.text === undefined || l.text === null)) throw new InputError(`${where}: field "text": required (use "" for an empty answer, or status "error")`);
+    if (!isError && (l.text === undefined || l.text === null))
+      throw new InputError(`${where}: field "text": required (use "" for an empty answer, or status "error")`);
     const inputTokens = l.input_tokens ?? 0;
     const outputTokens = l.output_tokens ?? l.tokens ?? 0;
     const latencyMs = l.latency_ms ?? l.latency ?? 0;
@@ -118,7 +144,13 @@ export async function importJsonl(store: SqliteStore, file: string, options: Jso
       index,
       outcome: isError
         ? { status: 'error', kind: (l.error_kind ?? 'bad_response') as FailureKind, message: l.error_message ?? '' }
-        : { status: 'ok', text: l.text!, finishReason: l.finish_reason ?? '', usage: { inputTokens, outputTokens }, temperatureUsed: Number.NaN },
+        : {
+            status: 'ok',
+            text: l.text!,
+            finishReason: l.finish_reason ?? '',
+            usage: { inputTokens, outputTokens },
+            temperatureUsed: Number.NaN,
+          },
       latencyMs,
       attempts: 0,
       costUsd: 0,
@@ -138,7 +170,8 @@ export async function importJsonl(store: SqliteStore, file: string, options: Jso
   const missing: Record<string, number> = {};
   for (const model of models) {
     let n = 0;
-    for (const probe of probes.keys()) for (let i = 0; i < samplesPerProbe; i++) if (!seen.has(`${model}\u0000${probe}\u0000${i}`)) n++;
+    for (const probe of probes.keys())
+      for (let i = 0; i < samplesPerProbe; i++) if (!seen.has(`${model}\u0000${probe}\u0000${i}`)) n++;
     if (n > 0) missing[model] = n;
   }
   store.transaction(() => {
@@ -146,5 +179,13 @@ export async function importJsonl(store: SqliteStore, file: string, options: Jso
     store.createRun({ name, suite, models, samples: samplesPerProbe, origin: 'import:jsonl', status: 'finished' });
     store.writeBatch(samples);
   });
-  return { run: name, models: models.length, probes: probes.size, samples: samples.length, empty, missing, warnings: [] };
+  return {
+    run: name,
+    models: models.length,
+    probes: probes.size,
+    samples: samples.length,
+    empty,
+    missing,
+    warnings: [],
+  };
 }

@@ -23,7 +23,14 @@ type ModelIndex = Map<string, Map<number, StoredAnswer>>;
 export class ReplayProvider implements Provider {
   readonly kind = 'replay';
   readonly baseURL = '';
-  readonly capabilities = { chat: true, rawCompletion: true, logprobs: false, seed: false, modelListing: true, embeddings: false } as const;
+  readonly capabilities = {
+    chat: true,
+    rawCompletion: true,
+    logprobs: false,
+    seed: false,
+    modelListing: true,
+    embeddings: false,
+  } as const;
   private readonly models = new Map<string, ModelIndex>();
 
   constructor(
@@ -85,14 +92,19 @@ export class ReplayProvider implements Provider {
     if (options.signal.aborted) throw new ProviderCallError('timeout', 'replay aborted');
     const index = this.indexOf(request.model);
     if (index.size === 0) {
-      throw new ProviderCallError('not_found', `no imported run has answers of replay:${request.model}; import one with phylo import`);
+      throw new ProviderCallError(
+        'not_found',
+        `no imported run has answers of replay:${request.model}; import one with phylo import`,
+      );
     }
     const text = request.kind === 'chat' ? request.messages.map((m) => m.content).join('\n\n') : request.prefix;
     const byIndex = index.get(text);
     const sampleIndex = request.sampleIndex ?? 0;
     const hit = byIndex?.get(sampleIndex);
     if (!hit) {
-      const why = byIndex ? `sample ${sampleIndex} of this prompt was not recorded (${byIndex.size} recorded)` : 'this prompt was not recorded';
+      const why = byIndex
+        ? `sample ${sampleIndex} of this prompt was not recorded (${byIndex.size} recorded)`
+        : 'this prompt was not recorded';
       throw new ProviderCallError('bad_request', `replay:${request.model}: ${why}`);
     }
     return hit.completion;
@@ -103,7 +115,10 @@ export class ReplayProvider implements Provider {
 export function createReplayProvider(resultsDir: string, name = 'replay'): ReplayProvider {
   // Read-only: asking for replay must never create an empty store where there was none.
   if (!fs.existsSync(path.join(resultsDir, DB_FILE))) {
-    throw new ProviderUnavailableError(name, `no store in ${resultsDir}; import responses first (phylo import) or pass --results`);
+    throw new ProviderUnavailableError(
+      name,
+      `no store in ${resultsDir}; import responses first (phylo import) or pass --results`,
+    );
   }
   return new ReplayProvider(openStoreReadonly(resultsDir), name);
 }

@@ -5,7 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../core/errors.js';
-import type { Completion, FailureKind, ModelRef, ProbeId, RunName, Sample, SamplingParams, Suite } from '../core/types.js';
+import type {
+  Completion,
+  FailureKind,
+  ModelRef,
+  ProbeId,
+  RunName,
+  Sample,
+  SamplingParams,
+  Suite,
+} from '../core/types.js';
 import type { EmbeddingCache, EmbeddingEntry, RunData, RunRecord, RunStatus, RunStore, RunSummaryRow } from './api.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { outcomeColumns } from './outcome-columns.js';
@@ -105,13 +114,17 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
-      throw new InputError(`${this.file}: database schema ${version} is newer than this phylo (${SCHEMA_VERSION}); upgrade phylo`);
+      throw new InputError(
+        `${this.file}: database schema ${version} is newer than this phylo (${SCHEMA_VERSION}); upgrade phylo`,
+      );
     }
     for (let v = version; v < SCHEMA_VERSION; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(MIGRATIONS[v]!);
+          this.db.pragma(`user_version = ${v + 1}`);
+        })
+        .immediate();
     }
   }
 
@@ -136,11 +149,16 @@ export class SqliteStore implements RunStore, EmbeddingCache {
                 json_array_length(json_extract(r.suite, '$.probes')) AS n_probes
          FROM runs r ORDER BY r.created_at, r.id`,
       ),
-      samplesOfRun: db.prepare<[number], SampleRow>('SELECT * FROM samples WHERE run_id = ? ORDER BY model, probe, idx'),
-      samplesOfModel: db.prepare<[number, string], SampleRow>('SELECT * FROM samples WHERE run_id = ? AND model = ? ORDER BY probe, idx'),
-      states: db.prepare<[number], { model: string; probe: string; idx: number; status: 'ok' | 'error'; error_kind: string | null }>(
-        'SELECT model, probe, idx, status, error_kind FROM samples WHERE run_id = ?',
+      samplesOfRun: db.prepare<[number], SampleRow>(
+        'SELECT * FROM samples WHERE run_id = ? ORDER BY model, probe, idx',
       ),
+      samplesOfModel: db.prepare<[number, string], SampleRow>(
+        'SELECT * FROM samples WHERE run_id = ? AND model = ? ORDER BY probe, idx',
+      ),
+      states: db.prepare<
+        [number],
+        { model: string; probe: string; idx: number; status: 'ok' | 'error'; error_kind: string | null }
+      >('SELECT model, probe, idx, status, error_kind FROM samples WHERE run_id = ?'),
       upsertSample: db.prepare(
         `INSERT INTO samples (run_id, model, probe, idx, status, text, finish_reason, error_kind, error_message, input_tokens,
            output_tokens, latency_ms, cost_usd, attempts, logprobs, temperature_used, served_model, note, cached, at)
@@ -160,14 +178,17 @@ export class SqliteStore implements RunStore, EmbeddingCache {
 
   private prepareEmbeddings() {
     return {
-      get: this.db.prepare<[string], { dim: number; vector: Buffer }>('SELECT dim, vector FROM embeddings WHERE key = ?'),
+      get: this.db.prepare<[string], { dim: number; vector: Buffer }>(
+        'SELECT dim, vector FROM embeddings WHERE key = ?',
+      ),
       put: this.db.prepare('INSERT OR REPLACE INTO embeddings (key, dim, vector, created_at) VALUES (?, ?, ?, ?)'),
     };
   }
 
   private embeddingStatements(): ReturnType<SqliteStore['prepareEmbeddings']> | null {
     if (this.embeddingStmt === undefined) {
-      const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'embeddings'").get() !== undefined;
+      const exists =
+        this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'embeddings'").get() !== undefined;
       this.embeddingStmt = exists ? this.prepareEmbeddings() : null;
     }
     return this.embeddingStmt;
@@ -198,7 +219,10 @@ export class SqliteStore implements RunStore, EmbeddingCache {
 
   loadRun(name: RunName): RunData {
     const row = this.row(name);
-    return { run: toRecord(row), samples: this.stmt.samplesOfRun.all(row.id).map((s) => toSample(row.name as RunName, s)) };
+    return {
+      run: toRecord(row),
+      samples: this.stmt.samplesOfRun.all(row.id).map((s) => toSample(row.name as RunName, s)),
+    };
   }
 
   samplesOf(name: RunName, model?: ModelRef): Sample[] {
@@ -214,7 +238,8 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   // ---- writes ----
 
   createRun(run: NewRun): RunRecord {
-    if (this.hasRun(run.name)) throw new InputError(`run "${run.name}" already exists in ${this.file}; choose another --name`);
+    if (this.hasRun(run.name))
+      throw new InputError(`run "${run.name}" already exists in ${this.file}; choose another --name`);
     this.stmt.insertRun.run({
       name: run.name,
       suite_name: run.suite.name,
@@ -246,7 +271,10 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     const row = this.row(name);
     const out = new Map<string, StoredSampleState>();
     for (const s of this.stmt.states.iterate(row.id)) {
-      out.set(sampleCellKey(s.model, s.probe, s.idx), s.status === 'ok' ? { status: 'ok' } : { status: 'error', kind: (s.error_kind ?? 'server') as FailureKind });
+      out.set(
+        sampleCellKey(s.model, s.probe, s.idx),
+        s.status === 'ok' ? { status: 'ok' } : { status: 'error', kind: (s.error_kind ?? 'server') as FailureKind },
+      );
     }
     return out;
   }
@@ -262,17 +290,20 @@ export class SqliteStore implements RunStore, EmbeddingCache {
       let id = ids.get(name);
       if (id === undefined) {
         id = this.stmt.runIdByName.get(name);
-        if (id === undefined) throw new InputError(`run "${name}" not found in ${this.file}; list runs with: phylo runs`);
+        if (id === undefined)
+          throw new InputError(`run "${name}" not found in ${this.file}; list runs with: phylo runs`);
         ids.set(name, id);
       }
       return id;
     };
-    this.db.transaction(() => {
-      const now = new Date().toISOString();
-      for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), now);
-      for (const s of samples) this.stmt.upsertSample.run(sampleParams(runId(s.run), s));
-      for (const id of ids.values()) this.touch(id, now);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const now = new Date().toISOString();
+        for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), now);
+        for (const s of samples) this.stmt.upsertSample.run(sampleParams(runId(s.run), s));
+        for (const id of ids.values()) this.touch(id, now);
+      })
+      .immediate();
   }
 
   /**
@@ -310,10 +341,12 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     if (entries.length === 0) return;
     const stmt = this.embeddingStatements();
     if (!stmt) throw new Error(`${this.file}: no embeddings table; open the store writable (openStore) to migrate it`);
-    this.db.transaction(() => {
-      const now = new Date().toISOString();
-      for (const e of entries) stmt.put.run(e.key, e.vector.length, encodeVector(e.vector), now);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const now = new Date().toISOString();
+        for (const e of entries) stmt.put.run(e.key, e.vector.length, encodeVector(e.vector), now);
+      })
+      .immediate();
   }
 
   /** Run `fn` inside one transaction (bulk imports). */
@@ -354,9 +387,21 @@ function toRecord(r: RunRow): RunRecord {
 }
 
 function toSample(run: RunName, r: SampleRow): Sample {
-  const base = { run, model: r.model as ModelRef, probe: r.probe as ProbeId, index: r.idx, latencyMs: r.latency_ms, attempts: r.attempts, costUsd: r.cost_usd, at: r.at };
+  const base = {
+    run,
+    model: r.model as ModelRef,
+    probe: r.probe as ProbeId,
+    index: r.idx,
+    latencyMs: r.latency_ms,
+    attempts: r.attempts,
+    costUsd: r.cost_usd,
+    at: r.at,
+  };
   if (r.status === 'error') {
-    return { ...base, outcome: { status: 'error', kind: (r.error_kind ?? 'server') as FailureKind, message: r.error_message ?? '' } };
+    return {
+      ...base,
+      outcome: { status: 'error', kind: (r.error_kind ?? 'server') as FailureKind, message: r.error_message ?? '' },
+    };
   }
   const outcome: Sample['outcome'] = {
     status: 'ok',
@@ -420,7 +465,9 @@ export function openStore(resultsDir: string): SqliteStore {
   try {
     fs.mkdirSync(resultsDir, { recursive: true });
   } catch (err) {
-    throw new InputError(`results folder ${resultsDir}: cannot create it (${(err as Error).message}); pass another --results`);
+    throw new InputError(
+      `results folder ${resultsDir}: cannot create it (${(err as Error).message}); pass another --results`,
+    );
   }
   return new SqliteStore(path.join(resultsDir, DB_FILE));
 }
@@ -428,6 +475,9 @@ export function openStore(resultsDir: string): SqliteStore {
 /** Open an existing store read-only; throws InputError when the folder has none. */
 export function openStoreReadonly(resultsDir: string): SqliteStore {
   const file = path.join(resultsDir, DB_FILE);
-  if (!fs.existsSync(file)) throw new InputError(`results folder ${resultsDir} has no ${DB_FILE}; collect a run first (phylo run) or pass --results`);
+  if (!fs.existsSync(file))
+    throw new InputError(
+      `results folder ${resultsDir} has no ${DB_FILE}; collect a run first (phylo run) or pass --results`,
+    );
   return new SqliteStore(file, { readonly: true });
 }

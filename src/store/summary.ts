@@ -54,7 +54,7 @@ export function summarizeRun(data: RunData): RunSummary {
   const { run } = data;
   const perProbe = run.suite.probes.map((p) => ({ id: String(p.id), n: p.samples ?? run.samples }));
   const expectedPerModel = perProbe.reduce((a, p) => a + p.n, 0);
-  const byModel = new Map<string, typeof data.samples[number][]>();
+  const byModel = new Map<string, (typeof data.samples)[number][]>();
   for (const m of run.models) byModel.set(m, []);
   for (const s of data.samples) {
     let list = byModel.get(s.model);
@@ -103,7 +103,9 @@ export function summarizeRun(data: RunData): RunSummary {
       inputTokens,
       outputTokens,
       costUsd,
-      ...(sorted.length > 0 ? { latencyMs: { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99) } } : {}),
+      ...(sorted.length > 0
+        ? { latencyMs: { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99) } }
+        : {}),
     });
   }
   return {

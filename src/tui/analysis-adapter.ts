@@ -5,7 +5,16 @@ import { InputError } from '../core/errors.js';
 import type { DistanceMatrix } from '../core/matrix.js';
 import type { Probe } from '../core/types.js';
 import { DEFAULT_METHOD } from '../analysis/analyse.js';
-import { allelesSignal, combinedSignal, DEFAULT_EMBED, embedSignal, logprobsSignal, traitsSignal, type Signal, type SignalModel } from '../analysis/signals.js';
+import {
+  allelesSignal,
+  combinedSignal,
+  DEFAULT_EMBED,
+  embedSignal,
+  logprobsSignal,
+  traitsSignal,
+  type Signal,
+  type SignalModel,
+} from '../analysis/signals.js';
 import { hasTopLogprobs } from '../phenotype/logprob-profile.js';
 import { hasRepeatedSamples } from '../phenotype/alleles.js';
 import { cellOf, responseTable } from '../phenotype/responses.js';
@@ -24,14 +33,17 @@ export interface TuiAnalysisOptions {
 export const TUI_BOOTSTRAP = 100;
 
 function promptText(probe: Probe): string {
-  return probe.prompt.kind === 'prefix' ? probe.prompt.prefix : probe.prompt.messages.map((m) => (m.role === 'user' ? m.content : `[${m.role}] ${m.content}`)).join('\n');
+  return probe.prompt.kind === 'prefix'
+    ? probe.prompt.prefix
+    : probe.prompt.messages.map((m) => (m.role === 'user' ? m.content : `[${m.role}] ${m.content}`)).join('\n');
 }
 
 export async function analyseForTui(data: RunData, options: TuiAnalysisOptions = {}): Promise<ResultsData> {
   // Let the "analysing…" frame reach the terminal before the synchronous work below.
   await new Promise((resolve) => setTimeout(resolve, 20));
   const table = responseTable(data);
-  if (table.models.length < 3) throw new InputError(`run ${data.run.name}: ${table.models.length} model(s) with answers; a tree needs at least 3`);
+  if (table.models.length < 3)
+    throw new InputError(`run ${data.run.name}: ${table.models.length} model(s) with answers; a tree needs at least 3`);
   if (table.probes.length === 0) throw new InputError(`run ${data.run.name}: no successful sample to analyse`);
   const replicates = options.bootstrap ?? TUI_BOOTSTRAP;
   const seed = options.seed ?? 1;
@@ -65,7 +77,16 @@ export async function analyseForTui(data: RunData, options: TuiAnalysisOptions =
     if (!t) {
       const m = model(signal);
       t = buildTree(method, m.matrix());
-      if (replicates > 0) t = bootstrapSupport(t, bootstrapReplicates({ columns: table.probes.length, replicates, seed, build: (counts) => buildTree(method, m.matrix(counts)) }));
+      if (replicates > 0)
+        t = bootstrapSupport(
+          t,
+          bootstrapReplicates({
+            columns: table.probes.length,
+            replicates,
+            seed,
+            build: (counts) => buildTree(method, m.matrix(counts)),
+          }),
+        );
       trees.set(key, t);
     }
     return t;
@@ -74,7 +95,9 @@ export async function analyseForTui(data: RunData, options: TuiAnalysisOptions =
   const profile = traitProfile(table);
   const T = TRAITS.length;
   // Categorical codes have no mean; traits that never apply would be an empty column.
-  const columns = TRAITS.map((t, i) => ({ t, i })).filter(({ t, i }) => t.kind !== 'categorical' && table.models.some((_, m) => !Number.isNaN(profile.mean[m * T + i]!)));
+  const columns = TRAITS.map((t, i) => ({ t, i })).filter(
+    ({ t, i }) => t.kind !== 'categorical' && table.models.some((_, m) => !Number.isNaN(profile.mean[m * T + i]!)),
+  );
   const traits: TraitTable = {
     traits: columns.map(({ t }) => t.name),
     rows: table.models.map((name, m) => ({ model: name, values: columns.map(({ i }) => profile.mean[m * T + i]!) })),
@@ -83,7 +106,9 @@ export async function analyseForTui(data: RunData, options: TuiAnalysisOptions =
   const probes: EvidenceProbe[] = table.probes.map((p) => ({ id: String(p.id), tags: p.tags, prompt: promptText(p) }));
   const probeAt = new Map(probes.map((p, i) => [p.id, i]));
   const errors = new Map<string, number>();
-  for (const s of data.samples) if (s.outcome.status === 'error') errors.set(`${s.probe}\n${s.model}`, (errors.get(`${s.probe}\n${s.model}`) ?? 0) + 1);
+  for (const s of data.samples)
+    if (s.outcome.status === 'error')
+      errors.set(`${s.probe}\n${s.model}`, (errors.get(`${s.probe}\n${s.model}`) ?? 0) + 1);
 
   return {
     run: data.run.name,
@@ -97,7 +122,11 @@ export async function analyseForTui(data: RunData, options: TuiAnalysisOptions =
     responses: (probe): EvidenceResponse[] => {
       const p = probeAt.get(probe);
       if (p === undefined) return [];
-      return table.models.map((m, i) => ({ model: m, texts: cellOf(table, p, i), errors: errors.get(`${probe}\n${m}`) ?? 0 }));
+      return table.models.map((m, i) => ({
+        model: m,
+        texts: cellOf(table, p, i),
+        errors: errors.get(`${probe}\n${m}`) ?? 0,
+      }));
     },
   };
 }

@@ -56,16 +56,58 @@ function useAnalysis(backend: TuiBackend, runs: readonly string[]): { data?: Res
   return state;
 }
 
-function ResultsRoute({ backend, run, tab, width, height, active, onBack }: { backend: TuiBackend; run: string; tab?: ResultTab; width: number; height: number; active: boolean; onBack(): void }) {
+function ResultsRoute({
+  backend,
+  run,
+  tab,
+  width,
+  height,
+  active,
+  onBack,
+}: {
+  backend: TuiBackend;
+  run: string;
+  tab?: ResultTab;
+  width: number;
+  height: number;
+  active: boolean;
+  onBack(): void;
+}) {
   const theme = useTheme();
   const { data, error } = useAnalysis(backend, [run]);
   useKeys((_input, key) => key.escape && onBack(), active && !data);
   if (error) return <Text color={tint(theme, 'red')}>{`cannot analyse ${run}: ${error} (esc: home)`}</Text>;
   if (!data) return <Loading text={`analysing ${run}: phenotypes, distances, trees and bootstrap…`} />;
-  return <ResultsScreen width={width} height={height} data={data[0]!} active={active} initialTab={tab} onExport={(name, format, text) => backend.writeExport(name, format, text)} onBack={onBack} />;
+  return (
+    <ResultsScreen
+      width={width}
+      height={height}
+      data={data[0]!}
+      active={active}
+      initialTab={tab}
+      onExport={(name, format, text) => backend.writeExport(name, format, text)}
+      onBack={onBack}
+    />
+  );
 }
 
-function CompareRoute({ backend, a, b, width, height, active, onBack }: { backend: TuiBackend; a: string; b: string; width: number; height: number; active: boolean; onBack(): void }) {
+function CompareRoute({
+  backend,
+  a,
+  b,
+  width,
+  height,
+  active,
+  onBack,
+}: {
+  backend: TuiBackend;
+  a: string;
+  b: string;
+  width: number;
+  height: number;
+  active: boolean;
+  onBack(): void;
+}) {
   const theme = useTheme();
   const { data, error } = useAnalysis(backend, [a, b]);
   useKeys((_input, key) => key.escape && onBack(), active && !data);
@@ -210,15 +252,44 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
       break;
     case 'run':
       keys = RUN_KEYS;
-      screen = <RunRoute handle={route.handle} width={width} height={height} active={active} onResults={() => go({ name: 'results', run: route.handle.name })} onHome={() => go({ name: 'home' })} />;
+      screen = (
+        <RunRoute
+          handle={route.handle}
+          width={width}
+          height={height}
+          active={active}
+          onResults={() => go({ name: 'results', run: route.handle.name })}
+          onHome={() => go({ name: 'home' })}
+        />
+      );
       break;
     case 'results':
       keys = RESULTS_KEYS;
-      screen = <ResultsRoute backend={backend} run={route.run} tab={route.tab} width={width} height={height} active={active} onBack={() => go({ name: 'home' })} />;
+      screen = (
+        <ResultsRoute
+          backend={backend}
+          run={route.run}
+          tab={route.tab}
+          width={width}
+          height={height}
+          active={active}
+          onBack={() => go({ name: 'home' })}
+        />
+      );
       break;
     case 'compare':
       keys = COMPARE_KEYS;
-      screen = <CompareRoute backend={backend} a={route.a} b={route.b} width={width} height={height} active={active} onBack={() => go({ name: 'home' })} />;
+      screen = (
+        <CompareRoute
+          backend={backend}
+          a={route.a}
+          b={route.b}
+          width={width}
+          height={height}
+          active={active}
+          onBack={() => go({ name: 'home' })}
+        />
+      );
       break;
   }
 

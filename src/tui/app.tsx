@@ -24,7 +24,9 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   // The real backend is imported lazily so `phylo --help` never pays for SQLite, the SDKs and the lab.
-  const backend: TuiBackend = options.backend ?? (await import('./real-backend.js')).createRealBackend({ resultsDir: options.resultsDir, env: options.env });
+  const backend: TuiBackend =
+    options.backend ??
+    (await import('./real-backend.js')).createRealBackend({ resultsDir: options.resultsDir, env: options.env });
   let running: RunHandle | undefined;
   const fullScreen = stdout.isTTY === true;
   let restored = false;

@@ -35,13 +35,19 @@ function scaledProfiles(tree: Tree, shared: readonly string[]): Map<string, Floa
   const at = new Map(p.labels.map((l, i) => [l, i]));
   let sum = 0;
   let count = 0;
-  for (const x of shared) for (const y of shared) if (x < y) {
-    sum += p.values[at.get(x)! * n + at.get(y)!]!;
-    count++;
-  }
+  for (const x of shared)
+    for (const y of shared)
+      if (x < y) {
+        sum += p.values[at.get(x)! * n + at.get(y)!]!;
+        count++;
+      }
   const mean = count > 0 && sum > 0 ? sum / count : 1;
   const out = new Map<string, Float64Array>();
-  for (const x of shared) out.set(x, Float64Array.from(shared, (y) => p.values[at.get(x)! * n + at.get(y)!]! / mean));
+  for (const x of shared)
+    out.set(
+      x,
+      Float64Array.from(shared, (y) => p.values[at.get(x)! * n + at.get(y)!]! / mean),
+    );
   return out;
 }
 
@@ -51,7 +57,9 @@ export function phenotypeDistances(a: TraitTable, b: TraitTable, models: readonl
   const ia = traits.map((t) => a.traits.indexOf(t));
   const ib = traits.map((t) => b.traits.indexOf(t));
   const sd = traits.map((_, k) => {
-    const xs = [...a.rows.map((r) => r.values[ia[k]!]!), ...b.rows.map((r) => r.values[ib[k]!]!)].filter((v) => Number.isFinite(v));
+    const xs = [...a.rows.map((r) => r.values[ia[k]!]!), ...b.rows.map((r) => r.values[ib[k]!]!)].filter((v) =>
+      Number.isFinite(v),
+    );
     if (xs.length < 2) return 0;
     const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
     return Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (xs.length - 1));
@@ -87,7 +95,14 @@ export function compareRuns(a: ResultsData, b: ResultsData, signal: string, meth
   const pheno = phenotypeDistances(a.traits, b.traits, shared);
   const base = { a: a.run, b: b.run, signal, method, shared, onlyA, onlyB };
   if (!a.signals.includes(signal) || !b.signals.includes(signal)) {
-    return { ...base, rf: undefined, treeA: undefined, treeB: undefined, models: shared.map((m) => ({ model: m, treeShift: NaN, phenotypeDistance: pheno.get(m)! })), note: `signal ${signal} is not in both runs` };
+    return {
+      ...base,
+      rf: undefined,
+      treeA: undefined,
+      treeB: undefined,
+      models: shared.map((m) => ({ model: m, treeShift: NaN, phenotypeDistance: pheno.get(m)! })),
+      note: `signal ${signal} is not in both runs`,
+    };
   }
   const treeA = a.tree(signal, method);
   const treeB = b.tree(signal, method);
@@ -104,6 +119,10 @@ export function compareRuns(a: ResultsData, b: ResultsData, signal: string, meth
       return { model: m, treeShift: shared.length > 1 ? s / (shared.length - 1) : 0, phenotypeDistance: pheno.get(m)! };
     })
     .sort((p, q) => q.treeShift - p.treeShift);
-  const note = !sameLeaves ? 'the runs have different models: RF needs the same leaves, shifts use the shared models' : shared.length < 4 ? 'RF is defined from 4 shared models' : undefined;
+  const note = !sameLeaves
+    ? 'the runs have different models: RF needs the same leaves, shifts use the shared models'
+    : shared.length < 4
+      ? 'RF is defined from 4 shared models'
+      : undefined;
   return { ...base, rf, treeA, treeB, models, note };
 }

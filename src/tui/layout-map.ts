@@ -26,7 +26,8 @@ export function classicalMds(m: DistanceMatrix, seed = 1): MapPoint[] {
       grand += d2 / (n * n);
     }
   }
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) b[i * n + j] = -0.5 * (b[i * n + j]! - rowMean[i]! - rowMean[j]! + grand);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) b[i * n + j] = -0.5 * (b[i * n + j]! - rowMean[i]! - rowMean[j]! + grand);
   const rng = seededRng(seed);
   const axes: Float64Array[] = [];
   const scales: number[] = [];
@@ -72,7 +73,9 @@ export function modelMap(m: DistanceMatrix, seed = 42): { points: MapPoint[]; me
   const knnDistances: number[][] = [];
   for (let i = 0; i < n; i++) {
     // Each point is its own first neighbour at distance 0, as umap-js's nearest-neighbour search returns it.
-    const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => (a === i ? -1 : b === i ? 1 : m.values[i * n + a]! - m.values[i * n + b]!));
+    const order = Array.from({ length: n }, (_, j) => j).sort((a, b) =>
+      a === i ? -1 : b === i ? 1 : m.values[i * n + a]! - m.values[i * n + b]!,
+    );
     knnIndices.push(order.slice(0, k));
     knnDistances.push(order.slice(0, k).map((j) => (j === i ? 0 : m.values[i * n + j]!)));
   }
@@ -80,5 +83,8 @@ export function modelMap(m: DistanceMatrix, seed = 42): { points: MapPoint[]; me
   umap.setPrecomputedKNN(knnIndices, knnDistances);
   // The vectors are only counted once the neighbours are given; the index stands in for the data.
   const embedding = umap.fit(m.labels.map((_, i) => [i]));
-  return { points: m.labels.map((label, i) => ({ label, x: embedding[i]![0]!, y: embedding[i]![1]! })), method: 'umap' };
+  return {
+    points: m.labels.map((label, i) => ({ label, x: embedding[i]![0]!, y: embedding[i]![1]! })),
+    method: 'umap',
+  };
 }

@@ -35,7 +35,7 @@ export function scatterLines(points: readonly MapPoint[], width: number, height:
     let len = 0;
     while (len < text.length && p.c + 1 + len < w && grid[p.r]![p.c + 1 + len] === ' ') len++;
     if (len < 3) continue;
-    const shown = len < text.length ? text.slice(0, len - 1) + '…' : text;
+    const shown = len < text.length ? `${text.slice(0, len - 1)}…` : text;
     for (let k = 0; k < shown.length; k++) grid[p.r]![p.c + 1 + k] = shown[k]!;
   }
   return grid.map((r) => r.join('').trimEnd());

@@ -51,7 +51,8 @@ export function createRealBackend(options: RealBackendOptions = {}): TuiBackend 
 
   const theStore = () => (store ??= openStore(dir));
   // Without a providers/ folder the built-in kinds still work, with their implicit profiles.
-  const knownProfiles = (): Map<string, Profile> => (profileMap ??= fs.existsSync(profiles) ? loadProfiles(profiles) : new Map());
+  const knownProfiles = (): Map<string, Profile> =>
+    (profileMap ??= fs.existsSync(profiles) ? loadProfiles(profiles) : new Map());
   const provider = (prefix: string): Provider => {
     const known = providers.get(prefix);
     if (known) return known;
@@ -74,9 +75,19 @@ export function createRealBackend(options: RealBackendOptions = {}): TuiBackend 
       const models = await p.listModels({ signal: AbortSignal.timeout(timeoutMs), timeoutMs });
       return { name, kind: p.kind, state: 'ready', detail: where, models: [...models].sort() };
     } catch (err) {
-      if (err instanceof ProviderCallError && err.kind === 'auth') return { name, kind: p.kind, state: 'no-key', detail: `${where}: key rejected`, models: [] };
-      const down = err instanceof ProviderCallError ? err.kind === 'connection' || err.kind === 'timeout' : /abort|timeout|ECONNREFUSED/i.test(message(err));
-      return { name, kind: p.kind, state: down ? 'unreachable' : 'error', detail: `${where}: ${message(err)}`, models: [] };
+      if (err instanceof ProviderCallError && err.kind === 'auth')
+        return { name, kind: p.kind, state: 'no-key', detail: `${where}: key rejected`, models: [] };
+      const down =
+        err instanceof ProviderCallError
+          ? err.kind === 'connection' || err.kind === 'timeout'
+          : /abort|timeout|ECONNREFUSED/i.test(message(err));
+      return {
+        name,
+        kind: p.kind,
+        state: down ? 'unreachable' : 'error',
+        detail: `${where}: ${message(err)}`,
+        models: [],
+      };
     }
   }
 
@@ -126,7 +137,13 @@ export function createRealBackend(options: RealBackendOptions = {}): TuiBackend 
 
     async startRun(request): Promise<RunHandle> {
       if (request.models.length === 0) throw new InputError('a run needs at least one model');
-      const spec: RunSpec = { name: runName(request.name), suite: suite(request.suite), models: request.models.map(modelRef), samples: request.samples, sampling: { temperature: request.temperature } };
+      const spec: RunSpec = {
+        name: runName(request.name),
+        suite: suite(request.suite),
+        models: request.models.map(modelRef),
+        samples: request.samples,
+        sampling: { temperature: request.temperature },
+      };
       // Resolve every provider before the first request, so a missing key fails here and not halfway.
       for (const m of spec.models) provider(parseModelRef(m).prefix);
       const s = theStore();

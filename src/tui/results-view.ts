@@ -25,7 +25,12 @@ export function treeView(tree: Tree, rooting: Rooting, outgroup: string | undefi
   const rooted = rootTree(tree, rooting, outgroup);
   // Branch lengths to scale (a phylogram): how far apart models are matters as much as the topology.
   const text = renderTree(rooted, { width, support: true });
-  return { tree: rooted, lines: text.replace(/\n$/, '').split('\n'), order: leafLabels(rooted), newick: writeNewick(rooted) };
+  return {
+    tree: rooted,
+    lines: text.replace(/\n$/, '').split('\n'),
+    order: leafLabels(rooted),
+    newick: writeNewick(rooted),
+  };
 }
 
 /** Rows sorted by a column: 0 is the model name, c > 0 is trait c-1. */
@@ -50,6 +55,9 @@ export function traitCells(rows: TraitTable['rows'], width: number): string[][] 
 }
 
 export function traitTableTsv(table: TraitTable): string {
-  const lines = [['model', ...table.traits].join('\t'), ...table.rows.map((r) => [r.model, ...r.values.map((v) => String(v))].join('\t'))];
-  return lines.join('\n') + '\n';
+  const lines = [
+    ['model', ...table.traits].join('\t'),
+    ...table.rows.map((r) => [r.model, ...r.values.map((v) => String(v))].join('\t')),
+  ];
+  return `${lines.join('\n')}\n`;
 }

@@ -10,7 +10,10 @@ import type { RunData } from '../../src/store/api.js';
 /** The data folder, found from this file's location or the working directory; undefined when absent. */
 export function alpacaEvalDir(): string | undefined {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../../../shared/data/alpaca_eval'), path.resolve(process.cwd(), '../shared/data/alpaca_eval')];
+  const candidates = [
+    path.resolve(here, '../../../shared/data/alpaca_eval'),
+    path.resolve(process.cwd(), '../shared/data/alpaca_eval'),
+  ];
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'FAMILIES.tsv')));
 }
 
@@ -47,7 +50,13 @@ export function loadAlpacaEvalRun(dir: string): RunData {
         model: `${ALPACA_PREFIX}:${model}` as ModelRef,
         probe: id,
         index: 0,
-        outcome: { status: 'ok', text: row.output ?? '', finishReason: 'stop', usage: { inputTokens: 0, outputTokens: 0 }, temperatureUsed: 0 },
+        outcome: {
+          status: 'ok',
+          text: row.output ?? '',
+          finishReason: 'stop',
+          usage: { inputTokens: 0, outputTokens: 0 },
+          temperatureUsed: 0,
+        },
         latencyMs: 0,
         attempts: 1,
         costUsd: 0,

@@ -66,13 +66,19 @@ describe('analyseRun input errors and missing data', () => {
   it('refuses unknown signals and methods, and runs with fewer than 3 models', () => {
     expect(() => analyseRun(separableRun(), { signal: 'vibes' as never })).toThrow(InputError);
     expect(() => analyseRun(separableRun(), { method: 'parsimony' as never })).toThrow(InputError);
-    const two = makeRun([{ model: 'm:a', probe: 'p', texts: ['x'] }, { model: 'm:b', probe: 'p', texts: ['y'] }]);
+    const two = makeRun([
+      { model: 'm:a', probe: 'p', texts: ['x'] },
+      { model: 'm:b', probe: 'p', texts: ['y'] },
+    ]);
     expect(() => analyseRun(two)).toThrow(/at least 3/);
   });
 
   it('a model missing probes is averaged over the probes it has, and said so', () => {
     const data = separableRun();
-    const gappy = { ...data, samples: data.samples.filter((s) => !(s.model === 'lab:a1' && (s.probe === 'p0' || s.probe === 'p1'))) };
+    const gappy = {
+      ...data,
+      samples: data.samples.filter((s) => !(s.model === 'lab:a1' && (s.probe === 'p0' || s.probe === 'p1'))),
+    };
     const result = analyseRun(gappy, { bootstrap: 10 });
     expect(result.warnings.join('\n')).toMatch(/lab:a1 answered 38 of 40 probes/);
     expect(supportOfSplit(result.tree, CLANS.A)).toBe(1);

@@ -12,9 +12,17 @@ const subclan = (m: string) => (m === 'a1' || m === 'a2' ? 'a12' : m === 'b1' ||
 
 /** Every model writes the same text; only the first-token distributions carry the lineage (clan > subclan > model). */
 function nestedRun(probes: number, withLogprobs = true) {
-  const cells = MODELS.flatMap((model) => Array.from({ length: probes }, (_, p) => ({ model, probe: `p${p}`, texts: ['same answer'] })));
+  const cells = MODELS.flatMap((model) =>
+    Array.from({ length: probes }, (_, p) => ({ model, probe: `p${p}`, texts: ['same answer'] })),
+  );
   if (!withLogprobs) return makeRun(cells);
-  return runWithLogprobs(cells, (m, p) => top([[`${m[0]}-${p}`, 0.5], [`${subclan(m)}-${p}`, 0.3], [`${m}-${p}`, 0.1]]));
+  return runWithLogprobs(cells, (m, p) =>
+    top([
+      [`${m[0]}-${p}`, 0.5],
+      [`${subclan(m)}-${p}`, 0.3],
+      [`${m}-${p}`, 0.1],
+    ]),
+  );
 }
 
 describe('the logprobs signal', () => {
@@ -36,8 +44,13 @@ describe('the logprobs signal', () => {
 
   it('joins the combined signal only when the run carries logprobs', () => {
     expect(analyseRun(nestedRun(6), { signal: 'combined' }).perSignal.map((s) => s.signal)).toContain('logprobs');
-    expect(analyseRun(nestedRun(6, false), { signal: 'combined' }).perSignal.map((s) => s.signal)).not.toContain('logprobs');
-    const off = analyseRun(nestedRun(6), { signal: 'combined', combineWeights: { embed: 1, traits: 1, alleles: 1, logprobs: 0 } });
+    expect(analyseRun(nestedRun(6, false), { signal: 'combined' }).perSignal.map((s) => s.signal)).not.toContain(
+      'logprobs',
+    );
+    const off = analyseRun(nestedRun(6), {
+      signal: 'combined',
+      combineWeights: { embed: 1, traits: 1, alleles: 1, logprobs: 0 },
+    });
     expect(off.perSignal.map((s) => s.signal)).not.toContain('logprobs');
   });
 });

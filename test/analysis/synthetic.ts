@@ -21,7 +21,9 @@ export function separableRun(probes = 40, samples = 1, seed = 3): RunData {
           const words = Array.from({ length: 12 }, () => vocab[clan][randomInt(rng, vocab[clan].length)]!);
           words.push(`topic${p}`, `noise${randomInt(rng, 1000)}`);
           // Clan A also writes bullet points and exclamations, so its traits differ as well as its words.
-          texts.push(clan === 'A' ? `- ${words.slice(0, 7).join(' ')}!\n- ${words.slice(7).join(' ')}!` : `${words.join(' ')}.`);
+          texts.push(
+            clan === 'A' ? `- ${words.slice(0, 7).join(' ')}!\n- ${words.slice(7).join(' ')}!` : `${words.join(' ')}.`,
+          );
         }
         cells.push({ model, probe: `p${p}`, texts });
       }

@@ -15,7 +15,14 @@ beforeAll(() => {
   results = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-tree-cmd-'));
   const data = separableRun(30, 1);
   const store = openStore(results);
-  store.createRun({ name: data.run.name, suite: data.run.suite, models: data.run.models, samples: 1, origin: 'test', status: 'finished' });
+  store.createRun({
+    name: data.run.name,
+    suite: data.run.suite,
+    models: data.run.models,
+    samples: 1,
+    origin: 'test',
+    status: 'finished',
+  });
   store.writeBatch(data.samples);
   store.close();
 });
@@ -25,10 +32,30 @@ afterAll(() => fs.rmSync(results, { recursive: true, force: true }));
 describe('phylo tree', () => {
   it('writes tree.nwk, matrix.tsv and summary.json and prints the summary as JSON', async () => {
     const out = path.join(results, 'out');
-    const r = await runCli(['tree', 'test', '--results', results, '--bootstrap', '10', '--seed', '4', '--out', out, '--json']);
+    const r = await runCli([
+      'tree',
+      'test',
+      '--results',
+      results,
+      '--bootstrap',
+      '10',
+      '--seed',
+      '4',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.out);
-    expect(summary).toMatchObject({ run: 'test', signal: 'embed', method: 'upgma', bootstrap: 10, seed: 4, models: 6, probes: 30 });
+    expect(summary).toMatchObject({
+      run: 'test',
+      signal: 'embed',
+      method: 'upgma',
+      bootstrap: 10,
+      seed: 4,
+      models: 6,
+      probes: 30,
+    });
     const tree = parseNewick(fs.readFileSync(path.join(out, 'tree.nwk'), 'utf8'));
     expect(leafLabels(tree).sort()).toEqual([...CLANS.A, ...CLANS.B].sort());
     expect(readMatrixTsv(path.join(out, 'matrix.tsv')).labels).toEqual([...CLANS.A, ...CLANS.B]);
@@ -37,7 +64,20 @@ describe('phylo tree', () => {
   });
 
   it('draws the tree by default into RESULTS/<run>/tree-<signal>-<method>/', async () => {
-    const r = await runCli(['tree', 'test', '--results', results, '--signal', 'traits', '--method', 'bionj', '--bootstrap', '5', '--width', '70']);
+    const r = await runCli([
+      'tree',
+      'test',
+      '--results',
+      results,
+      '--signal',
+      'traits',
+      '--method',
+      'bionj',
+      '--bootstrap',
+      '5',
+      '--width',
+      '70',
+    ]);
     expect(r.code).toBe(0);
     for (const label of [...CLANS.A, ...CLANS.B]) expect(r.out).toContain(label);
     expect(fs.existsSync(path.join(results, 'test', 'tree-traits-bionj', 'tree.nwk'))).toBe(true);

@@ -23,7 +23,12 @@ function freshStore(): SqliteStore {
   return store;
 }
 
-function options(store: SqliteStore, spec: RunSpec, provider: Provider, extra: Partial<CollectOptions> = {}): CollectOptions {
+function options(
+  store: SqliteStore,
+  spec: RunSpec,
+  provider: Provider,
+  extra: Partial<CollectOptions> = {},
+): CollectOptions {
   prepareRun(store, spec);
   return { store, spec, providerFor: () => provider, clock: new FakeClock(), rng: seededRng(1), flushMs: 5, ...extra };
 }
@@ -68,7 +73,9 @@ describe('collect', () => {
     });
     const clock = new FakeClock();
     const events: RunEvent[] = [];
-    const result = await collect(options(store, spec, provider, { clock, listeners: [(e) => events.push(e)] }), (e) => events.push(e));
+    const result = await collect(options(store, spec, provider, { clock, listeners: [(e) => events.push(e)] }), (e) =>
+      events.push(e),
+    );
     expect(result.ok).toBe(1);
     expect(clock.sleeps.length).toBe(2);
     for (const ms of clock.sleeps) expect(ms).toBeGreaterThanOrEqual(4321);
@@ -86,7 +93,9 @@ describe('collect', () => {
       throw new ProviderCallError('server', 'bad gateway', undefined, 502);
     });
     const clock = new FakeClock();
-    const result = await collect(options(store, spec, provider, { clock, maxAttempts: 6, backoff: { baseMs: 100, capMs: 800 } }));
+    const result = await collect(
+      options(store, spec, provider, { clock, maxAttempts: 6, backoff: { baseMs: 100, capMs: 800 } }),
+    );
     expect(result.errors).toBe(1);
     expect(provider.calls.length).toBe(6);
     expect(clock.sleeps.length).toBe(5);
@@ -162,7 +171,9 @@ describe('collect', () => {
     const good = store.samplesOf(spec.name, 'fake:good' as ModelRef);
     const bad = good.filter((s) => s.outcome.status === 'error');
     expect(bad.map((s) => s.probe)).toEqual(['p3', 'p3']);
-    expect(bad.every((s) => s.outcome.status === 'error' && s.outcome.kind === 'bad_request' && s.attempts === 1)).toBe(true);
+    expect(bad.every((s) => s.outcome.status === 'error' && s.outcome.kind === 'bad_request' && s.attempts === 1)).toBe(
+      true,
+    );
     expect(result.ok).toBe(10);
     expect(result.errors).toBe(14);
     expect(result.errorsByKind).toEqual({ auth: 12, bad_request: 2 });
@@ -213,7 +224,9 @@ describe('collect', () => {
     expect(texts).toEqual({ p0: 'second question 0', p1: 'fresh question 1', p2: 'fresh question 2' });
     // A different temperature is a different request: no cache hit.
     const third = new FakeProvider('fake');
-    const hot = await collect(options(store, { ...specOf('three', suite, ['fake:a']), sampling: { temperature: 1.3 } }, third));
+    const hot = await collect(
+      options(store, { ...specOf('three', suite, ['fake:a']), sampling: { temperature: 1.3 } }, third),
+    );
     expect(hot.cached).toBe(0);
     expect(third.calls.length).toBe(3);
   });
@@ -238,7 +251,8 @@ describe('collect', () => {
     const r2 = await collect(options(store, spec, second));
     expect(r2.cancelled).toBe(false);
     expect(second.calls.length).toBe(120 - kept.size);
-    for (const c of second.calls) expect(kept.has(`${c.model}|${c.prompt.slice('question '.length)}|${c.index}`)).toBe(false);
+    for (const c of second.calls)
+      expect(kept.has(`${c.model}|${c.prompt.slice('question '.length)}|${c.index}`)).toBe(false);
     expectComplete(store, spec);
     expect(store.getRun(spec.name).status).toBe('finished');
   });
@@ -251,7 +265,12 @@ describe('collect', () => {
     const provider = new FakeProvider('fake', (call, n, opts) => {
       signals.push(opts.signal);
       // Odd calls honour the signal, even ones never settle: the collector must end both.
-      const hang = n % 2 === 0 ? new Promise<never>(() => {}) : new Promise<never>((_, reject) => opts.signal.addEventListener('abort', () => reject(opts.signal.reason), { once: true }));
+      const hang =
+        n % 2 === 0
+          ? new Promise<never>(() => {})
+          : new Promise<never>((_, reject) =>
+              opts.signal.addEventListener('abort', () => reject(opts.signal.reason), { once: true }),
+            );
       if (n === 4) setImmediate(() => collection!.cancel());
       return hang;
     });

@@ -17,7 +17,14 @@ export type Script = (call: FakeCall, n: number, options: CallOptions) => Promis
 export class FakeProvider implements Provider {
   readonly kind = 'fake';
   readonly baseURL = 'http://fake.invalid/v1';
-  readonly capabilities = { chat: true, rawCompletion: false, logprobs: false, seed: false, modelListing: false, embeddings: false };
+  readonly capabilities = {
+    chat: true,
+    rawCompletion: false,
+    logprobs: false,
+    seed: false,
+    modelListing: false,
+    embeddings: false,
+  };
   readonly calls: FakeCall[] = [];
   inFlight = 0;
   maxInFlight = 0;
@@ -75,9 +82,19 @@ export class FakeClock implements Clock {
 export function suiteOf(n: number, name = 'fake-suite'): Suite {
   const probes: Probe[] = [];
   for (let i = 0; i < n; i++) {
-    probes.push({ id: `p${i}` as ProbeId, tags: ['t'], prompt: { kind: 'chat', messages: [{ role: 'user', content: `question ${i}` }] } });
+    probes.push({
+      id: `p${i}` as ProbeId,
+      tags: ['t'],
+      prompt: { kind: 'chat', messages: [{ role: 'user', content: `question ${i}` }] },
+    });
   }
-  return { name, version: '1', description: 'test suite', defaults: { sampling: { temperature: 0.7, maxTokens: 64 }, samples: 1 }, probes };
+  return {
+    name,
+    version: '1',
+    description: 'test suite',
+    defaults: { sampling: { temperature: 0.7, maxTokens: 64 }, samples: 1 },
+    probes,
+  };
 }
 
 export function specOf(name: string, suite: Suite, models: string[], samples = 1): RunSpec {

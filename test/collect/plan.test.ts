@@ -13,15 +13,34 @@ const suite: Suite = {
   defaults: { sampling: { temperature: 0.7, maxTokens: 100, topP: 0.9 }, samples: 1 },
   probes: [
     { id: 'plain' as ProbeId, tags: [], prompt: { kind: 'chat', messages: [{ role: 'user', content: 'a' }] } },
-    { id: 'hot' as ProbeId, tags: [], prompt: { kind: 'prefix', prefix: 'b' }, sampling: { temperature: 1.2 }, samples: 4 },
+    {
+      id: 'hot' as ProbeId,
+      tags: [],
+      prompt: { kind: 'prefix', prefix: 'b' },
+      sampling: { temperature: 1.2 },
+      samples: 4,
+    },
   ],
 };
 
 describe('plan', () => {
   it('resolves sampling as suite defaults < run flags < probe overrides', () => {
-    expect(resolveSampling(suite.defaults.sampling, { temperature: 0, maxTokens: 50 }, undefined)).toEqual({ temperature: 0, maxTokens: 50, topP: 0.9 });
-    expect(resolveSampling(suite.defaults.sampling, { temperature: 0, maxTokens: 50 }, { temperature: 1.2 })).toEqual({ temperature: 1.2, maxTokens: 50, topP: 0.9 });
-    expect(resolveSampling(suite.defaults.sampling, { temperature: undefined }, { seed: 3 })).toEqual({ temperature: 0.7, maxTokens: 100, topP: 0.9, seed: 3 });
+    expect(resolveSampling(suite.defaults.sampling, { temperature: 0, maxTokens: 50 }, undefined)).toEqual({
+      temperature: 0,
+      maxTokens: 50,
+      topP: 0.9,
+    });
+    expect(resolveSampling(suite.defaults.sampling, { temperature: 0, maxTokens: 50 }, { temperature: 1.2 })).toEqual({
+      temperature: 1.2,
+      maxTokens: 50,
+      topP: 0.9,
+    });
+    expect(resolveSampling(suite.defaults.sampling, { temperature: undefined }, { seed: 3 })).toEqual({
+      temperature: 0.7,
+      maxTokens: 100,
+      topP: 0.9,
+      seed: 3,
+    });
   });
 
   it("plans models x probes x samples, a probe's own count winning", () => {
@@ -29,7 +48,12 @@ describe('plan', () => {
     const items = planRun(spec, new Map());
     expect(items.length).toBe(2 * (2 + 4));
     expect(plannedTotal(spec)).toBe(12);
-    expect(items.filter((i) => i.probe.id === 'hot').map((i) => i.index).sort()).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+    expect(
+      items
+        .filter((i) => i.probe.id === 'hot')
+        .map((i) => i.index)
+        .sort(),
+    ).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
     expect(items.find((i) => i.probe.id === 'plain')!.sampling.temperature).toBe(0.1);
     expect(items.find((i) => i.probe.id === 'hot')!.sampling.temperature).toBe(1.2);
   });
@@ -43,7 +67,12 @@ describe('plan', () => {
       [sampleCellKey('x:a', 'hot', 2), { status: 'error', kind: 'auth' }],
     ]);
     expect(planRun(spec, stored).map((i) => `${i.probe.id}/${i.index}`)).toEqual(['hot/1', 'hot/2', 'hot/3']);
-    expect(planRun(spec, stored, { retryAllErrors: true }).map((i) => `${i.probe.id}/${i.index}`)).toEqual(['hot/0', 'hot/1', 'hot/2', 'hot/3']);
+    expect(planRun(spec, stored, { retryAllErrors: true }).map((i) => `${i.probe.id}/${i.index}`)).toEqual([
+      'hot/0',
+      'hot/1',
+      'hot/2',
+      'hot/3',
+    ]);
   });
 });
 

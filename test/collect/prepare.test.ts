@@ -24,7 +24,11 @@ describe('prepareRun', () => {
     const store = fresh();
     const spec = specOf('r', suiteOf(3), ['x:a', 'x:b'], 2);
     expect(prepareRun(store, spec).resumed).toBe(false);
-    const again = prepareRun(store, { ...spec, models: [...spec.models].reverse(), suite: { ...spec.suite, file: '/elsewhere/suite.yaml' } });
+    const again = prepareRun(store, {
+      ...spec,
+      models: [...spec.models].reverse(),
+      suite: { ...spec.suite, file: '/elsewhere/suite.yaml' },
+    });
     expect(again.resumed).toBe(true);
     expect(again.spec.models).toEqual(['x:a', 'x:b']);
   });
@@ -41,8 +45,14 @@ describe('prepareRun', () => {
     const spec = specOf('r', suiteOf(3), ['x:a'], 1);
     prepareRun(store, spec);
     expect(() => prepareRun(store, { ...spec, suite: suiteOf(4) })).toThrow(InputError);
-    expect(() => prepareRun(store, { ...spec, suite: suiteOf(4) })).toThrow(/run "r" exists with suite fake-suite@1 and different probes/);
-    expect(() => prepareRun(store, { ...spec, models: ['x:a', 'x:b'] as never })).toThrow(/run "r" exists with models x:a/);
-    expect(() => prepareRun(store, { ...spec, sampling: { temperature: 0 } })).toThrow(/run "r" exists with sampling \{\}/);
+    expect(() => prepareRun(store, { ...spec, suite: suiteOf(4) })).toThrow(
+      /run "r" exists with suite fake-suite@1 and different probes/,
+    );
+    expect(() => prepareRun(store, { ...spec, models: ['x:a', 'x:b'] as never })).toThrow(
+      /run "r" exists with models x:a/,
+    );
+    expect(() => prepareRun(store, { ...spec, sampling: { temperature: 0 } })).toThrow(
+      /run "r" exists with sampling \{\}/,
+    );
   });
 });

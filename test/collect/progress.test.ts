@@ -28,9 +28,27 @@ describe('ProgressTracker', () => {
       { type: 'run-start', run: 'r', total: 6, cached: 0, models: [A, B], perModel: { [A]: 3, [B]: 3 } },
       { type: 'sample', model: A, probe: P, index: 0, status: 'ok', latencyMs: 100, tokens: 10, costUsd: 0.5 },
       { type: 'sample', model: A, probe: P, index: 1, status: 'ok', latencyMs: 300, tokens: 20, costUsd: 0.25 },
-      { type: 'sample', model: A, probe: P, index: 2, status: 'error', kind: 'rate_limit', latencyMs: 50, tokens: 0, costUsd: 0 },
+      {
+        type: 'sample',
+        model: A,
+        probe: P,
+        index: 2,
+        status: 'error',
+        kind: 'rate_limit',
+        latencyMs: 50,
+        tokens: 0,
+        costUsd: 0,
+      },
       { type: 'sample', model: B, probe: P, index: 0, status: 'cached', latencyMs: 0, tokens: 7, costUsd: 0 },
-      { type: 'retry', model: B, probe: P, attempt: 1, kind: 'rate_limit', waitMs: 1200, message: 'slow down\u001b[31m' },
+      {
+        type: 'retry',
+        model: B,
+        probe: P,
+        attempt: 1,
+        kind: 'rate_limit',
+        waitMs: 1200,
+        message: 'slow down\u001b[31m',
+      },
     ];
     for (const e of events) t.apply(e);
     const s = t.snapshot();
@@ -52,7 +70,16 @@ describe('ProgressTracker', () => {
 
   it('counts a second run from zero when one tracker follows two runs in turn', () => {
     const t = new ProgressTracker(clock().now);
-    const sample = (index: number): RunEvent => ({ type: 'sample', model: A, probe: P, index, status: 'ok', latencyMs: 10, tokens: 1, costUsd: 0 });
+    const sample = (index: number): RunEvent => ({
+      type: 'sample',
+      model: A,
+      probe: P,
+      index,
+      status: 'ok',
+      latencyMs: 10,
+      tokens: 1,
+      costUsd: 0,
+    });
     t.apply({ type: 'run-start', run: 'first', total: 2, cached: 0, models: [A], perModel: { [A]: 2 } });
     t.apply(sample(0));
     t.apply(sample(1));

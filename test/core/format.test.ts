@@ -16,7 +16,8 @@ describe('format', () => {
     expect(compactNumber(24, 6)).toBe('24');
     expect(compactNumber(0.0000123, 4)).toBe('1e-5');
     expect(compactNumber(Number.NaN, 4)).toBe('-');
-    for (const x of [0.5, 3.14159, 1234.5678, 0.000987, 98765]) expect(compactNumber(x, 5).length).toBeLessThanOrEqual(5);
+    for (const x of [0.5, 3.14159, 1234.5678, 0.000987, 98765])
+      expect(compactNumber(x, 5).length).toBeLessThanOrEqual(5);
   });
   it('wraps untrusted text at word boundaries without control sequences', () => {
     expect(wrapText('one two three four', 9)).toEqual(['one two', 'three', 'four']);

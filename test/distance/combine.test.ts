@@ -19,7 +19,10 @@ describe('combining signals', () => {
   it('is a weighted mean of standardized matrices, shifted so the nearest pair sits at the floor', () => {
     const a = m3(1, 2, 3, 'embed');
     const b = m3(300, 100, 200, 'traits');
-    const c = combineMatrices([{ matrix: a, weight: 1 }, { matrix: b, weight: 3 }]);
+    const c = combineMatrices([
+      { matrix: a, weight: 1 },
+      { matrix: b, weight: 3 },
+    ]);
     const s = Math.sqrt(2 / 3);
     const z = { ab: (1 * (-1 / s) + 3 * (1 / s)) / 4, ac: (0 + 3 * (-1 / s)) / 4, bc: (1 * (1 / s) + 0) / 4 };
     const min = Math.min(z.ab, z.ac, z.bc);
@@ -32,18 +35,42 @@ describe('combining signals', () => {
   it('does not depend on the units or offset of a signal', () => {
     const a = m3(1, 2, 3, 'embed');
     const b = m3(300, 100, 200, 'traits');
-    const b2 = makeDistanceMatrix(b.labels, b.values.map((v, k) => (k % 4 === 0 ? 0 : v * 1000 + 7)), 'traits', 'x');
-    const c1 = combineMatrices([{ matrix: a, weight: 1 }, { matrix: b, weight: 3 }]);
-    const c2 = combineMatrices([{ matrix: a, weight: 1 }, { matrix: b2, weight: 3 }]);
+    const b2 = makeDistanceMatrix(
+      b.labels,
+      b.values.map((v, k) => (k % 4 === 0 ? 0 : v * 1000 + 7)),
+      'traits',
+      'x',
+    );
+    const c1 = combineMatrices([
+      { matrix: a, weight: 1 },
+      { matrix: b, weight: 3 },
+    ]);
+    const c2 = combineMatrices([
+      { matrix: a, weight: 1 },
+      { matrix: b2, weight: 3 },
+    ]);
     for (let k = 0; k < 9; k++) expect(c2.values[k]).toBeCloseTo(c1.values[k]!, 10);
   });
 
   it('aligns matrices whose labels come in another order, and refuses other labels', () => {
     const a = m3(1, 2, 3, 'embed');
-    const reordered = makeDistanceMatrix(['c', 'a', 'b'], Float64Array.from([0, 2, 3, 2, 0, 1, 3, 1, 0]), 'traits', 'x');
-    const c = combineMatrices([{ matrix: a, weight: 1 }, { matrix: reordered, weight: 1 }]);
+    const reordered = makeDistanceMatrix(
+      ['c', 'a', 'b'],
+      Float64Array.from([0, 2, 3, 2, 0, 1, 3, 1, 0]),
+      'traits',
+      'x',
+    );
+    const c = combineMatrices([
+      { matrix: a, weight: 1 },
+      { matrix: reordered, weight: 1 },
+    ]);
     const alone = combineMatrices([{ matrix: a, weight: 1 }]);
     for (let k = 0; k < 9; k++) expect(c.values[k]).toBeCloseTo(alone.values[k]!, 12);
-    expect(() => combineMatrices([{ matrix: a, weight: 1 }, { matrix: m3(1, 1, 1, 't', ['a', 'b', 'z']), weight: 1 }])).toThrow(/other labels/);
+    expect(() =>
+      combineMatrices([
+        { matrix: a, weight: 1 },
+        { matrix: m3(1, 1, 1, 't', ['a', 'b', 'z']), weight: 1 },
+      ]),
+    ).toThrow(/other labels/);
   });
 });

@@ -35,7 +35,13 @@ describe('cosine distance', () => {
   it('stacks per-probe distances and marks missing responses absent', () => {
     const v = unit([0, 1], [1, 0]);
     const w = unit([0, 1], [0, 1]);
-    const emb: ProbeEmbeddings = { models: ['a', 'b', 'c'], probes: ['p1', 'p2'], vectors: [v, v, w, v, undefined, w], dims: Int32Array.from([2, 2]), name: 'test' };
+    const emb: ProbeEmbeddings = {
+      models: ['a', 'b', 'c'],
+      probes: ['p1', 'p2'],
+      vectors: [v, v, w, v, undefined, w],
+      dims: Int32Array.from([2, 2]),
+      name: 'test',
+    };
     const stack = cosineStack(emb);
     // pairs in order (a,b), (a,c), (b,c)
     expect(Array.from(stack.distances.slice(0, 3))).toEqual([0, 1, 1]);

@@ -31,7 +31,9 @@ describe('Jensen-Shannon divergence', () => {
       expect(pq).toBeCloseTo(jensenShannonDivergence(q, p), 12);
       expect(pq).toBeGreaterThanOrEqual(0);
       expect(pq).toBeLessThanOrEqual(1);
-      expect(jensenShannonDistance(p, r)).toBeLessThanOrEqual(jensenShannonDistance(p, q) + jensenShannonDistance(q, r) + 1e-12);
+      expect(jensenShannonDistance(p, r)).toBeLessThanOrEqual(
+        jensenShannonDistance(p, q) + jensenShannonDistance(q, r) + 1e-12,
+      );
     }
   });
 

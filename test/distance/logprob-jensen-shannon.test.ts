@@ -8,9 +8,15 @@ const dist = (o: Record<string, number>): TokenDistribution => new Map(Object.en
 
 // Three models, three probes; model 2 has no logprobs on probe 1.
 const cells: (TokenDistribution | undefined)[] = [
-  dist({ a: 0.7, b: 0.2, z: 0.1 }), dist({ a: 0.7, b: 0.2, z: 0.1 }), dist({ c: 0.9, z: 0.1 }),
-  dist({ a: 0.5, z: 0.5 }), dist({ b: 0.5, z: 0.5 }), undefined,
-  dist({ x: 1 }), dist({ y: 1 }), dist({ x: 0.5, y: 0.5 }),
+  dist({ a: 0.7, b: 0.2, z: 0.1 }),
+  dist({ a: 0.7, b: 0.2, z: 0.1 }),
+  dist({ c: 0.9, z: 0.1 }),
+  dist({ a: 0.5, z: 0.5 }),
+  dist({ b: 0.5, z: 0.5 }),
+  undefined,
+  dist({ x: 1 }),
+  dist({ y: 1 }),
+  dist({ x: 0.5, y: 0.5 }),
 ];
 const profile: LogprobProfile = { models: ['m0', 'm1', 'm2'], probes: ['p0', 'p1', 'p2'], cells, k: 3 };
 
@@ -29,7 +35,10 @@ describe('logprobStack', () => {
     expect(has(1, 1, 2)).toBe(0);
     expect(has(1, 0, 1)).toBe(1);
     const d = logprobStack(profile, 'distance');
-    expect(d.distances[pairIndex(3, 0, 2)]).toBeCloseTo(jensenShannonDistance([0.7, 0.2, 0.1, 0], [0, 0, 0.1, 0.9]), 12);
+    expect(d.distances[pairIndex(3, 0, 2)]).toBeCloseTo(
+      jensenShannonDistance([0.7, 0.2, 0.1, 0], [0, 0, 0.1, 0.9]),
+      12,
+    );
   });
 
   it('averages over the probes both models have, and a bootstrap weight counts a probe that many times', () => {

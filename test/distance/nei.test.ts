@@ -14,7 +14,10 @@ const af: AlleleFrequencies = {
   models: ['X', 'Y', 'Z'],
   genes: ['g1', 'g2'],
   probeIndex: Int32Array.from([0, 1]),
-  alleles: [['a', 'b'], ['c', 'd', 'e']],
+  alleles: [
+    ['a', 'b'],
+    ['c', 'd', 'e'],
+  ],
   frequencies: [
     [Float64Array.from([1, 0]), Float64Array.from([0.5, 0.5]), Float64Array.from([0, 1])],
     [Float64Array.from([0.5, 0.5, 0]), Float64Array.from([0.5, 0.5, 0]), Float64Array.from([0, 0, 1])],
@@ -47,7 +50,10 @@ describe("Nei's standard genetic distance", () => {
   });
 
   it('averages over the genes both models have', () => {
-    const gap: AlleleFrequencies = { ...af, frequencies: [af.frequencies[0]!, [af.frequencies[1]![0], af.frequencies[1]![1], undefined]] };
+    const gap: AlleleFrequencies = {
+      ...af,
+      frequencies: [af.frequencies[0]!, [af.frequencies[1]![0], af.frequencies[1]![1], undefined]],
+    };
     const m = neiDistance(geneIdentities(gap));
     // Y-Z share gene 1 only: J_YZ = 0.5, J_Y = 0.5, J_Z = 1 -> -ln(0.5 / sqrt(0.5)).
     expect(distanceAt(m, 1, 2)).toBeCloseTo(-Math.log(0.5 / Math.sqrt(0.5)), 10);

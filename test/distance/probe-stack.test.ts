@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { averageOverProbes, emptyStack, forEachPresentPair, pairCount, pairIndex, sharedProbeCounts, upperTriangle } from '../../src/distance/probe-stack.js';
+import {
+  averageOverProbes,
+  emptyStack,
+  forEachPresentPair,
+  pairCount,
+  pairIndex,
+  sharedProbeCounts,
+  upperTriangle,
+} from '../../src/distance/probe-stack.js';
 import { nearestNeighbourVotes } from '../../src/distance/nearest-neighbour.js';
 import { distanceAt } from '../../src/core/matrix.js';
 
 function stack3(perProbe: (number | undefined)[][]) {
-  const s = emptyStack(['a', 'b', 'c'], perProbe.map((_, i) => `p${i}`), 'embed', 'cosine');
+  const s = emptyStack(
+    ['a', 'b', 'c'],
+    perProbe.map((_, i) => `p${i}`),
+    'embed',
+    'cosine',
+  );
   perProbe.forEach((pairs, p) =>
     pairs.forEach((d, k) => {
       if (d === undefined) return;
@@ -84,7 +97,11 @@ describe('forEachPresentPair', () => {
     const first = 3 * pairCount(rows.length);
     const seen: [number, string, string][] = [];
     forEachPresentPair(rows.length, rows, first, (k, x, y) => seen.push([k, x, y]));
-    const expected = [['a', 'c'], ['a', 'd'], ['c', 'd']].map(([x, y]) => [first + pairIndex(rows.length, rows.indexOf(x), rows.indexOf(y)), x, y]);
+    const expected = [
+      ['a', 'c'],
+      ['a', 'd'],
+      ['c', 'd'],
+    ].map(([x, y]) => [first + pairIndex(rows.length, rows.indexOf(x), rows.indexOf(y)), x, y]);
     expect(seen).toEqual(expected);
   });
 });

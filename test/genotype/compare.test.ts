@@ -30,7 +30,12 @@ describe('layer alignment', () => {
     const same = [
       ['blk.3.attn_q.weight', 'model.layers.3.self_attn.q_proj.weight'],
       ['blk.0.ffn_gate.weight', 'model.layers.0.mlp.gate_proj.weight'],
-      ['blk.2.attn_norm.weight', 'model.layers.2.input_layernorm.weight', 'h.2.ln_1.weight', 'transformer.h.2.ln_1.weight'],
+      [
+        'blk.2.attn_norm.weight',
+        'model.layers.2.input_layernorm.weight',
+        'h.2.ln_1.weight',
+        'transformer.h.2.ln_1.weight',
+      ],
       ['blk.2.ffn_norm.weight', 'model.layers.2.post_attention_layernorm.weight', 'h.2.ln_2.weight'],
       ['blk.1.attn_qkv.weight', 'h.1.attn.c_attn.weight'],
       ['blk.1.attn_output.bias', 'h.1.attn.c_proj.bias', 'model.layers.1.self_attn.o_proj.bias'],
@@ -46,7 +51,13 @@ describe('layer alignment', () => {
       expect(new Set(canon).size, group.join(' / ')).toBe(1);
       expect(canon[0]).toBe(group[0]);
     }
-    expect(canonicalName('h.4.mlp.c_fc.weight')).toMatchObject({ layer: 'blk.4', block: 4, role: 'ffn_up', param: 'weight', known: true });
+    expect(canonicalName('h.4.mlp.c_fc.weight')).toMatchObject({
+      layer: 'blk.4',
+      block: 4,
+      role: 'ffn_up',
+      param: 'weight',
+      known: true,
+    });
     expect(canonicalName('lm_head.weight').layer).toBe('output');
     const odd = canonicalName('h.3.attn.masked_bias');
     expect(odd).toMatchObject({ canonical: 'h.3.attn.masked_bias', layer: 'blk.3', known: false });
@@ -86,9 +97,18 @@ describe('metrics', () => {
 describe('compareModels on a zoo of known lineage', () => {
   it('the genotype tree recovers the lineage exactly and the perturbed layers rank first', async () => {
     const names = ['base', 'a1', 'a2', 'b1', 'b2'];
-    const cmp = await compareModels(names.map((n) => zoo.paths[n]!), { windowElements: 256 });
+    const cmp = await compareModels(
+      names.map((n) => zoo.paths[n]!),
+      { windowElements: 256 },
+    );
     expect(cmp.models.map((m) => m.label)).toEqual(names);
-    expect(cmp.models.map((m) => m.format)).toEqual(['safetensors', 'safetensors', 'safetensors', 'safetensors', 'gguf']);
+    expect(cmp.models.map((m) => m.format)).toEqual([
+      'safetensors',
+      'safetensors',
+      'safetensors',
+      'safetensors',
+      'gguf',
+    ]);
     // Every tensor aligned across the safetensors (GPT-2 names) and the GGUF (GGUF names) models.
     expect(cmp.missing).toEqual([]);
     expect(cmp.shapeMismatch).toEqual([]);
@@ -112,7 +132,12 @@ describe('compareModels on a zoo of known lineage', () => {
 
     const reference = patristicDistances(truth);
     const ranked = layerImportance(cmp, { reference });
-    expect(ranked.slice(0, 2).map((r) => r.layer).sort()).toEqual([...zoo.perturbedLayers].sort());
+    expect(
+      ranked
+        .slice(0, 2)
+        .map((r) => r.layer)
+        .sort(),
+    ).toEqual([...zoo.perturbedLayers].sort());
     expect(ranked[0]!.pearson).toBeGreaterThan(0.5);
     expect(ranked[0]!.spearman).toBeGreaterThan(0.5);
     expect(ranked.map((r) => r.rank)).toEqual(ranked.map((_, i) => i + 1));
@@ -123,7 +148,12 @@ describe('compareModels on a zoo of known lineage', () => {
     expect(rankedByAncestors.map((r) => [r.layer, r.pearson])).toEqual(ranked.map((r) => [r.layer, r.pearson]));
     // Without a reference, the layers that separate the models most are the perturbed ones too.
     const bySeparation = layerImportance(cmp);
-    expect(bySeparation.slice(0, 2).map((r) => r.layer).sort()).toEqual([...zoo.perturbedLayers].sort());
+    expect(
+      bySeparation
+        .slice(0, 2)
+        .map((r) => r.layer)
+        .sort(),
+    ).toEqual([...zoo.perturbedLayers].sort());
 
     // Choosing layers: block 2 alone separates the grandchildren but not the base from its children's lineage.
     const block2 = genotypeMatrix(cmp, { layers: /^blk\.2\./ });
@@ -161,7 +191,12 @@ describe('compareModels on a zoo of known lineage', () => {
   it('a quantized GGUF is close to the float Hugging Face model it came from, across naming conventions', async () => {
     const rng = seededRng(42);
     const make = () => Float32Array.from({ length: 64 * 32 }, () => 0.02 * randomNormal(rng));
-    const hfNames = ['model.embed_tokens.weight', 'model.layers.0.self_attn.q_proj.weight', 'model.layers.0.mlp.down_proj.weight', 'lm_head.weight'];
+    const hfNames = [
+      'model.embed_tokens.weight',
+      'model.layers.0.self_attn.q_proj.weight',
+      'model.layers.0.mlp.down_proj.weight',
+      'lm_head.weight',
+    ];
     const ggufNames = ['token_embd.weight', 'blk.0.attn_q.weight', 'blk.0.ffn_down.weight', 'output.weight'];
     const original = hfNames.map(make);
     const unrelated = hfNames.map(make);
@@ -169,12 +204,30 @@ describe('compareModels on a zoo of known lineage', () => {
     const other = path.join(dir, 'other-model');
     await mkdir(hf);
     await mkdir(other);
-    await writeSafetensors(path.join(hf, 'model.safetensors'), hfNames.map((name, i) => ({ name, dtype: 'BF16' as const, shape: [64, 32], data: original[i]! })));
-    await writeSafetensors(path.join(other, 'model.safetensors'), hfNames.map((name, i) => ({ name, dtype: 'F32' as const, shape: [64, 32], data: unrelated[i]! })));
+    await writeSafetensors(
+      path.join(hf, 'model.safetensors'),
+      hfNames.map((name, i) => ({ name, dtype: 'BF16' as const, shape: [64, 32], data: original[i]! })),
+    );
+    await writeSafetensors(
+      path.join(other, 'model.safetensors'),
+      hfNames.map((name, i) => ({ name, dtype: 'F32' as const, shape: [64, 32], data: unrelated[i]! })),
+    );
     const q = path.join(dir, 'hf-model-q8_0.gguf');
-    await writeGguf(q, { tensors: ggufNames.map((name, i) => ({ name, dims: [32, 64], type: GGML_TYPE_ID.Q8_0, data: encode('Q8_0', original[i]!).bytes })) });
+    await writeGguf(q, {
+      tensors: ggufNames.map((name, i) => ({
+        name,
+        dims: [32, 64],
+        type: GGML_TYPE_ID.Q8_0,
+        data: encode('Q8_0', original[i]!).bytes,
+      })),
+    });
     const cmp = await compareModels([hf, q, other]);
-    expect(cmp.tensors.map((t) => t.canonical)).toEqual(['token_embd.weight', 'blk.0.attn_q.weight', 'blk.0.ffn_down.weight', 'output.weight']);
+    expect(cmp.tensors.map((t) => t.canonical)).toEqual([
+      'token_embd.weight',
+      'blk.0.attn_q.weight',
+      'blk.0.ffn_down.weight',
+      'output.weight',
+    ]);
     const rel = genotypeMatrix(cmp, { parent: 'hf-model' });
     // Quantization noise: well under 1% of the weight norm; an unrelated model: about sqrt(2) times the norm.
     expect(rel.values[0 * 3 + 1]).toBeLessThan(0.01);
@@ -182,17 +235,25 @@ describe('compareModels on a zoo of known lineage', () => {
     expect(genotypeMatrix(cmp, { metric: 'cosine' }).values[1]).toBeLessThan(1e-4);
   });
 
-  it('undoes llama.cpp\'s rotary row permutation of attn_q / attn_k, so a llama GGUF matches its HF original', async () => {
+  it("undoes llama.cpp's rotary row permutation of attn_q / attn_k, so a llama GGUF matches its HF original", async () => {
     const rng = seededRng(5);
-    const dim = 64, heads = 4, kvHeads = 2, hd = 16;
+    const dim = 64,
+      heads = 4,
+      kvHeads = 2,
+      hd = 16;
     const q = Float32Array.from({ length: heads * hd * dim }, () => randomNormal(rng));
     const k = Float32Array.from({ length: kvHeads * hd * dim }, () => randomNormal(rng));
     // convert_hf_to_gguf.py: w.reshape(n_head, 2, hd/2, dim).swapaxes(1, 2): GGUF row (h, i, s) = HF row (h, s, i).
     const permute = (w: Float32Array, n: number): Float32Array => {
       const out = new Float32Array(w.length);
-      for (let h = 0; h < n; h++) for (let i = 0; i < hd / 2; i++) for (let s = 0; s < 2; s++) {
-        out.set(w.subarray((h * hd + s * (hd / 2) + i) * dim, (h * hd + s * (hd / 2) + i + 1) * dim), (h * hd + 2 * i + s) * dim);
-      }
+      for (let h = 0; h < n; h++)
+        for (let i = 0; i < hd / 2; i++)
+          for (let s = 0; s < 2; s++) {
+            out.set(
+              w.subarray((h * hd + s * (hd / 2) + i) * dim, (h * hd + s * (hd / 2) + i + 1) * dim),
+              (h * hd + 2 * i + s) * dim,
+            );
+          }
       return out;
     };
     const hf = path.join(dir, 'llama-hf');
@@ -202,11 +263,28 @@ describe('compareModels on a zoo of known lineage', () => {
       { name: 'model.layers.0.self_attn.k_proj.weight', dtype: 'F32', shape: [kvHeads * hd, dim], data: k },
     ]);
     const tensors = [
-      { name: 'blk.0.attn_q.weight', dims: [dim, heads * hd], type: GGML_TYPE_ID.F32, data: new Uint8Array(permute(q, heads).buffer) },
-      { name: 'blk.0.attn_k.weight', dims: [dim, kvHeads * hd], type: GGML_TYPE_ID.F32, data: new Uint8Array(permute(k, kvHeads).buffer) },
+      {
+        name: 'blk.0.attn_q.weight',
+        dims: [dim, heads * hd],
+        type: GGML_TYPE_ID.F32,
+        data: new Uint8Array(permute(q, heads).buffer),
+      },
+      {
+        name: 'blk.0.attn_k.weight',
+        dims: [dim, kvHeads * hd],
+        type: GGML_TYPE_ID.F32,
+        data: new Uint8Array(permute(k, kvHeads).buffer),
+      },
     ];
     const llama = path.join(dir, 'llama.gguf');
-    await writeGguf(llama, { metadata: [['general.architecture', 'string', 'llama'], ['llama.attention.head_count', 'u32', heads], ['llama.attention.head_count_kv', 'u32', kvHeads]], tensors });
+    await writeGguf(llama, {
+      metadata: [
+        ['general.architecture', 'string', 'llama'],
+        ['llama.attention.head_count', 'u32', heads],
+        ['llama.attention.head_count_kv', 'u32', kvHeads],
+      ],
+      tensors,
+    });
     const plain = path.join(dir, 'not-llama.gguf');
     await writeGguf(plain, { metadata: [['general.architecture', 'string', 'qwen2']], tensors });
     // Windows smaller than a head still read whole heads.
@@ -248,11 +326,15 @@ describe('compareModels on a zoo of known lineage', () => {
     expect(genotypeMatrix(cmp).values[1]).toBe(0);
     expect(cmp.norms2).toEqual([[4], [4]]);
     await expect(compareModels([p])).rejects.toThrow(/at least two models/);
-    expect(() => genotypeMatrix(cmp, { layers: /^nothing/ })).toThrow(/no tensor shared by all models matches --layers/);
+    expect(() => genotypeMatrix(cmp, { layers: /^nothing/ })).toThrow(
+      /no tensor shared by all models matches --layers/,
+    );
   });
 
   it('labels are unique and match reference leaves with or without a provider prefix', () => {
-    expect(uniqueLabels(['/x/a/model.safetensors', '/y/a/model.safetensors', '/z/b.gguf', 'ollama:qwen3:0.6b'])).toEqual(['x/a', 'y/a', 'b', 'ollama:qwen3:0.6b']);
+    expect(
+      uniqueLabels(['/x/a/model.safetensors', '/y/a/model.safetensors', '/z/b.gguf', 'ollama:qwen3:0.6b']),
+    ).toEqual(['x/a', 'y/a', 'b', 'ollama:qwen3:0.6b']);
     expect(matchLabels(['child-a', 'base'], ['lab:base', 'lab:child-a'])).toEqual([1, 0]);
     expect(() => matchLabels(['ghost'], ['lab:base'])).toThrow(/no leaf for model ghost/);
   });

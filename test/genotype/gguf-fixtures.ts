@@ -4,7 +4,11 @@
 import { writeFile } from 'node:fs/promises';
 import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../src/genotype/half.js';
 
-export type Meta = readonly [key: string, type: 'u32' | 'f32' | 'string' | 'bool' | 'u64' | 'string[]' | 'i32[]', value: unknown];
+export type Meta = readonly [
+  key: string,
+  type: 'u32' | 'f32' | 'string' | 'bool' | 'u64' | 'string[]' | 'i32[]',
+  value: unknown,
+];
 export interface GgufTensorSpec {
   readonly name: string;
   /** ggml order: innermost (row length) first. */
@@ -20,16 +24,42 @@ class Bytes {
     this.parts.push(b);
     this.length += b.length;
   }
-  u32(v: number): void { const b = Buffer.alloc(4); b.writeUInt32LE(v); this.push(b); }
-  i32(v: number): void { const b = Buffer.alloc(4); b.writeInt32LE(v); this.push(b); }
-  u64(v: number | bigint): void { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(v)); this.push(b); }
-  f32(v: number): void { const b = Buffer.alloc(4); b.writeFloatLE(v); this.push(b); }
-  str(s: string): void { const b = Buffer.from(s, 'utf8'); this.u64(b.length); this.push(b); }
+  u32(v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v);
+    this.push(b);
+  }
+  i32(v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(v);
+    this.push(b);
+  }
+  u64(v: number | bigint): void {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(v));
+    this.push(b);
+  }
+  f32(v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(v);
+    this.push(b);
+  }
+  str(s: string): void {
+    const b = Buffer.from(s, 'utf8');
+    this.u64(b.length);
+    this.push(b);
+  }
 }
 
 export async function writeGguf(
   file: string,
-  opts: { version?: number; magic?: string; alignment?: number; metadata?: readonly Meta[]; tensors: readonly GgufTensorSpec[] },
+  opts: {
+    version?: number;
+    magic?: string;
+    alignment?: number;
+    metadata?: readonly Meta[];
+    tensors: readonly GgufTensorSpec[];
+  },
 ): Promise<void> {
   const alignment = opts.alignment ?? 32;
   const out = new Bytes();
@@ -42,13 +72,38 @@ export async function writeGguf(
   for (const [key, type, value] of meta) {
     out.str(key);
     switch (type) {
-      case 'u32': out.u32(4); out.u32(value as number); break;
-      case 'f32': out.u32(6); out.f32(value as number); break;
-      case 'bool': out.u32(7); out.push(Buffer.from([value ? 1 : 0])); break;
-      case 'string': out.u32(8); out.str(value as string); break;
-      case 'u64': out.u32(10); out.u64(value as number); break;
-      case 'string[]': out.u32(9); out.u32(8); out.u64((value as string[]).length); for (const s of value as string[]) out.str(s); break;
-      case 'i32[]': out.u32(9); out.u32(5); out.u64((value as number[]).length); for (const v of value as number[]) out.i32(v); break;
+      case 'u32':
+        out.u32(4);
+        out.u32(value as number);
+        break;
+      case 'f32':
+        out.u32(6);
+        out.f32(value as number);
+        break;
+      case 'bool':
+        out.u32(7);
+        out.push(Buffer.from([value ? 1 : 0]));
+        break;
+      case 'string':
+        out.u32(8);
+        out.str(value as string);
+        break;
+      case 'u64':
+        out.u32(10);
+        out.u64(value as number);
+        break;
+      case 'string[]':
+        out.u32(9);
+        out.u32(8);
+        out.u64((value as string[]).length);
+        for (const s of value as string[]) out.str(s);
+        break;
+      case 'i32[]':
+        out.u32(9);
+        out.u32(5);
+        out.u64((value as number[]).length);
+        for (const v of value as number[]) out.i32(v);
+        break;
     }
   }
   const offsets: number[] = [];
@@ -72,7 +127,19 @@ export async function writeGguf(
   await writeFile(file, Buffer.concat(out.parts));
 }
 
-export const GGML_TYPE_ID = { F32: 0, F16: 1, Q4_0: 2, Q4_1: 3, Q5_0: 6, Q5_1: 7, Q8_0: 8, Q4_K: 12, Q5_K: 13, Q6_K: 14, BF16: 30 } as const;
+export const GGML_TYPE_ID = {
+  F32: 0,
+  F16: 1,
+  Q4_0: 2,
+  Q4_1: 3,
+  Q5_0: 6,
+  Q5_1: 7,
+  Q8_0: 8,
+  Q4_K: 12,
+  Q5_K: 13,
+  Q6_K: 14,
+  BF16: 30,
+} as const;
 export type EncodedType = keyof typeof GGML_TYPE_ID;
 
 export interface Encoded {
@@ -91,8 +158,10 @@ function putHalf(b: Uint8Array, p: number, v: number): void {
 
 export function encode(type: EncodedType, x: Float32Array): Encoded {
   switch (type) {
-    case 'F32': return { bytes: new Uint8Array(x.slice().buffer), decoded: x.slice() };
-    case 'F16': case 'BF16': {
+    case 'F32':
+      return { bytes: new Uint8Array(x.slice().buffer), decoded: x.slice() };
+    case 'F16':
+    case 'BF16': {
       const toBits = type === 'F16' ? f32ToF16Bits : f32ToBf16Bits;
       const bytes = new Uint8Array(x.length * 2);
       const decoded = new Float32Array(x.length);
@@ -104,17 +173,19 @@ export function encode(type: EncodedType, x: Float32Array): Encoded {
       }
       return { bytes, decoded };
     }
-    case 'Q8_0': return blocks32(x, 34, (v, b, y) => {
-      const amax = Math.max(...v.map(Math.abs));
-      const d = half(amax / 127);
-      putHalf(b, 0, d);
-      for (let j = 0; j < 32; j++) {
-        const q = d === 0 ? 0 : clamp(Math.round(v[j]! / d), -127, 127);
-        b[2 + j] = q & 0xff;
-        y[j] = q * d;
-      }
-    });
-    case 'Q4_0': case 'Q5_0': {
+    case 'Q8_0':
+      return blocks32(x, 34, (v, b, y) => {
+        const amax = Math.max(...v.map(Math.abs));
+        const d = half(amax / 127);
+        putHalf(b, 0, d);
+        for (let j = 0; j < 32; j++) {
+          const q = d === 0 ? 0 : clamp(Math.round(v[j]! / d), -127, 127);
+          b[2 + j] = q & 0xff;
+          y[j] = q * d;
+        }
+      });
+    case 'Q4_0':
+    case 'Q5_0': {
       const bits = type === 'Q4_0' ? 4 : 5;
       const levels = 1 << bits;
       return blocks32(x, bits === 4 ? 18 : 22, (v, b, y) => {
@@ -128,7 +199,8 @@ export function encode(type: EncodedType, x: Float32Array): Encoded {
         if (bits === 5) packHighBits32(b, 2, q);
       });
     }
-    case 'Q4_1': case 'Q5_1': {
+    case 'Q4_1':
+    case 'Q5_1': {
       const bits = type === 'Q4_1' ? 4 : 5;
       const top = (1 << bits) - 1;
       return blocks32(x, bits === 4 ? 20 : 24, (v, b, y) => {
@@ -142,16 +214,28 @@ export function encode(type: EncodedType, x: Float32Array): Encoded {
         if (bits === 5) packHighBits32(b, 4, q);
       });
     }
-    case 'Q4_K': case 'Q5_K': return encodeQ45K(x, type === 'Q4_K' ? 4 : 5);
-    case 'Q6_K': return encodeQ6K(x);
+    case 'Q4_K':
+    case 'Q5_K':
+      return encodeQ45K(x, type === 'Q4_K' ? 4 : 5);
+    case 'Q6_K':
+      return encodeQ6K(x);
   }
 }
 
-function blocks32(x: Float32Array, blockBytes: number, one: (v: number[], b: Uint8Array, y: Float32Array) => void): Encoded {
+function blocks32(
+  x: Float32Array,
+  blockBytes: number,
+  one: (v: number[], b: Uint8Array, y: Float32Array) => void,
+): Encoded {
   const n = x.length / 32;
   const bytes = new Uint8Array(n * blockBytes);
   const decoded = new Float32Array(x.length);
-  for (let i = 0; i < n; i++) one(Array.from(x.subarray(32 * i, 32 * i + 32)), bytes.subarray(i * blockBytes, (i + 1) * blockBytes), decoded.subarray(32 * i, 32 * i + 32));
+  for (let i = 0; i < n; i++)
+    one(
+      Array.from(x.subarray(32 * i, 32 * i + 32)),
+      bytes.subarray(i * blockBytes, (i + 1) * blockBytes),
+      decoded.subarray(32 * i, 32 * i + 32),
+    );
   return { bytes, decoded };
 }
 
@@ -200,8 +284,8 @@ function encodeQ45K(x: Float32Array, bits: 4 | 5): Encoded {
         b[4 + j + 4] = m[j]!;
       } else {
         b[4 + j + 4] = (sc[j]! & 0x0f) | ((m[j]! & 0x0f) << 4);
-        b[4 + j - 4] |= (sc[j]! >> 4) << 6;
-        b[4 + j] |= (m[j]! >> 4) << 6;
+        b[4 + j - 4]! |= (sc[j]! >> 4) << 6;
+        b[4 + j]! |= (m[j]! >> 4) << 6;
       }
     }
     const q = new Array<number>(256);
@@ -218,7 +302,7 @@ function encodeQ45K(x: Float32Array, bits: 4 | 5): Encoded {
         const a = q[64 * c + l]!;
         const hi = q[64 * c + 32 + l]!;
         b[qsAt + 32 * c + l] = (a & 0x0f) | ((hi & 0x0f) << 4);
-        if (bits === 5) b[16 + l] |= ((a >> 4) << (2 * c)) | ((hi >> 4) << (2 * c + 1));
+        if (bits === 5) b[16 + l]! |= ((a >> 4) << (2 * c)) | ((hi >> 4) << (2 * c + 1));
       }
     }
   }

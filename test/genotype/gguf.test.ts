@@ -29,7 +29,19 @@ function weights(n: number, seed: number): Float32Array {
 }
 
 /** The worst error a b-bit format may make on a block, given its range: a quantization step, plus scale rounding. */
-const BITS: Record<EncodedType, number> = { F32: 24, F16: 11, BF16: 8, Q8_0: 8, Q4_0: 4, Q4_1: 4, Q5_0: 5, Q5_1: 5, Q4_K: 4, Q5_K: 5, Q6_K: 6 };
+const BITS: Record<EncodedType, number> = {
+  F32: 24,
+  F16: 11,
+  BF16: 8,
+  Q8_0: 8,
+  Q4_0: 4,
+  Q4_1: 4,
+  Q5_0: 5,
+  Q5_1: 5,
+  Q4_K: 4,
+  Q5_K: 5,
+  Q6_K: 6,
+};
 
 describe('GGUF reader', () => {
   const types = Object.keys(GGML_TYPE_ID) as EncodedType[];
@@ -56,7 +68,13 @@ describe('GGUF reader', () => {
     expect(h.metadata['tokenizer.ggml.tokens']).toEqual({ arrayOf: 'string', length: 100 });
     expect(h.metadata['tokenizer.ggml.token_type']).toEqual([1, 2, 3]);
     // dims are innermost first in GGUF; the reader reports row-major [rows, cols].
-    expect(h.tensors[0]).toMatchObject({ name: 'blk.0.attn_q.weight', dtype: 'F32', shape: [4, 16], elements: 64, bytes: 256 });
+    expect(h.tensors[0]).toMatchObject({
+      name: 'blk.0.attn_q.weight',
+      dtype: 'F32',
+      shape: [4, 16],
+      elements: 64,
+      bytes: 256,
+    });
     const reader = new TensorReader();
     try {
       expect(Array.from(await reader.readTensor(h.tensors[0]!))).toEqual(Array.from(x));
@@ -71,7 +89,12 @@ describe('GGUF reader', () => {
     const encoded = types.map((type, i) => ({ type, x: weights(n, 10 + i), ...encode(type, weights(n, 10 + i)) }));
     await writeGguf(file, {
       alignment: 64,
-      tensors: encoded.map((e) => ({ name: `blk.0.${e.type.toLowerCase()}.weight`, dims: [256, n / 256], type: GGML_TYPE_ID[e.type], data: e.bytes })),
+      tensors: encoded.map((e) => ({
+        name: `blk.0.${e.type.toLowerCase()}.weight`,
+        dims: [256, n / 256],
+        type: GGML_TYPE_ID[e.type],
+        data: e.bytes,
+      })),
     });
     const set = await readGguf(file);
     expect(set.tensors.map((t) => t.dtype)).toEqual(types);
@@ -106,28 +129,38 @@ describe('GGUF reader', () => {
 
   it('an unknown tensor type opens (for --inspect) but reading it is an error naming tensor and type', async () => {
     const file = path.join(dir, 'unknown-type.gguf');
-    await writeGguf(file, { tensors: [{ name: 'blk.0.ffn_up.weight', dims: [32, 1], type: 99, data: new Uint8Array(32) }] });
+    await writeGguf(file, {
+      tensors: [{ name: 'blk.0.ffn_up.weight', dims: [32, 1], type: 99, data: new Uint8Array(32) }],
+    });
     const set = await readGguf(file);
     expect(set.tensors[0]!.dtype).toBe('GGML_TYPE_99');
     const reader = new TensorReader();
     try {
-      await expect(reader.readTensor(set.tensors[0]!)).rejects.toThrow(/unknown-type\.gguf: tensor blk\.0\.ffn_up\.weight has dtype GGML_TYPE_99/);
+      await expect(reader.readTensor(set.tensors[0]!)).rejects.toThrow(
+        /unknown-type\.gguf: tensor blk\.0\.ffn_up\.weight has dtype GGML_TYPE_99/,
+      );
     } finally {
       await reader.close();
     }
     // A known type llm-phylo does not dequantize is named too.
     const iq = path.join(dir, 'iq.gguf');
-    await writeGguf(iq, { tensors: [{ name: 'blk.0.ffn_down.weight', dims: [256, 1], type: 23, data: new Uint8Array(136) }] });
+    await writeGguf(iq, {
+      tensors: [{ name: 'blk.0.ffn_down.weight', dims: [256, 1], type: 23, data: new Uint8Array(136) }],
+    });
     const r2 = new TensorReader();
     try {
-      await expect(r2.readTensor((await readGguf(iq)).tensors[0]!)).rejects.toThrow(/tensor blk\.0\.ffn_down\.weight has dtype IQ4_XS/);
+      await expect(r2.readTensor((await readGguf(iq)).tensors[0]!)).rejects.toThrow(
+        /tensor blk\.0\.ffn_down\.weight has dtype IQ4_XS/,
+      );
     } finally {
       await r2.close();
     }
   });
 
   it('bad files: wrong magic, unsupported version, truncated data, misaligned offsets', async () => {
-    const tensors = [{ name: 'token_embd.weight', dims: [32, 2], type: GGML_TYPE_ID.Q8_0, data: encode('Q8_0', weights(64, 3)).bytes }];
+    const tensors = [
+      { name: 'token_embd.weight', dims: [32, 2], type: GGML_TYPE_ID.Q8_0, data: encode('Q8_0', weights(64, 3)).bytes },
+    ];
     const magic = path.join(dir, 'magic.gguf');
     await writeGguf(magic, { magic: 'GGML', tensors });
     const err = await readGgufHeader(magic).catch((e: unknown) => e);
@@ -144,10 +177,14 @@ describe('GGUF reader', () => {
     const bytes = await readFile(good);
     const cut = path.join(dir, 'cut.gguf');
     await writeFile(cut, bytes.subarray(0, bytes.length - 40));
-    await expect(readGgufHeader(cut)).rejects.toThrow(/cut\.gguf: .*tensor token_embd\.weight: data \[0, 68\) runs past the end of the data section/);
+    await expect(readGgufHeader(cut)).rejects.toThrow(
+      /cut\.gguf: .*tensor token_embd\.weight: data \[0, 68\) runs past the end of the data section/,
+    );
     const headerOnly = path.join(dir, 'header-only.gguf');
     await writeFile(headerOnly, bytes.subarray(0, 40));
-    await expect(readGgufHeader(headerOnly)).rejects.toThrow(/header-only\.gguf: GGUF header runs past the end of the file/);
+    await expect(readGgufHeader(headerOnly)).rejects.toThrow(
+      /header-only\.gguf: GGUF header runs past the end of the file/,
+    );
   });
 
   it('reads an Ollama model through its manifest in a models folder, with no server', async () => {
@@ -156,17 +193,26 @@ describe('GGUF reader', () => {
     await mkdir(path.join(models, 'blobs'), { recursive: true });
     await mkdir(path.join(models, 'manifests', 'registry.ollama.ai', 'library', 'tiny'), { recursive: true });
     const x = weights(64, 5);
-    await writeGguf(path.join(models, 'blobs', `sha256-${hex}`), { tensors: [{ name: 'output.weight', dims: [32, 2], type: GGML_TYPE_ID.F16, data: encode('F16', x).bytes }] });
+    await writeGguf(path.join(models, 'blobs', `sha256-${hex}`), {
+      tensors: [{ name: 'output.weight', dims: [32, 2], type: GGML_TYPE_ID.F16, data: encode('F16', x).bytes }],
+    });
     const manifest = {
       schemaVersion: 2,
       mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-      config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: `sha256:${'cd'.repeat(32)}`, size: 10 },
+      config: {
+        mediaType: 'application/vnd.docker.container.image.v1+json',
+        digest: `sha256:${'cd'.repeat(32)}`,
+        size: 10,
+      },
       layers: [
         { mediaType: 'application/vnd.ollama.image.template', digest: `sha256:${'ef'.repeat(32)}`, size: 5 },
         { mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${hex}`, size: 100 },
       ],
     };
-    await writeFile(path.join(models, 'manifests', 'registry.ollama.ai', 'library', 'tiny', '1b'), JSON.stringify(manifest));
+    await writeFile(
+      path.join(models, 'manifests', 'registry.ollama.ai', 'library', 'tiny', '1b'),
+      JSON.stringify(manifest),
+    );
     const env = { OLLAMA_MODELS: models };
     const blob = await resolveOllamaBlob('tiny:1b', { env });
     expect(blob.blob).toBe(path.join(models, 'blobs', `sha256-${hex}`));
@@ -174,9 +220,21 @@ describe('GGUF reader', () => {
     expect(set.source).toBe('ollama:tiny:1b');
     expect(set.format).toBe('gguf');
     expect(set.tensors.map((t) => t.name)).toEqual(['output.weight']);
-    await expect(openWeights('ollama:tiny', { env })).rejects.toThrow(/ollama:tiny: no manifest at .*tiny[\\/]latest; pull it with `ollama pull tiny`/);
+    await expect(openWeights('ollama:tiny', { env })).rejects.toThrow(
+      /ollama:tiny: no manifest at .*tiny[\\/]latest; pull it with `ollama pull tiny`/,
+    );
     await expect(openWeights('ollama:../../etc', { env })).rejects.toThrow(/not an Ollama model name/);
-    expect(parseOllamaName('me/tiny')).toEqual({ host: 'registry.ollama.ai', namespace: 'me', model: 'tiny', tag: 'latest' });
-    expect(parseOllamaName('hf.co/org/repo:Q4_K_M')).toEqual({ host: 'hf.co', namespace: 'org', model: 'repo', tag: 'Q4_K_M' });
+    expect(parseOllamaName('me/tiny')).toEqual({
+      host: 'registry.ollama.ai',
+      namespace: 'me',
+      model: 'tiny',
+      tag: 'latest',
+    });
+    expect(parseOllamaName('hf.co/org/repo:Q4_K_M')).toEqual({
+      host: 'hf.co',
+      namespace: 'org',
+      model: 'repo',
+      tag: 'Q4_K_M',
+    });
   });
 });

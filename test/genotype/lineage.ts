@@ -41,7 +41,8 @@ function perturb(w: Weights, block: number, sigma: number, rng: Rng): Weights {
   const out: Weights = new Map();
   for (const [name, t] of w) {
     const data = t.data.slice();
-    if (name.startsWith(`h.${block}.`)) for (let i = 0; i < data.length; i++) data[i] = data[i]! + sigma * randomNormal(rng);
+    if (name.startsWith(`h.${block}.`))
+      for (let i = 0; i < data.length; i++) data[i] = data[i]! + sigma * randomNormal(rng);
     out.set(name, { shape: t.shape, data });
   }
   return out;
@@ -51,10 +52,10 @@ const GGUF_NAMES: Record<string, string> = {
   'wte.weight': 'token_embd.weight',
   'wpe.weight': 'position_embd.weight',
   'ln_f.weight': 'output_norm.weight',
-  'ln_1': 'attn_norm',
+  ln_1: 'attn_norm',
   'attn.c_attn': 'attn_qkv',
   'attn.c_proj': 'attn_output',
-  'ln_2': 'ffn_norm',
+  ln_2: 'ffn_norm',
   'mlp.c_fc': 'ffn_up',
   'mlp.c_proj': 'ffn_down',
 };
@@ -95,11 +96,20 @@ export async function writeZoo(dir: string, seed = 7): Promise<Zoo> {
       const file = path.join(folder, 'b2.gguf');
       await writeGguf(file, {
         metadata: [['general.architecture', 'string', 'gpt2']],
-        tensors: [...w].map(([n, t]) => ({ name: ggufName(n), dims: [...t.shape].reverse(), type: GGML_TYPE_ID.F32, data: new Uint8Array(t.data.buffer.slice(0)) })),
+        tensors: [...w].map(([n, t]) => ({
+          name: ggufName(n),
+          dims: [...t.shape].reverse(),
+          type: GGML_TYPE_ID.F32,
+          data: new Uint8Array(t.data.buffer.slice(0)),
+        })),
       });
       paths[name] = file;
     } else {
-      await writeSafetensors(path.join(folder, 'model.safetensors'), [...w].map(([n, t]) => ({ name: n, dtype: 'F32' as const, shape: t.shape, data: t.data })), { lineage: name });
+      await writeSafetensors(
+        path.join(folder, 'model.safetensors'),
+        [...w].map(([n, t]) => ({ name: n, dtype: 'F32' as const, shape: t.shape, data: t.data })),
+        { lineage: name },
+      );
       paths[name] = folder;
     }
   }

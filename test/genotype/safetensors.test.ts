@@ -45,7 +45,8 @@ describe('half precision', () => {
     expect(f16BitsToF32(f32ToF16Bits(1e6))).toBe(Infinity);
   });
   it('round-trips BF16 and rounds to nearest even', () => {
-    for (const v of [0, 1, -2.5, 3.140625, 2 ** -100, -3 * 2 ** 70]) expect(bf16BitsToF32(f32ToBf16Bits(v))).toBe(Math.fround(v));
+    for (const v of [0, 1, -2.5, 3.140625, 2 ** -100, -3 * 2 ** 70])
+      expect(bf16BitsToF32(f32ToBf16Bits(v))).toBe(Math.fround(v));
     expect(bf16BitsToF32(f32ToBf16Bits(1 + 2 ** -8))).toBe(1);
     expect(Number.isNaN(bf16BitsToF32(f32ToBf16Bits(NaN)))).toBe(true);
   });
@@ -109,7 +110,11 @@ describe('writeSafetensors / readSafetensors', () => {
   });
 
   it('refuses a shape that does not match the data', async () => {
-    await expect(writeSafetensors(path.join(dir, 'bad.safetensors'), [{ name: 'x', dtype: 'F32', shape: [3, 3], data: new Float32Array(8) }])).rejects.toThrow(/x has shape \[3, 3\]/);
+    await expect(
+      writeSafetensors(path.join(dir, 'bad.safetensors'), [
+        { name: 'x', dtype: 'F32', shape: [3, 3], data: new Float32Array(8) },
+      ]),
+    ).rejects.toThrow(/x has shape \[3, 3\]/);
   });
 
   it('reads a sharded set through model.safetensors.index.json', async () => {
@@ -122,7 +127,9 @@ describe('writeSafetensors / readSafetensors', () => {
       { name: 'model.embed_tokens.weight', dtype: 'F32', shape: [4, 8], data: e },
       { name: 'model.layers.0.self_attn.q_proj.weight', dtype: 'F32', shape: [8, 8], data: q },
     ]);
-    await writeSafetensors(path.join(shardDir, 'model-00002-of-00002.safetensors'), [{ name: 'model.layers.0.self_attn.k_proj.weight', dtype: 'BF16', shape: [8, 8], data: k }]);
+    await writeSafetensors(path.join(shardDir, 'model-00002-of-00002.safetensors'), [
+      { name: 'model.layers.0.self_attn.k_proj.weight', dtype: 'BF16', shape: [8, 8], data: k },
+    ]);
     const index = {
       metadata: { total_size: 32 * 4 + 64 * 4 + 64 * 2 },
       weight_map: {
@@ -139,22 +146,42 @@ describe('writeSafetensors / readSafetensors', () => {
     const reader = new TensorReader();
     try {
       const byName = new Map(set.tensors.map((t) => [t.name, t]));
-      expect(Array.from(await reader.readTensor(byName.get('model.layers.0.self_attn.q_proj.weight')!))).toEqual(Array.from(q));
+      expect(Array.from(await reader.readTensor(byName.get('model.layers.0.self_attn.q_proj.weight')!))).toEqual(
+        Array.from(q),
+      );
       expect(Array.from(await reader.readTensor(byName.get('model.embed_tokens.weight')!))).toEqual(Array.from(e));
-      expect(Array.from(await reader.readTensor(byName.get('model.layers.0.self_attn.k_proj.weight')!))).toEqual(Array.from(k, (v) => bf16BitsToF32(f32ToBf16Bits(v))));
+      expect(Array.from(await reader.readTensor(byName.get('model.layers.0.self_attn.k_proj.weight')!))).toEqual(
+        Array.from(k, (v) => bf16BitsToF32(f32ToBf16Bits(v))),
+      );
     } finally {
       await reader.close();
     }
     // A weight_map entry that points at the wrong shard is an error naming the index and the tensor.
-    await writeFile(indexFile, JSON.stringify({ weight_map: { ...index.weight_map, 'model.embed_tokens.weight': 'model-00002-of-00002.safetensors' } }));
-    await expect(readShardedSafetensors(indexFile)).rejects.toThrow(/index\.json: weight_map puts model\.embed_tokens\.weight in model-00002/);
-    await writeFile(indexFile, JSON.stringify({ weight_map: { ...index.weight_map, extra: 'model-00003-of-00003.safetensors' } }));
-    await expect(readShardedSafetensors(indexFile)).rejects.toThrow(/shard model-00003-of-00003\.safetensors is missing/);
+    await writeFile(
+      indexFile,
+      JSON.stringify({
+        weight_map: { ...index.weight_map, 'model.embed_tokens.weight': 'model-00002-of-00002.safetensors' },
+      }),
+    );
+    await expect(readShardedSafetensors(indexFile)).rejects.toThrow(
+      /index\.json: weight_map puts model\.embed_tokens\.weight in model-00002/,
+    );
+    await writeFile(
+      indexFile,
+      JSON.stringify({ weight_map: { ...index.weight_map, extra: 'model-00003-of-00003.safetensors' } }),
+    );
+    await expect(readShardedSafetensors(indexFile)).rejects.toThrow(
+      /shard model-00003-of-00003\.safetensors is missing/,
+    );
   });
 });
 
 describe('malformed safetensors files', () => {
-  const entry = (begin: number, end: number, dtype = 'F32', shape = [(end - begin) / 4]) => ({ dtype, shape, data_offsets: [begin, end] });
+  const entry = (begin: number, end: number, dtype = 'F32', shape = [(end - begin) / 4]) => ({
+    dtype,
+    shape,
+    data_offsets: [begin, end],
+  });
 
   it('a truncated file names the file and the tensor that runs past the end', async () => {
     const good = path.join(dir, 'trunc-src.safetensors');
@@ -172,29 +199,45 @@ describe('malformed safetensors files', () => {
 
   it('a header length past the end of the file', async () => {
     const file = await rawFile('hlen.safetensors', { a: entry(0, 16) }, 16, 1_000_000n);
-    await expect(readSafetensorsHeader(file)).rejects.toThrow(/hlen\.safetensors: .*header length 1000000 runs past the end/);
+    await expect(readSafetensorsHeader(file)).rejects.toThrow(
+      /hlen\.safetensors: .*header length 1000000 runs past the end/,
+    );
   });
 
   it('offsets outside the data, overlapping, or not matching the shape', async () => {
     const outside = await rawFile('outside.safetensors', { a: entry(0, 16), b: entry(16, 48) }, 32);
-    await expect(readSafetensorsHeader(outside)).rejects.toThrow(/outside\.safetensors: .*tensor b: data_offsets \[16, 48\] run past the end/);
+    await expect(readSafetensorsHeader(outside)).rejects.toThrow(
+      /outside\.safetensors: .*tensor b: data_offsets \[16, 48\] run past the end/,
+    );
     const overlap = await rawFile('overlap.safetensors', { a: entry(0, 16), b: entry(8, 24) }, 32);
-    await expect(readSafetensorsHeader(overlap)).rejects.toThrow(/overlap\.safetensors: .*tensors a \[0, 16\) and b \[8, 24\) overlap/);
-    const mismatch = await rawFile('mismatch.safetensors', { a: { dtype: 'F32', shape: [5], data_offsets: [0, 16] } }, 16);
-    await expect(readSafetensorsHeader(mismatch)).rejects.toThrow(/mismatch\.safetensors: .*tensor a: .*hold 16 bytes but F32\[5\] needs 20/);
+    await expect(readSafetensorsHeader(overlap)).rejects.toThrow(
+      /overlap\.safetensors: .*tensors a \[0, 16\) and b \[8, 24\) overlap/,
+    );
+    const mismatch = await rawFile(
+      'mismatch.safetensors',
+      { a: { dtype: 'F32', shape: [5], data_offsets: [0, 16] } },
+      16,
+    );
+    await expect(readSafetensorsHeader(mismatch)).rejects.toThrow(
+      /mismatch\.safetensors: .*tensor a: .*hold 16 bytes but F32\[5\] needs 20/,
+    );
     const notJson = await rawFile('notjson.safetensors', '{"a": ', 0);
     await expect(readSafetensorsHeader(notJson)).rejects.toThrow(/notjson\.safetensors: .*header is not JSON/);
   });
 
   it('an unknown dtype is refused at open; a known but unreadable dtype when its values are read', async () => {
     const unknown = await rawFile('unknown.safetensors', { a: { dtype: 'Q9', shape: [4], data_offsets: [0, 4] } }, 4);
-    await expect(readSafetensorsHeader(unknown)).rejects.toThrow(/unknown\.safetensors: .*tensor a: unknown dtype "Q9"/);
+    await expect(readSafetensorsHeader(unknown)).rejects.toThrow(
+      /unknown\.safetensors: .*tensor a: unknown dtype "Q9"/,
+    );
     const ints = await rawFile('ints.safetensors', { counts: { dtype: 'I8', shape: [4], data_offsets: [0, 4] } }, 4);
     const set = await readSafetensors(ints);
     expect(set.tensors[0]!.dtype).toBe('I8');
     const reader = new TensorReader();
     try {
-      await expect(reader.readTensor(set.tensors[0]!)).rejects.toThrow(/ints\.safetensors: tensor counts has dtype I8, which llm-phylo cannot read as float/);
+      await expect(reader.readTensor(set.tensors[0]!)).rejects.toThrow(
+        /ints\.safetensors: tensor counts has dtype I8, which llm-phylo cannot read as float/,
+      );
     } finally {
       await reader.close();
     }

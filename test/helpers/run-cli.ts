@@ -16,14 +16,19 @@ export interface Captured<T> {
   readonly err: string;
 }
 
-const text = (chunk: string | Uint8Array): string => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+const text = (chunk: string | Uint8Array): string =>
+  typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
 
 /** Run `fn` with every write to stdout and stderr captured instead of printed; a rejection passes through. */
 export async function captureOutput<T>(fn: () => Promise<T>): Promise<Captured<T>> {
   let out = '';
   let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += text(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += text(chunk)), true));
+  const o = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((out += text(chunk)), true));
+  const e = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((err += text(chunk)), true));
   try {
     const value = await fn();
     return { value, out, err };
@@ -38,7 +43,10 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<Captured<T
  * call (undefined removes a variable) and put back afterwards; process.exitCode is reset so that one command's
  * code does not leak into the next.
  */
-export async function runCli(args: readonly string[], opts: { readonly env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export async function runCli(
+  args: readonly string[],
+  opts: { readonly env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   const saved = new Map<string, string | undefined>();
   for (const [name, value] of Object.entries(opts.env ?? {})) {
     saved.set(name, process.env[name]);

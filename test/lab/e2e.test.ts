@@ -77,11 +77,22 @@ describe('lab end to end', () => {
     process.env.OLLAMA_HOST = server.url;
     const results = path.join(dir, 'results');
     for (const provider of ['openai', 'ollama']) {
-      const code = await main(['run', '--suite', path.join(dir, 'suite.yaml'), '--models', leaves.map((l) => `${provider}:${l}`).join(','), '--name', `e2e-${provider}`, '--results', results, '--quiet']);
+      const code = await main([
+        'run',
+        '--suite',
+        path.join(dir, 'suite.yaml'),
+        '--models',
+        leaves.map((l) => `${provider}:${l}`).join(','),
+        '--name',
+        `e2e-${provider}`,
+        '--results',
+        results,
+        '--quiet',
+      ]);
       expect(code, `phylo run through ${provider}`).toBe(0);
     }
-    expect(server.counts['completions']).toBe(leaves.length * 6);
-    expect(server.counts['generate']).toBe(leaves.length * 6);
+    expect(server.counts.completions).toBe(leaves.length * 6);
+    expect(server.counts.generate).toBe(leaves.length * 6);
 
     const store = openStore(results);
     const viaOpenAI = store.loadRun(runName('e2e-openai'));
@@ -95,7 +106,8 @@ describe('lab end to end', () => {
       return s.outcome.status === 'ok' ? s.outcome.text : undefined;
     };
     for (const l of leaves) {
-      for (const p of ['p-the', 'p-dear', 'g-we']) expect(text(viaOllama.samples, `ollama:${l}`, p)).toBe(text(viaOpenAI.samples, `openai:${l}`, p));
+      for (const p of ['p-the', 'p-dear', 'g-we'])
+        expect(text(viaOllama.samples, `ollama:${l}`, p)).toBe(text(viaOpenAI.samples, `openai:${l}`, p));
     }
 
     // Phenotype tree from the collected run.
@@ -104,7 +116,10 @@ describe('lab end to end', () => {
     expect(pheno.matrix.values.some((v) => v > 0)).toBe(true);
 
     // Genotype tree from the checkpoints: exactly the recipe's tree.
-    const cmp = await compareModels(leaves.map((l) => checkpointFile(path.join(dir, 'zoo'), l)), { labels: leaves });
+    const cmp = await compareModels(
+      leaves.map((l) => checkpointFile(path.join(dir, 'zoo'), l)),
+      { labels: leaves },
+    );
     const geno = neighborJoining(genotypeMatrix(cmp, { metric: 'l2' }));
     expect(robinsonFoulds(geno, truthTree(recipe)).rf).toBe(0);
   });
@@ -115,22 +130,34 @@ describe('lab end to end', () => {
     const suiteFile = path.join(dir, 'suite-genes.yaml');
     await writeFile(suiteFile, suite.replace('samples: 1, seed: 5', 'samples: 4'));
     try {
-      const report = await runExperiment({ store, suite: loadSuite(suiteFile), zooDir: path.join(dir, 'zoo'), run: 'exp', bootstrap: 10, seed: 1 });
+      const report = await runExperiment({
+        store,
+        suite: loadSuite(suiteFile),
+        zooDir: path.join(dir, 'zoo'),
+        run: 'exp',
+        bootstrap: 10,
+        seed: 1,
+      });
       expect(new Set(report.models)).toEqual(new Set(recipe.leaves));
       expect(report.queriesPerModel).toBe(6 * 4);
       // Every genotype metric with NJ recovers the lineage exactly.
       for (const s of report.genotype.scores.filter((x) => x.method === 'nj')) expect(s.rf, `${s.metric}`).toBe(0);
       // Phenotype: all four signals (alleles too: 4 samples per probe), each by four methods.
-      expect(new Set(report.phenotype.map((p) => p.signal))).toEqual(new Set(['embed', 'traits', 'alleles', 'combined']));
+      expect(new Set(report.phenotype.map((p) => p.signal))).toEqual(
+        new Set(['embed', 'traits', 'alleles', 'combined']),
+      );
       for (const p of report.phenotype) {
         expect(p.normalized).toBeGreaterThanOrEqual(0);
         expect(p.normalized).toBeLessThanOrEqual(1);
       }
       // Layers: every block, the embeddings and the head, ranked by each metric.
       expect(report.genotype.layers.length).toBeGreaterThanOrEqual(4);
-      for (const l of report.genotype.layers) for (const m of ['l1', 'l2', 'cosine']) expect(l.byMetric[m]!.rank).toBeGreaterThanOrEqual(1);
+      for (const l of report.genotype.layers)
+        for (const m of ['l1', 'l2', 'cosine']) expect(l.byMetric[m]!.rank).toBeGreaterThanOrEqual(1);
       // Datasets: one row per fine-tuning dataset; an edge trained on a dataset lowers held-out loss on it on average.
-      expect(new Set(report.datasets.map((d) => d.dataset))).toEqual(new Set(['moby-dick', 'spam', 'ham', 'sotu-modern']));
+      expect(new Set(report.datasets.map((d) => d.dataset))).toEqual(
+        new Set(['moby-dick', 'spam', 'ham', 'sotu-modern']),
+      );
       expect(report.edges).toHaveLength(recipe.nodes.length - 1);
       const own = report.datasets.map((d) => d.deltaOwn);
       expect(own.reduce((a, b) => a + b, 0) / own.length).toBeLessThan(0);
@@ -143,7 +170,14 @@ describe('lab end to end', () => {
       expect(report.logprobs).toHaveLength(8);
       expect(report.recency.total).toBe(5);
       const md = experimentMarkdown(report);
-      for (const h of ['## Genotype', '## Phenotype', '## Budget', '## Layer importance', '## Contribution of each dataset']) expect(md).toContain(h);
+      for (const h of [
+        '## Genotype',
+        '## Phenotype',
+        '## Budget',
+        '## Layer importance',
+        '## Contribution of each dataset',
+      ])
+        expect(md).toContain(h);
     } finally {
       store.close();
     }

@@ -11,7 +11,7 @@ describe('lab transformer', () => {
   it('has an analytic gradient that matches central finite differences in every parameter block', () => {
     const model = initModel(tiny, 3);
     // Move gains and biases off their initial 1 and 0, so their gradients are exercised in general position.
-    for (let i = 0; i < model.params.length; i++) model.params[i] += 0.1 * Math.sin(1.7 * i + 0.3);
+    for (let i = 0; i < model.params.length; i++) model.params[i]! += 0.1 * Math.sin(1.7 * i + 0.3);
     const ws = new Workspace(tiny);
     const tokens = [1, 5, 3, 7, 2, 9, 4];
     const grads = new Float32Array(model.layout.total);
@@ -30,7 +30,10 @@ describe('lab transformer', () => {
         model.params[i] = old;
         const numeric = (up - down) / (2 * h);
         largest = Math.max(largest, Math.abs(numeric));
-        worst = Math.max(worst, Math.abs(numeric - grads[i]!) / Math.max(1e-3, Math.abs(numeric) + Math.abs(grads[i]!)));
+        worst = Math.max(
+          worst,
+          Math.abs(numeric - grads[i]!) / Math.max(1e-3, Math.abs(numeric) + Math.abs(grads[i]!)),
+        );
       }
       expect(largest, `${t.name} gradient is not trivially zero`).toBeGreaterThan(1e-4);
       expect(worst, t.name).toBeLessThan(2e-2);
@@ -40,7 +43,7 @@ describe('lab transformer', () => {
   it('decodes incrementally with the same logits as the full forward pass', () => {
     const cfg: ModelConfig = { vocab: 32, ctx: 8, d: 16, heads: 4, layers: 2, hidden: 24 };
     const model = initModel(cfg, 5);
-    for (let i = 0; i < model.params.length; i++) model.params[i] += 0.05 * Math.cos(i);
+    for (let i = 0; i < model.params.length; i++) model.params[i]! += 0.05 * Math.cos(i);
     const tokens = [3, 14, 15, 9, 26, 5, 3, 5];
     const ws = new Workspace(cfg);
     forward(model, ws, tokens, tokens.length);

@@ -24,7 +24,25 @@ describe('lab server and provider', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'phylo-lab-serve-'));
     for (const [i, name] of ['alpha', 'beta'].entries()) {
       const model = initModel(config, 10 + i);
-      await saveCheckpoint(path.join(dir, `${name}.safetensors`), model, { name, parent: null, lineage: [], datasets: [], steps: 0, seed: 10 + i, loss: 0, heldOut: {}, config, fingerprint: 'test', tokens: 0, seconds: 0 }, 'F32');
+      await saveCheckpoint(
+        path.join(dir, `${name}.safetensors`),
+        model,
+        {
+          name,
+          parent: null,
+          lineage: [],
+          datasets: [],
+          steps: 0,
+          seed: 10 + i,
+          loss: 0,
+          heldOut: {},
+          config,
+          fingerprint: 'test',
+          tokens: 0,
+          seconds: 0,
+        },
+        'F32',
+      );
     }
     server = await startLabServer({ zooDir: dir });
   });
@@ -39,7 +57,14 @@ describe('lab server and provider', () => {
     const models = await client.models.list();
     expect(models.data.map((m) => m.id).sort()).toEqual(['alpha', 'beta']);
 
-    const c = await client.completions.create({ model: 'alpha', prompt: 'The whale', max_tokens: 12, temperature: 1, seed: 3, logprobs: 2 });
+    const c = await client.completions.create({
+      model: 'alpha',
+      prompt: 'The whale',
+      max_tokens: 12,
+      temperature: 1,
+      seed: 3,
+      logprobs: 2,
+    });
     expect(c.choices[0]!.text).toHaveLength(12);
     expect(c.choices[0]!.logprobs!.tokens).toHaveLength(12);
     expect(Object.keys(c.choices[0]!.logprobs!.top_logprobs![0]!)).toHaveLength(2);
@@ -48,19 +73,34 @@ describe('lab server and provider', () => {
     const { model } = await loadCheckpoint(path.join(dir, 'alpha.safetensors'));
     expect(c.choices[0]!.text).toBe(generate(model, 'The whale', { maxTokens: 12, temperature: 1, seed: 3 }).text);
 
-    const chat = await client.chat.completions.create({ model: 'beta', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 8, seed: 1, logprobs: true, top_logprobs: 3 });
+    const chat = await client.chat.completions.create({
+      model: 'beta',
+      messages: [{ role: 'user', content: 'Hello' }],
+      max_tokens: 8,
+      seed: 1,
+      logprobs: true,
+      top_logprobs: 3,
+    });
     expect(chat.choices[0]!.message.content).toHaveLength(8);
     const lp = chat.choices[0]!.logprobs!.content!;
     expect(lp).toHaveLength(8);
     expect(lp[0]!.top_logprobs).toHaveLength(3);
     expect(lp.map((t) => t.token).join('')).toBe(chat.choices[0]!.message.content);
 
-    const stream = await client.chat.completions.create({ model: 'beta', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 8, seed: 1, stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'beta',
+      messages: [{ role: 'user', content: 'Hello' }],
+      max_tokens: 8,
+      seed: 1,
+      stream: true,
+    });
     let streamed = '';
     for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? '';
     expect(streamed).toBe(chat.choices[0]!.message.content);
 
-    await expect(client.completions.create({ model: 'nope', prompt: 'x', max_tokens: 2 })).rejects.toMatchObject({ status: 404 });
+    await expect(client.completions.create({ model: 'nope', prompt: 'x', max_tokens: 2 })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('answers the Ollama client: tags, generate and chat, streaming NDJSON and not', async () => {
@@ -68,44 +108,87 @@ describe('lab server and provider', () => {
     const tags = await ollama.list();
     expect(tags.models.map((m) => m.name).sort()).toEqual(['alpha:latest', 'beta:latest']);
 
-    const gen = await ollama.generate({ model: 'alpha', prompt: 'The whale', raw: true, stream: false, options: { num_predict: 12, temperature: 1, seed: 3 } });
+    const gen = await ollama.generate({
+      model: 'alpha',
+      prompt: 'The whale',
+      raw: true,
+      stream: false,
+      options: { num_predict: 12, temperature: 1, seed: 3 },
+    });
     expect(gen.done).toBe(true);
     expect(gen.eval_count).toBe(12);
-    const viaOpenAI = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 }).completions.create({ model: 'alpha', prompt: 'The whale', max_tokens: 12, temperature: 1, seed: 3 });
+    const viaOpenAI = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 }).completions.create({
+      model: 'alpha',
+      prompt: 'The whale',
+      max_tokens: 12,
+      temperature: 1,
+      seed: 3,
+    });
     expect(gen.response).toBe(viaOpenAI.choices[0]!.text);
 
     const parts: string[] = [];
     let last: { done: boolean; done_reason?: string } | undefined;
-    for await (const part of await ollama.generate({ model: 'alpha:latest', prompt: 'The whale', raw: true, stream: true, options: { num_predict: 12, temperature: 1, seed: 3 } })) {
-      parts.push(part.response ?? "");
+    for await (const part of await ollama.generate({
+      model: 'alpha:latest',
+      prompt: 'The whale',
+      raw: true,
+      stream: true,
+      options: { num_predict: 12, temperature: 1, seed: 3 },
+    })) {
+      parts.push(part.response ?? '');
       last = part;
     }
     expect(parts.join('')).toBe(gen.response);
     expect(last?.done).toBe(true);
     expect(last?.done_reason).toBe('length');
 
-    const chat = await ollama.chat({ model: 'beta', messages: [{ role: 'user', content: 'Hello' }], stream: false, options: { num_predict: 6, seed: 2 } });
+    const chat = await ollama.chat({
+      model: 'beta',
+      messages: [{ role: 'user', content: 'Hello' }],
+      stream: false,
+      options: { num_predict: 6, seed: 2 },
+    });
     expect(chat.message.content).toHaveLength(6);
     await expect(ollama.generate({ model: 'nope', prompt: 'x', stream: false })).rejects.toThrow(/not in the zoo/);
   });
 
   it('serves the same models in process as the lab provider', async () => {
     const provider = createLabProvider({ zooDir: dir });
-    expect((await provider.listModels({ signal: new AbortController().signal, timeoutMs: 1000 })).sort()).toEqual(['alpha', 'beta']);
+    expect((await provider.listModels({ signal: new AbortController().signal, timeoutMs: 1000 })).sort()).toEqual([
+      'alpha',
+      'beta',
+    ]);
     const res = await provider.complete(
-      { kind: 'prefix', model: 'alpha', prefix: 'The whale', sampling: { temperature: 1, maxTokens: 12, seed: 3, topLogprobs: 1 } },
+      {
+        kind: 'prefix',
+        model: 'alpha',
+        prefix: 'The whale',
+        sampling: { temperature: 1, maxTokens: 12, seed: 3, topLogprobs: 1 },
+      },
       { signal: new AbortController().signal, timeoutMs: 10_000 },
     );
-    const viaHttp = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 }).completions.create({ model: 'alpha', prompt: 'The whale', max_tokens: 12, temperature: 1, seed: 3 });
+    const viaHttp = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 }).completions.create({
+      model: 'alpha',
+      prompt: 'The whale',
+      max_tokens: 12,
+      temperature: 1,
+      seed: 3,
+    });
     expect(res.text).toBe(viaHttp.choices[0]!.text);
     expect(res.logprobs).toHaveLength(12);
     expect(res.usage).toEqual({ inputTokens: 9, outputTokens: 12 });
     // The registry resolves the `lab:` prefix to the same zoo (PHYLO_LAB_ZOO).
     const viaRegistry = resolveProvider('lab', { env: { PHYLO_LAB_ZOO: dir } });
     expect(viaRegistry.kind).toBe('lab');
-    expect((await viaRegistry.listModels({ signal: new AbortController().signal, timeoutMs: 1000 })).sort()).toEqual(['alpha', 'beta']);
+    expect((await viaRegistry.listModels({ signal: new AbortController().signal, timeoutMs: 1000 })).sort()).toEqual([
+      'alpha',
+      'beta',
+    ]);
     await expect(
-      provider.complete({ kind: 'prefix', model: 'nope', prefix: 'x', sampling: { temperature: 1, maxTokens: 2 } }, { signal: new AbortController().signal, timeoutMs: 1000 }),
+      provider.complete(
+        { kind: 'prefix', model: 'nope', prefix: 'x', sampling: { temperature: 1, maxTokens: 2 } },
+        { signal: new AbortController().signal, timeoutMs: 1000 },
+      ),
     ).rejects.toMatchObject({ kind: 'not_found' });
   });
 });

@@ -29,11 +29,17 @@ const recipeData = (leafSteps = 4) => ({
 
 // Small in-memory corpora (real sentences), so the test trains in milliseconds without loading the npm corpora.
 const texts: Partial<Record<DatasetId, string>> = {
-  'moby-dick': 'Call me Ishmael. Some years ago, never mind how long precisely, having little or no money in my purse. '.repeat(4),
+  'moby-dick':
+    'Call me Ishmael. Some years ago, never mind how long precisely, having little or no money in my purse. '.repeat(4),
   spam: 'FREE money!!! Click here now to claim your prize. Limited offer, act now! '.repeat(4),
   ham: 'Hi all, I think the patch fixes the build on my machine; can someone test it? '.repeat(4),
 };
-const dataset = async (id: DatasetId, vocab: number): Promise<Dataset> => ({ id, train: encode(texts[id]!, vocab), heldOut: encode(texts[id]!.slice(0, 120), vocab), documents: 1 });
+const dataset = async (id: DatasetId, vocab: number): Promise<Dataset> => ({
+  id,
+  train: encode(texts[id]!, vocab),
+  heldOut: encode(texts[id]!.slice(0, 120), vocab),
+  documents: 1,
+});
 
 describe('lab zoo', () => {
   const dirs: string[] = [];
@@ -51,10 +57,27 @@ describe('lab zoo', () => {
   });
 
   it('refuses bad recipes with one line naming the problem', () => {
-    expect(() => parseRecipe({ ...recipeData(), nodes: [...recipeData().nodes, { name: 'x', parent: 'nope', datasets: ['spam'], steps: 1 }] }, 'r.yaml')).toThrow(/node x has unknown parent nope/);
-    expect(() => parseRecipe({ ...recipeData(), nodes: [...recipeData().nodes, { name: 'y', datasets: ['spam'], steps: 1 }] }, 'r.yaml')).toThrow(InputError);
-    expect(() => parseRecipe({ ...recipeData(), model: { ...recipeData().model, heads: 3 } }, 'r.yaml')).toThrow(/multiple of model.heads/);
-    expect(() => parseRecipe({ ...recipeData(), nodes: [{ name: 'root', datasets: ['poetry'], steps: 1 }] }, 'r.yaml')).toThrow(/r.yaml: recipe field nodes/);
+    expect(() =>
+      parseRecipe(
+        {
+          ...recipeData(),
+          nodes: [...recipeData().nodes, { name: 'x', parent: 'nope', datasets: ['spam'], steps: 1 }],
+        },
+        'r.yaml',
+      ),
+    ).toThrow(/node x has unknown parent nope/);
+    expect(() =>
+      parseRecipe(
+        { ...recipeData(), nodes: [...recipeData().nodes, { name: 'y', datasets: ['spam'], steps: 1 }] },
+        'r.yaml',
+      ),
+    ).toThrow(InputError);
+    expect(() => parseRecipe({ ...recipeData(), model: { ...recipeData().model, heads: 3 } }, 'r.yaml')).toThrow(
+      /multiple of model.heads/,
+    );
+    expect(() =>
+      parseRecipe({ ...recipeData(), nodes: [{ name: 'root', datasets: ['poetry'], steps: 1 }] }, 'r.yaml'),
+    ).toThrow(/r.yaml: recipe field nodes/);
   });
 
   it('trains every node, writes the truth, and resumes: only nodes whose recipe changed are retrained', async () => {
@@ -63,7 +86,9 @@ describe('lab zoo', () => {
     const events: ZooEvent[] = [];
     const recipe = parseRecipe(recipeData(), 'unit');
     await trainZoo(recipe, dir, { dataset, onEvent: (e) => events.push(e) });
-    expect(events.filter((e) => e.type === 'node-done' && !e.resumed).map((e) => (e as { node: string }).node)).toEqual(['root', 'a', 'b', 'a1', 'a2']);
+    expect(events.filter((e) => e.type === 'node-done' && !e.resumed).map((e) => (e as { node: string }).node)).toEqual(
+      ['root', 'a', 'b', 'a1', 'a2'],
+    );
     const truth = parseNewick(await readFile(path.join(dir, 'truth.nwk'), 'utf8'));
     expect(robinsonFoulds(truth, truthTree(recipe)).rf).toBe(0);
     expect(leafLabels(truth).sort()).toEqual(['a1', 'a2', 'b']);
@@ -77,7 +102,9 @@ describe('lab zoo', () => {
     const before = (await loadCheckpoint(checkpointFile(dir, 'a2'))).model.params;
     const again: ZooEvent[] = [];
     await trainZoo(parseRecipe(recipeData(6), 'unit'), dir, { dataset, onEvent: (e) => again.push(e) });
-    const retrained = again.filter((e) => e.type === 'node-done' && !e.resumed).map((e) => (e as { node: string }).node);
+    const retrained = again
+      .filter((e) => e.type === 'node-done' && !e.resumed)
+      .map((e) => (e as { node: string }).node);
     expect(retrained).toEqual(['a1']);
     expect((await loadCheckpoint(checkpointFile(dir, 'a2'))).model.params).toEqual(before);
   });

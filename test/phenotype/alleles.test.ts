@@ -28,7 +28,12 @@ describe('alleles', () => {
   });
 
   it('a run with one sample per probe has no genes', () => {
-    const table = responseTable(makeRun([{ model: 'm:a', probe: 'p', texts: ['x'] }, { model: 'm:b', probe: 'p', texts: ['y'] }]));
+    const table = responseTable(
+      makeRun([
+        { model: 'm:a', probe: 'p', texts: ['x'] },
+        { model: 'm:b', probe: 'p', texts: ['y'] },
+      ]),
+    );
     expect(hasRepeatedSamples(table)).toBe(false);
     expect(alleleFrequencies(table).genes).toEqual([]);
   });

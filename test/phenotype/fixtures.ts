@@ -12,7 +12,12 @@ export interface CellSpec {
 export function makeRun(cells: readonly CellSpec[], answers: Readonly<Record<string, Answer>> = {}): RunData {
   const models = [...new Set(cells.map((c) => c.model))] as ModelRef[];
   const probeIds = [...new Set(cells.map((c) => c.probe))];
-  const probes: Probe[] = probeIds.map((id) => ({ id: id as ProbeId, tags: [], prompt: { kind: 'chat', messages: [{ role: 'user', content: id }] }, answer: answers[id] }));
+  const probes: Probe[] = probeIds.map((id) => ({
+    id: id as ProbeId,
+    tags: [],
+    prompt: { kind: 'chat', messages: [{ role: 'user', content: id }] },
+    answer: answers[id],
+  }));
   const run = 'test' as RunName;
   const samples: Sample[] = cells.flatMap((c) =>
     c.texts.map((t, index) => ({
@@ -22,7 +27,13 @@ export function makeRun(cells: readonly CellSpec[], answers: Readonly<Record<str
       index,
       outcome:
         typeof t === 'string'
-          ? { status: 'ok' as const, text: t, finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 }, temperatureUsed: 1 }
+          ? {
+              status: 'ok' as const,
+              text: t,
+              finishReason: 'stop',
+              usage: { inputTokens: 1, outputTokens: 1 },
+              temperatureUsed: 1,
+            }
           : { status: 'error' as const, kind: 'server' as const, message: t.error },
       latencyMs: 1,
       attempts: 1,
@@ -33,7 +44,13 @@ export function makeRun(cells: readonly CellSpec[], answers: Readonly<Record<str
   return {
     run: {
       name: run,
-      suite: { name: 'test', version: '1', description: 'test', defaults: { sampling: { temperature: 1, maxTokens: 64 }, samples: 1 }, probes },
+      suite: {
+        name: 'test',
+        version: '1',
+        description: 'test',
+        defaults: { sampling: { temperature: 1, maxTokens: 64 }, samples: 1 },
+        probes,
+      },
       models,
       samples: 1,
       status: 'finished',

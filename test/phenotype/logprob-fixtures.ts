@@ -6,11 +6,18 @@ import { makeRun, type CellSpec } from './fixtures.js';
 /** Top alternatives (token, probability) as a provider lists them: logprobs, most likely first. */
 export function top(entries: readonly (readonly [string, number])[]): TokenLogprob {
   const sorted = [...entries].sort((a, b) => b[1] - a[1]);
-  return { token: sorted[0]![0], logprob: Math.log(sorted[0]![1]), top: sorted.map(([token, p]) => ({ token, logprob: Math.log(p) })) };
+  return {
+    token: sorted[0]![0],
+    logprob: Math.log(sorted[0]![1]),
+    top: sorted.map(([token, p]) => ({ token, logprob: Math.log(p) })),
+  };
 }
 
 /** `makeRun(cells)` with each ok sample's logprobs from `lp(model, probe, index)` (undefined: none, as without --logprobs). */
-export function runWithLogprobs(cells: readonly CellSpec[], lp: (model: string, probe: string, index: number) => TokenLogprob | undefined): RunData {
+export function runWithLogprobs(
+  cells: readonly CellSpec[],
+  lp: (model: string, probe: string, index: number) => TokenLogprob | undefined,
+): RunData {
   const data = makeRun(cells);
   return {
     run: data.run,

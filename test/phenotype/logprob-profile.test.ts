@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { firstTokenDistribution, hasTopLogprobs, logprobProfile, OTHER_TOKEN } from '../../src/phenotype/logprob-profile.js';
+import {
+  firstTokenDistribution,
+  hasTopLogprobs,
+  logprobProfile,
+  OTHER_TOKEN,
+} from '../../src/phenotype/logprob-profile.js';
 import { responseTable } from '../../src/phenotype/responses.js';
 import { makeRun } from './fixtures.js';
 import { runWithLogprobs, top } from './logprob-fixtures.js';
@@ -8,7 +13,13 @@ const sum = (m: ReadonlyMap<string, number>) => [...m.values()].reduce((a, b) =>
 
 describe('firstTokenDistribution', () => {
   it('keeps the top-k probabilities and puts the tail mass in one other bucket', () => {
-    const d = firstTokenDistribution(top([['A', 0.5], ['B', 0.3], ['C', 0.05]]))!;
+    const d = firstTokenDistribution(
+      top([
+        ['A', 0.5],
+        ['B', 0.3],
+        ['C', 0.05],
+      ]),
+    )!;
     expect(d.get('A')).toBeCloseTo(0.5, 12);
     expect(d.get('B')).toBeCloseTo(0.3, 12);
     expect(d.get('C')).toBeCloseTo(0.05, 12);
@@ -17,10 +28,23 @@ describe('firstTokenDistribution', () => {
   });
 
   it('sums a token listed twice and rescales when rounding makes the listed mass exceed 1', () => {
-    const d = firstTokenDistribution({ token: 'x', logprob: Math.log(0.6), top: [{ token: 'x', logprob: Math.log(0.6) }, { token: 'y', logprob: Math.log(0.3) }, { token: 'x', logprob: Math.log(0.1) }] })!;
+    const d = firstTokenDistribution({
+      token: 'x',
+      logprob: Math.log(0.6),
+      top: [
+        { token: 'x', logprob: Math.log(0.6) },
+        { token: 'y', logprob: Math.log(0.3) },
+        { token: 'x', logprob: Math.log(0.1) },
+      ],
+    })!;
     expect(d.get('x')).toBeCloseTo(0.7, 12);
     expect(d.has(OTHER_TOKEN)).toBe(true);
-    const over = firstTokenDistribution(top([['a', 0.7], ['b', 0.4]]))!;
+    const over = firstTokenDistribution(
+      top([
+        ['a', 0.7],
+        ['b', 0.4],
+      ]),
+    )!;
     expect(over.has(OTHER_TOKEN)).toBe(false);
     expect(over.get('a')! / over.get('b')!).toBeCloseTo(0.7 / 0.4, 12);
     expect(sum(over)).toBeCloseTo(1, 12);
@@ -30,7 +54,14 @@ describe('firstTokenDistribution', () => {
     expect(firstTokenDistribution(undefined)).toBeUndefined();
     expect(firstTokenDistribution({ token: 'a', logprob: -0.1 })).toBeUndefined();
     expect(firstTokenDistribution({ token: 'a', logprob: -0.1, top: [] })).toBeUndefined();
-    const d = firstTokenDistribution({ token: 'a', logprob: -1, top: [{ token: 'a', logprob: Math.log(0.5) }, { token: 'b', logprob: Number.NaN }] })!;
+    const d = firstTokenDistribution({
+      token: 'a',
+      logprob: -1,
+      top: [
+        { token: 'a', logprob: Math.log(0.5) },
+        { token: 'b', logprob: Number.NaN },
+      ],
+    })!;
     expect([...d.keys()].sort()).toEqual(['a', OTHER_TOKEN].sort());
   });
 });
@@ -46,7 +77,16 @@ describe('logprobProfile', () => {
   it('aligns to the response table, averages repeated samples and leaves cells without logprobs empty', () => {
     const data = runWithLogprobs(cells, (m, p, i) => {
       if (m === 'm2' && p === 'p2') return undefined;
-      if (m === 'm1' && p === 'p1') return i === 0 ? top([['a', 0.8], ['b', 0.2]]) : top([['a', 0.4], ['c', 0.4]]);
+      if (m === 'm1' && p === 'p1')
+        return i === 0
+          ? top([
+              ['a', 0.8],
+              ['b', 0.2],
+            ])
+          : top([
+              ['a', 0.4],
+              ['c', 0.4],
+            ]);
       return top([['b', 0.9]]);
     });
     const table = responseTable(data);

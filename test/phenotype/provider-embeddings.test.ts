@@ -10,7 +10,12 @@ import { responseTable } from '../../src/phenotype/responses.js';
 import { resolveProvider } from '../../src/providers/registry.js';
 import type { EmbeddingCache, EmbeddingEntry } from '../../src/store/api.js';
 import { fakeEmbedding } from '../../src/testing/servers/common.js';
-import { startAnthropicServer, startOllamaServer, startOpenAIServer, type TestServer } from '../../src/testing/servers/index.js';
+import {
+  startAnthropicServer,
+  startOllamaServer,
+  startOpenAIServer,
+  type TestServer,
+} from '../../src/testing/servers/index.js';
 import { makeRun } from './fixtures.js';
 
 const KEY = 'sk-dummy-embed-0123456789';
@@ -41,8 +46,10 @@ function instantClock(): Clock & { waits: number[] } {
   return { waits, now: () => 0, sleep: async (ms) => void waits.push(ms) };
 }
 
-const openai = (url: string, key = KEY) => resolveProvider('openai', { env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: url } });
-const embedRequests = (s: TestServer) => s.requests.filter((r) => r.path === '/v1/embeddings' || r.path === '/api/embed');
+const openai = (url: string, key = KEY) =>
+  resolveProvider('openai', { env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: url } });
+const embedRequests = (s: TestServer) =>
+  s.requests.filter((r) => r.path === '/v1/embeddings' || r.path === '/api/embed');
 const inputsOf = (s: TestServer) => embedRequests(s).map((r) => (r.body as { input: string[] }).input);
 const f32 = (v: number[]) => [...Float64Array.from(Float32Array.from(v))];
 
@@ -72,8 +79,12 @@ describe('embedTexts', () => {
 
     // Without a way to request (no key), the cache alone serves; a text not cached fails before any request.
     const noKey = new InputError('no API key');
-    await expect(embedTexts(provider, 'text-embedding-3-small', distinct, cache, { cannotRequest: noKey })).resolves.toMatchObject({ cached: 150 });
-    await expect(embedTexts(provider, 'text-embedding-3-small', [...distinct, 'new text'], cache, { cannotRequest: noKey })).rejects.toBe(noKey);
+    await expect(
+      embedTexts(provider, 'text-embedding-3-small', distinct, cache, { cannotRequest: noKey }),
+    ).resolves.toMatchObject({ cached: 150 });
+    await expect(
+      embedTexts(provider, 'text-embedding-3-small', [...distinct, 'new text'], cache, { cannotRequest: noKey }),
+    ).rejects.toBe(noKey);
     expect(server.requests.length).toBe(before);
 
     // Another model is another key.
@@ -82,7 +93,10 @@ describe('embedTexts', () => {
   });
 
   it('retries rate limits and server errors with the collection backoff, honouring Retry-After', async () => {
-    server = await startOpenAIServer({ embeddingDim: DIM, faults: [{ kind: '429', retryAfterMs: 700 }, { kind: '500' }] });
+    server = await startOpenAIServer({
+      embeddingDim: DIM,
+      faults: [{ kind: '429', retryAfterMs: 700 }, { kind: '500' }],
+    });
     const clock = instantClock();
     const r = await embedTexts(openai(server.url), 'emb', ['one text', 'another text'], new MapCache(), { clock });
     expect(r.requests).toBe(3);
@@ -96,7 +110,12 @@ describe('embedTexts', () => {
     const wrong = 'sk-wrong-key-abcdef123456';
     const texts = Array.from({ length: 10 }, (_, i) => `text ${i}`);
     const cache = new MapCache();
-    const err = await embedTexts(openai(server.url, wrong), 'emb', texts, cache, { batchSize: 2, concurrency: 1, clock: instantClock(), secrets: [wrong] }).catch((e: unknown) => e);
+    const err = await embedTexts(openai(server.url, wrong), 'emb', texts, cache, {
+      batchSize: 2,
+      concurrency: 1,
+      clock: instantClock(),
+      secrets: [wrong],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     const message = (err as Error).message;
     expect(message).toMatch(/^embeddings openai:emb: auth: .*check the API key/);
@@ -112,7 +131,9 @@ describe('embedTexts', () => {
     const r = await embedTexts(provider, 'nomic-embed-text', ['alpha beta', 'gamma delta'], new MapCache());
     expect(inputsOf(server)).toEqual([['alpha beta', 'gamma delta']]);
     expect([...r.vectors.get('gamma delta')!]).toEqual(f32(fakeEmbedding('gamma delta', DIM)));
-    const err = await embedTexts(provider, 'no-such-model', ['x'], new MapCache(), { clock: instantClock() }).catch((e: unknown) => e);
+    const err = await embedTexts(provider, 'no-such-model', ['x'], new MapCache(), { clock: instantClock() }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/not found.*ollama pull no-such-model/);
   });

@@ -4,8 +4,17 @@ import { fleschReadingEase, syllableCount } from '../../src/phenotype/readabilit
 describe('syllables and Flesch reading ease', () => {
   it('counts syllables of common words by the vowel-group heuristic', () => {
     const cases: [string, number][] = [
-      ['cat', 1], ['table', 2], ['make', 1], ['beautiful', 3], ['wanted', 2], ['jumped', 1],
-      ['boxes', 2], ['happy', 2], ['the', 1], ['organization', 5], ['Cake!', 1],
+      ['cat', 1],
+      ['table', 2],
+      ['make', 1],
+      ['beautiful', 3],
+      ['wanted', 2],
+      ['jumped', 1],
+      ['boxes', 2],
+      ['happy', 2],
+      ['the', 1],
+      ['organization', 5],
+      ['Cake!', 1],
     ];
     for (const [w, n] of cases) expect([w, syllableCount(w)]).toEqual([w, n]);
   });

@@ -45,7 +45,10 @@ describe('tf-idf per probe', () => {
     expect(a!.values[0]).toBeCloseTo(2 / norm, 12);
     expect(a!.values[1]).toBeCloseTo(w1 / norm, 12);
     expect(Array.from(b!.values)).toEqual([1]);
-    const [s] = weightDocuments([{ indices: Int32Array.from([0]), counts: Float64Array.from([4]) }], 1, { tf: 'sublinear', idf: 'none' });
+    const [s] = weightDocuments([{ indices: Int32Array.from([0]), counts: Float64Array.from([4]) }], 1, {
+      tf: 'sublinear',
+      idf: 'none',
+    });
     expect(s!.values[0]).toBe(1);
   });
 
@@ -69,7 +72,7 @@ describe('tf-idf per probe', () => {
 });
 
 describe('tf-idf per model', () => {
-  it('pools a model\'s responses into one unit vector; models with the same words embed alike', async () => {
+  it("pools a model's responses into one unit vector; models with the same words embed alike", async () => {
     const { modelTfIdf } = await import('../../src/phenotype/tfidf.js');
     const { cosineDistanceSparse } = await import('../../src/distance/cosine.js');
     const table = responseTable(

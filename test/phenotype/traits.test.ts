@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { computeTraits, sentenceCount, TRAIT_NAMES, TRAITS, traitIndex } from '../../src/phenotype/traits.js';
 
-const trait = (text: string, name: string, answer?: Parameters<typeof computeTraits>[1]) => computeTraits(text, answer)[traitIndex(name)]!;
+const trait = (text: string, name: string, answer?: Parameters<typeof computeTraits>[1]) =>
+  computeTraits(text, answer)[traitIndex(name)]!;
 
 describe('trait table', () => {
   it('has at least 20 traits, each with a unique name, a unit and a one-line description', () => {
@@ -35,11 +36,17 @@ describe('traits on crafted texts', () => {
   it('type-token ratio over the first 100 words, case folded', () => {
     expect(trait('the The the cat', 'typeTokenRatio')).toBeCloseTo(2 / 4);
     expect(trait(Array.from({ length: 300 }, (_, i) => `w${i}`).join(' '), 'typeTokenRatio')).toBe(1);
-    expect(trait(`${Array.from({ length: 100 }, () => 'same').join(' ')} ${Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ')}`, 'typeTokenRatio')).toBeCloseTo(1 / 100);
+    expect(
+      trait(
+        `${Array.from({ length: 100 }, () => 'same').join(' ')} ${Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ')}`,
+        'typeTokenRatio',
+      ),
+    ).toBeCloseTo(1 / 100);
   });
 
   it('markdown: headers, bullets, code blocks, bold', () => {
-    const md = '# Title\n## Sub\nText #not a header\n\n- a\n* b\n+ c\n1. d\n2) e\n-not a bullet\n\n```ts\nlet x = 1;\n```\n\n**strong** and __also__ but ** not**';
+    const md =
+      '# Title\n## Sub\nText #not a header\n\n- a\n* b\n+ c\n1. d\n2) e\n-not a bullet\n\n```ts\nlet x = 1;\n```\n\n**strong** and __also__ but ** not**';
     expect(trait(md, 'headers')).toBe(2);
     expect(trait(md, 'bullets')).toBe(5);
     expect(trait(md, 'codeBlocks')).toBe(1);
@@ -83,7 +90,10 @@ describe('traits on crafted texts', () => {
 
   it('readability: simple prose reads easier than polysyllabic prose', () => {
     const easy = trait('The cat sat on the mat. The dog ran to the cat.', 'readability');
-    const hard = trait('Institutional considerations necessitate comprehensive organizational restructuring.', 'readability');
+    const hard = trait(
+      'Institutional considerations necessitate comprehensive organizational restructuring.',
+      'readability',
+    );
     expect(easy).toBeGreaterThan(80);
     expect(hard).toBeLessThan(0);
     expect(Number.isNaN(trait('123 456', 'readability'))).toBe(true);

@@ -4,7 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPhylip, writeMatrixTsv } from '../../src/distance/matrix-io.js';
-import { familyClades, nearestNeighbourAccuracy, neighborJoining, patristicDistances, readNewickFile, writeNewickFile } from '../../src/phylo/index.js';
+import {
+  familyClades,
+  nearestNeighbourAccuracy,
+  neighborJoining,
+  patristicDistances,
+  readNewickFile,
+  writeNewickFile,
+} from '../../src/phylo/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import { ALPACA, REF } from './helpers.js';
 
@@ -12,7 +19,11 @@ const families = path.join(ALPACA, 'FAMILIES.tsv');
 
 describe('phylo compare', () => {
   it('prints RF and the splits in one tree only', async () => {
-    const { code, out } = await runCli(['compare', path.join(REF, 'additive30.nj.nwk'), path.join(REF, 'additive30.upgma.nwk')]);
+    const { code, out } = await runCli([
+      'compare',
+      path.join(REF, 'additive30.nj.nwk'),
+      path.join(REF, 'additive30.upgma.nwk'),
+    ]);
     expect(code).toBe(0);
     expect(out).toContain('Robinson-Foulds: 8 of 54 (normalized 0.1481)');
     expect(out).toMatch(/splits only in .*additive30\.nj\.nwk \(4\):/);
@@ -20,7 +31,12 @@ describe('phylo compare', () => {
   });
 
   it('gives JSON matching rf.tsv', async () => {
-    const { code, out } = await runCli(['compare', path.join(REF, 'euclid100.nj.nwk'), path.join(REF, 'euclid100.bme_nni.nwk'), '--json']);
+    const { code, out } = await runCli([
+      'compare',
+      path.join(REF, 'euclid100.nj.nwk'),
+      path.join(REF, 'euclid100.bme_nni.nwk'),
+      '--json',
+    ]);
     expect(code).toBe(0);
     const j = JSON.parse(out);
     expect([j.rf, j.max, j.leaves]).toEqual([134, 194, 100]);
@@ -50,9 +66,23 @@ describe('phylo score', () => {
   const tree = path.join(REF, 'alpaca38.nj.nwk');
 
   it('reports clades, k of K, and 1-NN accuracy by tree and matrix', async () => {
-    const { code, out } = await runCli(['score', tree, '--labels', families, '--matrix', path.join(REF, 'alpaca-dev-tfidf.tsv')]);
+    const { code, out } = await runCli([
+      'score',
+      tree,
+      '--labels',
+      families,
+      '--matrix',
+      path.join(REF, 'alpaca-dev-tfidf.tsv'),
+    ]);
     expect(code).toBe(0);
-    const fam = new Map(fs.readFileSync(families, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t') as [string, string]));
+    const fam = new Map(
+      fs
+        .readFileSync(families, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split('\t') as [string, string]),
+    );
     const t = readNewickFile(tree);
     const clades = familyClades(t, fam);
     const k = clades.filter((c) => c.isClade).length;
@@ -78,9 +108,19 @@ describe('phylo score', () => {
     writeMatrixTsv(path.join(dir, 'small.tsv'), small);
     const text = await runCli(['score', treeFile, '--labels', families]);
     expect(text.code).toBe(0);
-    expect(text.err).toContain('note: 1 of 21 tree leaves have no family in FAMILIES.tsv and are not scored: vendor:mystery model');
+    expect(text.err).toContain(
+      'note: 1 of 21 tree leaves have no family in FAMILIES.tsv and are not scored: vendor:mystery model',
+    );
     expect(text.err).toContain('note: 18 models of FAMILIES.tsv are not in the tree and are ignored');
-    const json = await runCli(['score', treeFile, '--labels', families, '--matrix', path.join(dir, 'small.tsv'), '--json']);
+    const json = await runCli([
+      'score',
+      treeFile,
+      '--labels',
+      families,
+      '--matrix',
+      path.join(dir, 'small.tsv'),
+      '--json',
+    ]);
     const j = JSON.parse(json.out);
     expect(j.leaves).toBe(21);
     expect(j.notes).toHaveLength(2);
@@ -150,7 +190,8 @@ describe('keepTips', () => {
     const k = keepTips(t, ['a', 'd', 'f', 'e']);
     const full = pd(t);
     const small = pd(k);
-    const at = (m: typeof full, x: string, y: string) => m.values[m.labels.indexOf(x) * m.labels.length + m.labels.indexOf(y)]!;
+    const at = (m: typeof full, x: string, y: string) =>
+      m.values[m.labels.indexOf(x) * m.labels.length + m.labels.indexOf(y)]!;
     for (const x of small.labels) for (const y of small.labels) expect(at(small, x, y)).toBeCloseTo(at(full, x, y), 12);
     expect([...small.labels].sort()).toEqual(['a', 'd', 'e', 'f']);
   });

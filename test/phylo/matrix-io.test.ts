@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { formatMatrixTsv, formatPhylip, parseMatrixTsv, readMatrixTsv, readPhylip, writeMatrixTsv } from '../../src/distance/matrix-io.js';
+import {
+  formatMatrixTsv,
+  formatPhylip,
+  parseMatrixTsv,
+  readMatrixTsv,
+  readPhylip,
+  writeMatrixTsv,
+} from '../../src/distance/matrix-io.js';
 import { REF, maxDifference } from './helpers.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-io-'));
@@ -46,7 +53,12 @@ describe('readPhylip', () => {
 
 describe('TSV matrices', () => {
   it('round-trip labels, full-precision values, signal and metric', () => {
-    const m = { labels: ['openai:gpt-4o-mini', 'lab:base', 'x y'], values: new Float64Array([0, 0.1 + 0.2, Math.PI, 0.1 + 0.2, 0, 1e-17, Math.PI, 1e-17, 0]), signal: 'embed', metric: 'cosine' };
+    const m = {
+      labels: ['openai:gpt-4o-mini', 'lab:base', 'x y'],
+      values: new Float64Array([0, 0.1 + 0.2, Math.PI, 0.1 + 0.2, 0, 1e-17, Math.PI, 1e-17, 0]),
+      signal: 'embed',
+      metric: 'cosine',
+    };
     const file = path.join(tmp(), 'sub', 'm.tsv');
     writeMatrixTsv(file, m);
     const back = readMatrixTsv(file);
@@ -58,10 +70,18 @@ describe('TSV matrices', () => {
   });
 
   it('names the file and row of bad input', () => {
-    expect(() => parseMatrixTsv('\ta\tb\na\t0\t1\nb\t1\n', 'bad.tsv')).toThrow(/bad\.tsv: row 3 \("b"\) has 1 values, expected 2/);
-    expect(() => parseMatrixTsv('\ta\tb\na\t0\tx\nb\tx\t0\n', 'bad.tsv')).toThrow(/bad\.tsv: row "a", column "b": "x" is not a finite number/);
-    expect(() => parseMatrixTsv('\ta\tb\nb\t0\t1\na\t1\t0\n', 'bad.tsv')).toThrow(/row 2 is labelled "b" but column 1 is "a"/);
+    expect(() => parseMatrixTsv('\ta\tb\na\t0\t1\nb\t1\n', 'bad.tsv')).toThrow(
+      /bad\.tsv: row 3 \("b"\) has 1 values, expected 2/,
+    );
+    expect(() => parseMatrixTsv('\ta\tb\na\t0\tx\nb\tx\t0\n', 'bad.tsv')).toThrow(
+      /bad\.tsv: row "a", column "b": "x" is not a finite number/,
+    );
+    expect(() => parseMatrixTsv('\ta\tb\nb\t0\t1\na\t1\t0\n', 'bad.tsv')).toThrow(
+      /row 2 is labelled "b" but column 1 is "a"/,
+    );
     expect(() => parseMatrixTsv('\ta\tb\na\t0\t1\n', 'bad.tsv')).toThrow(/must be square/);
-    expect(() => formatMatrixTsv({ labels: ['a\tb'], values: new Float64Array(1), signal: 's', metric: 'm' })).toThrow(InputError);
+    expect(() => formatMatrixTsv({ labels: ['a\tb'], values: new Float64Array(1), signal: 's', metric: 'm' })).toThrow(
+      InputError,
+    );
   });
 });

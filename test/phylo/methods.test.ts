@@ -54,15 +54,27 @@ function plainNJ(m: DistanceMatrix) {
     const b = act[bj]!;
     const dab = D[a * n + b]!;
     const la = (dab + (R[bi]! - R[bj]!) / (r - 2)) / 2;
-    for (const k of act) if (k !== a && k !== b) D[a * n + k] = D[k * n + a] = (D[a * n + k]! + D[b * n + k]! - dab) / 2;
-    nodes[a] = { children: [{ ...nodes[a]!, length: la }, { ...nodes[b]!, length: dab - la }] };
+    for (const k of act)
+      if (k !== a && k !== b) D[a * n + k] = D[k * n + a] = (D[a * n + k]! + D[b * n + k]! - dab) / 2;
+    nodes[a] = {
+      children: [
+        { ...nodes[a]!, length: la },
+        { ...nodes[b]!, length: dab - la },
+      ],
+    };
     act.splice(bj, 1);
   }
   const [x, y, z] = act as [number, number, number];
   const d = (p: number, q: number) => D[p * n + q]!;
   return {
     rooted: false,
-    root: { children: [{ ...nodes[x]!, length: (d(x, y) + d(x, z) - d(y, z)) / 2 }, { ...nodes[y]!, length: (d(x, y) + d(y, z) - d(x, z)) / 2 }, { ...nodes[z]!, length: (d(x, z) + d(y, z) - d(x, y)) / 2 }] },
+    root: {
+      children: [
+        { ...nodes[x]!, length: (d(x, y) + d(x, z) - d(y, z)) / 2 },
+        { ...nodes[y]!, length: (d(x, y) + d(y, z) - d(x, z)) / 2 },
+        { ...nodes[z]!, length: (d(x, z) + d(y, z) - d(x, y)) / 2 },
+      ],
+    },
   };
 }
 
@@ -109,7 +121,10 @@ describe('neighborJoining', () => {
       const n = 4 + Math.floor(rng() * 120);
       const kind = trial % 4;
       const dim = 1 + Math.floor(rng() * 30);
-      const x = Array.from({ length: n * dim }, () => randomNormal(rng) * (kind === 3 ? Math.exp(randomNormal(rng)) : 1));
+      const x = Array.from(
+        { length: n * dim },
+        () => randomNormal(rng) * (kind === 3 ? Math.exp(randomNormal(rng)) : 1),
+      );
       const values = new Float64Array(n * n);
       for (let i = 0; i < n; i++) {
         for (let j = i + 1; j < n; j++) {
@@ -133,7 +148,8 @@ describe('neighborJoining', () => {
     const n = 30;
     const rng = seededRng(5);
     const values = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) values[i * n + j] = values[j * n + i] = Math.floor(rng() * 4) - 1;
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) values[i * n + j] = values[j * n + i] = Math.floor(rng() * 4) - 1;
     const m = { labels: taxa(n), values, signal: 't', metric: 'x' };
     const fast = neighborJoining(m);
     expect(leafLabels(fast).sort()).toEqual(taxa(n).sort());
@@ -155,14 +171,36 @@ describe('neighborJoining', () => {
   it('builds trees for 1, 2 and 3 taxa', () => {
     const one = neighborJoining({ labels: ['a'], values: new Float64Array([0]), signal: 's', metric: 'm' });
     expect(leafLabels(one)).toEqual(['a']);
-    const two = neighborJoining({ labels: ['a', 'b'], values: new Float64Array([0, 2, 2, 0]), signal: 's', metric: 'm' });
+    const two = neighborJoining({
+      labels: ['a', 'b'],
+      values: new Float64Array([0, 2, 2, 0]),
+      signal: 's',
+      metric: 'm',
+    });
     expect(patristicDistances(two).values[1]).toBe(2);
-    const three = neighborJoining({ labels: ['a', 'b', 'c'], values: new Float64Array([0, 3, 4, 3, 0, 5, 4, 5, 0]), signal: 's', metric: 'm' });
-    expect(maxDifference(patristicDistances(three), { labels: ['a', 'b', 'c'], values: new Float64Array([0, 3, 4, 3, 0, 5, 4, 5, 0]), signal: '', metric: '' })).toBeLessThan(1e-12);
+    const three = neighborJoining({
+      labels: ['a', 'b', 'c'],
+      values: new Float64Array([0, 3, 4, 3, 0, 5, 4, 5, 0]),
+      signal: 's',
+      metric: 'm',
+    });
+    expect(
+      maxDifference(patristicDistances(three), {
+        labels: ['a', 'b', 'c'],
+        values: new Float64Array([0, 3, 4, 3, 0, 5, 4, 5, 0]),
+        signal: '',
+        metric: '',
+      }),
+    ).toBeLessThan(1e-12);
   });
 
   it('rejects NaN, infinite and duplicate-label matrices with InputError', () => {
-    const bad = { labels: ['a', 'b', 'c'], values: new Float64Array([0, 1, NaN, 1, 0, 1, NaN, 1, 0]), signal: 's', metric: 'm' };
+    const bad = {
+      labels: ['a', 'b', 'c'],
+      values: new Float64Array([0, 1, NaN, 1, 0, 1, NaN, 1, 0]),
+      signal: 's',
+      metric: 'm',
+    };
     expect(() => neighborJoining(bad)).toThrow(InputError);
     expect(() => neighborJoining(bad)).toThrow(/a x c/);
     const dup = { labels: ['a', 'a', 'c'], values: new Float64Array(9), signal: 's', metric: 'm' };

@@ -67,7 +67,14 @@ describe('writeNewick', () => {
         children: [
           { name: 'openai:gpt-4o-mini', length: 0.1, children: [] },
           { name: "bob's model", length: 0.2, children: [] },
-          { support: 0.5, length: 0.3, children: [{ name: 'x y', children: [] }, { name: 'z', children: [] }] },
+          {
+            support: 0.5,
+            length: 0.3,
+            children: [
+              { name: 'x y', children: [] },
+              { name: 'z', children: [] },
+            ],
+          },
         ],
       },
     });
@@ -76,7 +83,30 @@ describe('writeNewick', () => {
 
   it('round-trips random awkward labels, lengths and support exactly', () => {
     const rng = seededRng(7);
-    const alphabet = ['a', 'Z', '0', '_', ' ', "'", '(', ')', '[', ']', ':', ';', ',', '\t', '\n', 'é', '→', '-', '.', '"', '/', '&'];
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      '_',
+      ' ',
+      "'",
+      '(',
+      ')',
+      '[',
+      ']',
+      ':',
+      ';',
+      ',',
+      '\t',
+      '\n',
+      'é',
+      '→',
+      '-',
+      '.',
+      '"',
+      '/',
+      '&',
+    ];
     for (let trial = 0; trial < 60; trial++) {
       const n = 3 + randomInt(rng, 15);
       const labels = new Set<string>();
@@ -87,7 +117,13 @@ describe('writeNewick', () => {
         labels.add(l);
       }
       const tree = randomTree(rng, [...labels], 1e-9, 1e3);
-      const withSupport = { ...tree, root: { ...tree.root, children: tree.root.children.map((c) => (c.children.length ? { ...c, support: rng() } : c)) } };
+      const withSupport = {
+        ...tree,
+        root: {
+          ...tree.root,
+          children: tree.root.children.map((c) => (c.children.length ? { ...c, support: rng() } : c)),
+        },
+      };
       const text = writeNewick(withSupport);
       const back = parseNewick(text);
       expect(leafLabels(back)).toEqual(leafLabels(withSupport));
@@ -99,7 +135,16 @@ describe('writeNewick', () => {
   });
 
   it('marks a rooted tree whose root has three children', () => {
-    const text = writeNewick({ rooted: true, root: { children: [{ name: 'a', children: [] }, { name: 'b', children: [] }, { name: 'c', children: [] }] } });
+    const text = writeNewick({
+      rooted: true,
+      root: {
+        children: [
+          { name: 'a', children: [] },
+          { name: 'b', children: [] },
+          { name: 'c', children: [] },
+        ],
+      },
+    });
     expect(text).toBe('[&R] (a,b,c);');
     expect(parseNewick(text).rooted).toBe(true);
   });
@@ -107,7 +152,8 @@ describe('writeNewick', () => {
 
 describe('deep trees', () => {
   it('a 5,000-taxon caterpillar survives every tree function without overflowing the stack', async () => {
-    const { bootstrapSupport, ladderize, majorityRuleConsensus, midpointRoot, renderTree, splitsOf, keepTips } = await import('../../src/phylo/index.js');
+    const { bootstrapSupport, ladderize, majorityRuleConsensus, midpointRoot, renderTree, splitsOf, keepTips } =
+      await import('../../src/phylo/index.js');
     let text = 'a0:1';
     for (let i = 1; i < 5000; i++) text = `(${text},a${i}:1):1`;
     const t = parseNewick(`${text};`);

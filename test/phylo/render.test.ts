@@ -53,7 +53,16 @@ describe('renderTree', () => {
   });
 
   it('strips control sequences from labels (they may come from model output)', () => {
-    const t = { rooted: false, root: { children: [{ name: 'evil\u001b[31mred\u0007', length: 1, children: [] }, { name: 'line\nbreak', length: 1, children: [] }, { name: 'c', length: 1, children: [] }] } };
+    const t = {
+      rooted: false,
+      root: {
+        children: [
+          { name: 'evil\u001b[31mred\u0007', length: 1, children: [] },
+          { name: 'line\nbreak', length: 1, children: [] },
+          { name: 'c', length: 1, children: [] },
+        ],
+      },
+    };
     const text = renderTree(t, { width: 60 });
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(text).toContain('evilred');

@@ -2,7 +2,13 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readPhylip } from '../../src/distance/matrix-io.js';
-import { familyClades, nearestNeighbourAccuracy, neighborJoining, parseNewick, patristicDistances } from '../../src/phylo/index.js';
+import {
+  familyClades,
+  nearestNeighbourAccuracy,
+  neighborJoining,
+  parseNewick,
+  patristicDistances,
+} from '../../src/phylo/index.js';
 import { ALPACA, REF } from './helpers.js';
 
 const families = new Map([
@@ -58,7 +64,12 @@ describe('nearestNeighbourAccuracy', () => {
   });
 
   it('recovers most AlpacaEval families from the TF-IDF matrix and the NJ tree', () => {
-    const rows = fs.readFileSync(path.join(ALPACA, 'FAMILIES.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const rows = fs
+      .readFileSync(path.join(ALPACA, 'FAMILIES.tsv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'));
     const fam = new Map(rows.map((r) => [r[0]!, r[1]!]));
     const m = readPhylip(path.join(REF, 'alpaca38.phy'));
     const byMatrix = nearestNeighbourAccuracy(m, fam);

@@ -25,11 +25,17 @@ const internalNodes = (t: Tree) => preorder(t.root).filter((n) => n !== t.root &
 describe('splits and Robinson-Foulds', () => {
   it('lists the non-trivial bipartitions by their smaller side, in tree order', () => {
     const s = splitsOf(parseNewick('((a,b):1,(c,d):2,e);'));
-    expect(s.map((x) => x.leaves)).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(s.map((x) => x.leaves)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(s.map((x) => x.length)).toEqual([1, 2]);
     // A rooted tree's two root branches are one split; their lengths add.
     const r = splitsOf(parseNewick('(((a,b):1,c):0.5,(d,e):0.25);'));
-    expect(r.map((x) => [x.leaves, x.length])).toEqual([[['d', 'e'], 0.75], [['a', 'b'], 1]]);
+    expect(r.map((x) => [x.leaves, x.length])).toEqual([
+      [['d', 'e'], 0.75],
+      [['a', 'b'], 1],
+    ]);
   });
 
   it('is 0 for a tree and itself, symmetric, and at most 2(n-3)', () => {
@@ -54,14 +60,22 @@ describe('splits and Robinson-Foulds', () => {
     expect(robinsonFoulds(a, b).rf).toBe(0);
     const c = parseNewick('((a,c),(b,d),(e,f));');
     const cmp = compareSplits(a, c);
-    expect(cmp.onlyA.map((s) => s.leaves)).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(cmp.onlyB.map((s) => s.leaves)).toEqual([['a', 'c'], ['b', 'd']]);
+    expect(cmp.onlyA.map((s) => s.leaves)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(cmp.onlyB.map((s) => s.leaves)).toEqual([
+      ['a', 'c'],
+      ['b', 'd'],
+    ]);
     expect(cmp.shared.map((s) => s.leaves)).toEqual([['e', 'f']]);
   });
 
   it('refuses trees with different or repeated leaves', () => {
     expect(() => robinsonFoulds(parseNewick('(a,b,c,d);'), parseNewick('(a,b,c,e);'))).toThrow(InputError);
-    expect(() => robinsonFoulds(parseNewick('(a,b,c,d);'), parseNewick('(a,b,c,e);'))).toThrow(/only in the first: "d"/);
+    expect(() => robinsonFoulds(parseNewick('(a,b,c,d);'), parseNewick('(a,b,c,e);'))).toThrow(
+      /only in the first: "d"/,
+    );
     expect(() => splitsOf(parseNewick('(a,a,b);'))).toThrow(/appears twice/);
   });
 });
@@ -80,7 +94,15 @@ describe('bootstrap', () => {
   it('counts the fraction of replicates holding each split', () => {
     const other = parseNewick('((a,c),(b,d),(e,f));');
     const t = bootstrapSupport(tree, [tree, other, other, tree]);
-    const byLeaves = new Map(internalNodes(t).map((n) => [preorder(n).filter((x) => x.children.length === 0).map((x) => x.name).join(''), n.support]));
+    const byLeaves = new Map(
+      internalNodes(t).map((n) => [
+        preorder(n)
+          .filter((x) => x.children.length === 0)
+          .map((x) => x.name)
+          .join(''),
+        n.support,
+      ]),
+    );
     expect(byLeaves.get('ab')).toBe(0.5);
     expect(byLeaves.get('cd')).toBe(0.5);
     expect(byLeaves.get('ef')).toBe(1);
@@ -115,7 +137,8 @@ describe('bootstrap', () => {
     // 40 noisy "probes": each column is the tree metric times noise; a replicate averages the drawn columns.
     const columns = Array.from({ length: 40 }, () => {
       const v = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) v[i * n + j] = v[j * n + i] = base.values[i * n + j]! * (0.8 + 0.4 * rng());
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) v[i * n + j] = v[j * n + i] = base.values[i * n + j]! * (0.8 + 0.4 * rng());
       return v;
     });
     const average = (counts: Int32Array | undefined) => {
@@ -129,7 +152,12 @@ describe('bootstrap', () => {
       return { ...base, values: v.map((x) => x / total) };
     };
     const reference = neighborJoining(average(undefined));
-    const reps = bootstrapReplicates({ columns: 40, replicates: 30, seed: 2, build: (c) => neighborJoining(average(c)) });
+    const reps = bootstrapReplicates({
+      columns: 40,
+      replicates: 30,
+      seed: 2,
+      build: (c) => neighborJoining(average(c)),
+    });
     const supported = bootstrapSupport(reference, reps);
     for (const node of internalNodes(supported)) {
       expect(node.support).toBeGreaterThanOrEqual(0);
@@ -164,7 +192,11 @@ describe('majorityRuleConsensus', () => {
     const rng = seededRng(8);
     const t = randomTree(rng, taxa(15));
     expect(robinsonFoulds(majorityRuleConsensus([t, t, t]), t).rf).toBe(0);
-    const star = majorityRuleConsensus([parseNewick('((a,b),c,(d,e));'), parseNewick('((a,c),b,(d,e));'), parseNewick('((b,c),a,(d,e));')]);
+    const star = majorityRuleConsensus([
+      parseNewick('((a,b),c,(d,e));'),
+      parseNewick('((a,c),b,(d,e));'),
+      parseNewick('((b,c),a,(d,e));'),
+    ]);
     expect(splitsOf(star).map((s) => s.leaves)).toEqual([['d', 'e']]);
   });
 });
@@ -183,7 +215,8 @@ describe('rooting and ladderize', () => {
       expect(maxDifference(patristicDistances(r), p)).toBeLessThan(1e-12);
       // Depth of each leaf from the root; the deepest is half the diameter.
       const depths: number[] = [];
-      const walk = (n: Tree['root'], d: number): void => (n.children.length === 0 ? void depths.push(d) : n.children.forEach((c) => walk(c, d + (c.length ?? 0))));
+      const walk = (n: Tree['root'], d: number): void =>
+        n.children.length === 0 ? void depths.push(d) : n.children.forEach((c) => walk(c, d + (c.length ?? 0)));
       walk(r.root, 0);
       const diameter = Math.max(...p.values);
       expect(Math.max(...depths)).toBeCloseTo(diameter / 2, 10);
@@ -197,7 +230,8 @@ describe('rooting and ladderize', () => {
       expect(robinsonFoulds(twice, t).rf).toBe(0);
       const depths = (r: Tree) => {
         const out: number[] = [];
-        const walk = (n: Tree['root'], d: number): void => (n.children.length === 0 ? void out.push(d) : n.children.forEach((c) => walk(c, d + (c.length ?? 0))));
+        const walk = (n: Tree['root'], d: number): void =>
+          n.children.length === 0 ? void out.push(d) : n.children.forEach((c) => walk(c, d + (c.length ?? 0)));
         walk(r.root, 0);
         return Math.max(...out);
       };
@@ -232,7 +266,8 @@ describe('rooting and ladderize', () => {
       const l = ladderize(midpointRoot(t));
       expect(robinsonFoulds(l, t).rf).toBe(0);
       expect(maxDifference(patristicDistances(l), patristicDistances(t))).toBeLessThan(1e-12);
-      const size = (n: Tree['root']): number => (n.children.length === 0 ? 1 : n.children.reduce((s, c) => s + size(c), 0));
+      const size = (n: Tree['root']): number =>
+        n.children.length === 0 ? 1 : n.children.reduce((s, c) => s + size(c), 0);
       for (const n of preorder(l.root)) {
         const sizes = n.children.map(size);
         expect(sizes).toEqual([...sizes].sort((x, y) => x - y));

@@ -12,9 +12,25 @@ const suite: Suite = {
   defaults: { sampling: { temperature: 0.7, maxTokens: 100 }, samples: 2 },
   probes: [
     // 40 characters of messages -> 10 tokens; suite max_tokens 100; run samples
-    { id: probeId('a'), tags: [], prompt: { kind: 'chat', messages: [{ role: 'system', content: 'x'.repeat(10) }, { role: 'user', content: 'y'.repeat(30) }] } },
+    {
+      id: probeId('a'),
+      tags: [],
+      prompt: {
+        kind: 'chat',
+        messages: [
+          { role: 'system', content: 'x'.repeat(10) },
+          { role: 'user', content: 'y'.repeat(30) },
+        ],
+      },
+    },
     // 9 characters -> ceil(9/4) = 3 tokens; own max_tokens 5 and own samples 8
-    { id: probeId('b'), tags: [], prompt: { kind: 'prefix', prefix: 'Once upon' }, sampling: { maxTokens: 5 }, samples: 8 },
+    {
+      id: probeId('b'),
+      tags: [],
+      prompt: { kind: 'prefix', prefix: 'Once upon' },
+      sampling: { maxTokens: 5 },
+      samples: 8,
+    },
   ] satisfies Probe[],
 };
 
@@ -48,7 +64,10 @@ describe('estimateRun', () => {
     expect(dearEstimate.costUsd.high).toBeCloseTo((input * 3 + maxOut * 15) / 1e6, 12);
     expect(dearEstimate.costUsd.low).toBeCloseTo((input * 3 + typicalOut * 15) / 1e6, 12);
     expect(e.perModel[2]!.costUsd).toEqual({ low: 0, high: 0 });
-    expect(e.costUsd.high).toBeCloseTo(e.perModel.reduce((s, m) => s + m.costUsd.high, 0), 12);
+    expect(e.costUsd.high).toBeCloseTo(
+      e.perModel.reduce((s, m) => s + m.costUsd.high, 0),
+      12,
+    );
     expect(e.costUsd.low).toBeLessThan(e.costUsd.high);
   });
 

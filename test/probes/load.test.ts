@@ -5,7 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { listSuites, loadSuite, parseSuite, suitesDir } from '../../src/probes/load.js';
 
-const CORE_CATEGORIES = ['identity', 'knowledge', 'reasoning', 'instruction', 'borderline', 'writing', 'code', 'multilingual'];
+const CORE_CATEGORIES = [
+  'identity',
+  'knowledge',
+  'reasoning',
+  'instruction',
+  'borderline',
+  'writing',
+  'code',
+  'multilingual',
+];
 
 describe('built-in suites', () => {
   it('finds the probes/ folder of the repository', () => {
@@ -21,7 +30,10 @@ describe('built-in suites', () => {
     expect(core.defaults.samples).toBe(1);
     for (const p of core.probes) {
       expect(p.prompt.kind).toBe('chat');
-      expect(p.tags.some((t) => CORE_CATEGORIES.includes(t)), `${p.id} has a category tag`).toBe(true);
+      expect(
+        p.tags.some((t) => CORE_CATEGORIES.includes(t)),
+        `${p.id} has a category tag`,
+      ).toBe(true);
     }
     for (const category of CORE_CATEGORIES) {
       const n = core.probes.filter((p) => p.tags.includes(category)).length;
@@ -29,7 +41,10 @@ describe('built-in suites', () => {
     }
     for (const category of ['knowledge', 'reasoning']) {
       const tagged = core.probes.filter((p) => p.tags.includes(category) && !p.tags.includes('multilingual'));
-      expect(tagged.every((p) => p.answer !== undefined), `every ${category} probe has an answer`).toBe(true);
+      expect(
+        tagged.every((p) => p.answer !== undefined),
+        `every ${category} probe has an answer`,
+      ).toBe(true);
     }
     const formatChecks = core.probes.filter((p) => p.tags.includes('instruction'));
     expect(formatChecks.every((p) => p.answer?.kind === 'regex')).toBe(true);
@@ -63,7 +78,9 @@ describe('built-in suites', () => {
     raw.probes.forEach((p, i) => {
       const c = chat.probes[i]!;
       expect(p.prompt.kind).toBe('prefix');
-      expect(p.prompt.kind === 'prefix' && p.prompt.prefix).toBe(c.prompt.kind === 'chat' && c.prompt.messages.at(-1)!.content);
+      expect(p.prompt.kind === 'prefix' && p.prompt.prefix).toBe(
+        c.prompt.kind === 'chat' && c.prompt.messages.at(-1)!.content,
+      );
     });
     expect(raw.defaults).toEqual(chat.defaults);
   });
@@ -84,7 +101,11 @@ describe('built-in suites', () => {
     expect(byPath).toEqual(byName);
     const arith = byName.probes.find((p) => p.id === 'reason-multiply')!;
     expect(arith.answer).toEqual({ kind: 'exact', value: '391' });
-    expect(byName.probes.find((p) => p.id === 'instr-one-word-color')!.answer).toEqual({ kind: 'regex', pattern: '^\\W*blue\\W*$', flags: 'i' });
+    expect(byName.probes.find((p) => p.id === 'instr-one-word-color')!.answer).toEqual({
+      kind: 'regex',
+      pattern: '^\\W*blue\\W*$',
+      flags: 'i',
+    });
   });
 });
 
@@ -92,7 +113,8 @@ describe('suite files written by users', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-suites-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const header = 'name: t\nversion: "1"\ndescription: test suite\ndefaults: {temperature: 0.5, max_tokens: 10, samples: 2}\nprobes:\n';
+  const header =
+    'name: t\nversion: "1"\ndescription: test suite\ndefaults: {temperature: 0.5, max_tokens: 10, samples: 2}\nprobes:\n';
   function write(name: string, text: string): string {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
@@ -121,8 +143,20 @@ describe('suite files written by users', () => {
     expect(s.file).toBe(file);
     expect(s.defaults).toEqual({ sampling: { temperature: 0.5, maxTokens: 10 }, samples: 2 });
     const [a, b, c, d] = s.probes;
-    expect(a).toEqual({ id: 'a', tags: ['x', 'y'], prompt: { kind: 'prefix', prefix: 'Once upon' }, sampling: { temperature: 1.2, maxTokens: 3, topP: 0.9, seed: 7 }, samples: 4 });
-    expect(b!.prompt).toEqual({ kind: 'chat', messages: [{ role: 'system', content: 's' }, { role: 'user', content: '2+2?' }] });
+    expect(a).toEqual({
+      id: 'a',
+      tags: ['x', 'y'],
+      prompt: { kind: 'prefix', prefix: 'Once upon' },
+      sampling: { temperature: 1.2, maxTokens: 3, topP: 0.9, seed: 7 },
+      samples: 4,
+    });
+    expect(b!.prompt).toEqual({
+      kind: 'chat',
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'user', content: '2+2?' },
+      ],
+    });
     expect(b!.answer).toEqual({ kind: 'exact', value: '4' });
     expect(b!.sampling).toBeUndefined();
     expect(b!.tags).toEqual([]);
@@ -133,30 +167,96 @@ describe('suite files written by users', () => {
   it('accepts the same suite as JSON', () => {
     const file = write(
       'ok.json',
-      JSON.stringify({ name: 'j', version: '2', description: '', defaults: { temperature: 0, max_tokens: 5, samples: 1 }, probes: [{ id: 'p', tags: ['t'], prefix: 'x' }] }),
+      JSON.stringify({
+        name: 'j',
+        version: '2',
+        description: '',
+        defaults: { temperature: 0, max_tokens: 5, samples: 1 },
+        probes: [{ id: 'p', tags: ['t'], prefix: 'x' }],
+      }),
     );
     expect(loadSuite(file).probes[0]!.prompt).toEqual({ kind: 'prefix', prefix: 'x' });
   });
 
   // Each malformed file must give one line naming the file, the probe (id or position) and the field.
   const malformed: [string, string, RegExp][] = [
-    ['bad-yaml.yaml', header + '  - id: first\n    prefix: x\n  - id: second\n    prefix: [unclosed\n', /near probe "second": line \d+, column \d+: invalid YAML/],
-    ['missing-id.yaml', header + '  - id: ok\n    prefix: x\n  - prefix: y\n', /probe #2 \(no id\): id: missing$/],
-    ['missing-field.yaml', 'name: t\ndescription: d\ndefaults: {temperature: 0.5, max_tokens: 10, samples: 1}\nprobes:\n  - {id: a, prefix: x}\n', /: version: missing$/],
-    ['missing-default.yaml', 'name: t\nversion: "1"\ndescription: d\ndefaults: {temperature: 0.5, samples: 1}\nprobes:\n  - {id: a, prefix: x}\n', /: defaults\.max_tokens: missing$/],
-    ['both.yaml', header + '  - id: both\n    prefix: x\n    messages: [{role: user, content: hi}]\n', /probe "both": messages: give either messages or prefix, not both$/],
-    ['neither.yaml', header + '  - id: none\n    tags: [x]\n', /probe "none": messages: missing; give either messages \(chat\) or prefix \(raw text\)$/],
-    ['duplicate.yaml', header + '  - {id: a, prefix: x}\n  - {id: b, prefix: y}\n  - {id: a, prefix: z}\n', /probe "a": id: duplicate id \(also probe #1\)/],
-    ['bad-regex.yaml', header + '  - id: arith-3\n    prefix: x\n    answer: {regex: "(abc"}\n', /probe "arith-3": answer\.regex: invalid regular expression$/],
-    ['unknown-field.yaml', header + '  - id: typo\n    prefix: x\n    temprature: 0.3\n', /probe "typo": temprature: unknown field \(allowed: id, tags, /],
-    ['unknown-answer-field.yaml', header + '  - id: a\n    prefix: x\n    answer: {exact: a, fuzzy: true}\n', /probe "a": answer\.fuzzy: unknown field/],
-    ['unknown-top.yaml', 'nam: t\n' + header + '  - {id: a, prefix: x}\n', /: nam: unknown field \(allowed: name, version/],
-    ['wrong-type.yaml', header + '  - id: w\n    prefix: x\n    max_tokens: "ten"\n', /probe "w": max_tokens: expected number, got "ten"$/],
-    ['wrong-role.yaml', header + '  - id: r\n    messages: [{role: robot, content: hi}]\n', /probe "r": messages\[0\]\.role: expected one of "system", "user", "assistant", got "robot"$/],
-    ['out-of-range.yaml', header + '  - id: hot\n    prefix: x\n    temperature: 5\n', /probe "hot": temperature: must be at most 2, got number 5$/],
-    ['two-answers.yaml', header + '  - id: a\n    prefix: x\n    answer: {exact: a, regex: b}\n', /probe "a": answer: give only one of exact, regex or one_of/],
-    ['stateful-flag.yaml', header + '  - id: a\n    prefix: x\n    answer: {regex: b, flags: g}\n', /probe "a": answer\.flags: "g" is not allowed/],
-    ['version-number.yaml', 'name: t\nversion: 1.0\ndescription: d\ndefaults: {temperature: 0.5, max_tokens: 3, samples: 1}\nprobes:\n  - {id: a, prefix: x}\n', /: version: expected string, got number 1 \(put the value in quotes\)$/],
+    [
+      'bad-yaml.yaml',
+      `${header}  - id: first\n    prefix: x\n  - id: second\n    prefix: [unclosed\n`,
+      /near probe "second": line \d+, column \d+: invalid YAML/,
+    ],
+    ['missing-id.yaml', `${header}  - id: ok\n    prefix: x\n  - prefix: y\n`, /probe #2 \(no id\): id: missing$/],
+    [
+      'missing-field.yaml',
+      'name: t\ndescription: d\ndefaults: {temperature: 0.5, max_tokens: 10, samples: 1}\nprobes:\n  - {id: a, prefix: x}\n',
+      /: version: missing$/,
+    ],
+    [
+      'missing-default.yaml',
+      'name: t\nversion: "1"\ndescription: d\ndefaults: {temperature: 0.5, samples: 1}\nprobes:\n  - {id: a, prefix: x}\n',
+      /: defaults\.max_tokens: missing$/,
+    ],
+    [
+      'both.yaml',
+      `${header}  - id: both\n    prefix: x\n    messages: [{role: user, content: hi}]\n`,
+      /probe "both": messages: give either messages or prefix, not both$/,
+    ],
+    [
+      'neither.yaml',
+      `${header}  - id: none\n    tags: [x]\n`,
+      /probe "none": messages: missing; give either messages \(chat\) or prefix \(raw text\)$/,
+    ],
+    [
+      'duplicate.yaml',
+      `${header}  - {id: a, prefix: x}\n  - {id: b, prefix: y}\n  - {id: a, prefix: z}\n`,
+      /probe "a": id: duplicate id \(also probe #1\)/,
+    ],
+    [
+      'bad-regex.yaml',
+      `${header}  - id: arith-3\n    prefix: x\n    answer: {regex: "(abc"}\n`,
+      /probe "arith-3": answer\.regex: invalid regular expression$/,
+    ],
+    [
+      'unknown-field.yaml',
+      `${header}  - id: typo\n    prefix: x\n    temprature: 0.3\n`,
+      /probe "typo": temprature: unknown field \(allowed: id, tags, /,
+    ],
+    [
+      'unknown-answer-field.yaml',
+      `${header}  - id: a\n    prefix: x\n    answer: {exact: a, fuzzy: true}\n`,
+      /probe "a": answer\.fuzzy: unknown field/,
+    ],
+    ['unknown-top.yaml', `nam: t\n${header}  - {id: a, prefix: x}\n`, /: nam: unknown field \(allowed: name, version/],
+    [
+      'wrong-type.yaml',
+      `${header}  - id: w\n    prefix: x\n    max_tokens: "ten"\n`,
+      /probe "w": max_tokens: expected number, got "ten"$/,
+    ],
+    [
+      'wrong-role.yaml',
+      `${header}  - id: r\n    messages: [{role: robot, content: hi}]\n`,
+      /probe "r": messages\[0\]\.role: expected one of "system", "user", "assistant", got "robot"$/,
+    ],
+    [
+      'out-of-range.yaml',
+      `${header}  - id: hot\n    prefix: x\n    temperature: 5\n`,
+      /probe "hot": temperature: must be at most 2, got number 5$/,
+    ],
+    [
+      'two-answers.yaml',
+      `${header}  - id: a\n    prefix: x\n    answer: {exact: a, regex: b}\n`,
+      /probe "a": answer: give only one of exact, regex or one_of/,
+    ],
+    [
+      'stateful-flag.yaml',
+      `${header}  - id: a\n    prefix: x\n    answer: {regex: b, flags: g}\n`,
+      /probe "a": answer\.flags: "g" is not allowed/,
+    ],
+    [
+      'version-number.yaml',
+      'name: t\nversion: 1.0\ndescription: d\ndefaults: {temperature: 0.5, max_tokens: 3, samples: 1}\nprobes:\n  - {id: a, prefix: x}\n',
+      /: version: expected string, got number 1 \(put the value in quotes\)$/,
+    ],
     ['empty.yaml', '', /: expected a mapping with name, version, description, defaults and probes$/],
     ['bad.json', '{"name": "t", ', /bad\.json: invalid JSON: /],
   ];
@@ -165,19 +265,21 @@ describe('suite files written by users', () => {
       const file = write(name, text);
       const message = errorOf(file);
       expect(message).not.toContain('\n');
-      expect(message.startsWith(file + ': ') || message.startsWith(path.relative(process.cwd(), file) + ': ')).toBe(true);
+      expect(message.startsWith(`${file}: `) || message.startsWith(`${path.relative(process.cwd(), file)}: `)).toBe(
+        true,
+      );
       expect(message).toMatch(expected);
     });
   }
 
   it('parses a file again when it changes, and reuses the parsed suite when it does not', () => {
-    const file = write('changing.yaml', header + '  - {id: first, prefix: x}\n');
+    const file = write('changing.yaml', `${header}  - {id: first, prefix: x}\n`);
     const before = loadSuite(file);
     expect(loadSuite(file)).toBe(before);
-    fs.writeFileSync(file, header + '  - {id: first, prefix: x}\n  - {id: second, prefix: y}\n');
+    fs.writeFileSync(file, `${header}  - {id: first, prefix: x}\n  - {id: second, prefix: y}\n`);
     const after = loadSuite(file);
     expect(after.probes.map((p) => p.id)).toEqual(['first', 'second']);
-    fs.writeFileSync(file, header + '  - {id: first, prefix: [broken\n');
+    fs.writeFileSync(file, `${header}  - {id: first, prefix: [broken\n`);
     expect(() => loadSuite(file)).toThrow(/invalid YAML/);
   });
 
@@ -187,6 +289,8 @@ describe('suite files written by users', () => {
   });
 
   it('parseSuite reports the file it is given, relative to the working directory when inside it', () => {
-    expect(() => parseSuite('name: t\n', path.join(process.cwd(), 'probes', 'mine.yaml'))).toThrow(/^probes[\\/]mine\.yaml: version: missing/);
+    expect(() => parseSuite('name: t\n', path.join(process.cwd(), 'probes', 'mine.yaml'))).toThrow(
+      /^probes[\\/]mine\.yaml: version: missing/,
+    );
   });
 });

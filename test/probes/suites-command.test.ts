@@ -14,7 +14,13 @@ describe('phylo suites', () => {
   it('--json lists every built-in suite with version, probe count, tags and description', async () => {
     const { code, out } = await runCli(['suites', '--json']);
     expect(code).toBe(0);
-    const listed = JSON.parse(out) as { name: string; version: string; probes: number; tags: string[]; description: string }[];
+    const listed = JSON.parse(out) as {
+      name: string;
+      version: string;
+      probes: number;
+      tags: string[];
+      description: string;
+    }[];
     expect(listed).toEqual(JSON.parse(JSON.stringify(listSuites())));
     const core = listed.find((s) => s.name === 'core')!;
     expect(core.probes).toBeGreaterThanOrEqual(60);
@@ -48,14 +54,26 @@ describe('phylo suites', () => {
     );
     const { code, out } = await runCli(['suites', '--dir', dir, '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toEqual([{ name: 'mine', version: '0.1', description: 'my probes', probes: 1, tags: ['t1'], file: path.join(dir, 'mine.yaml') }]);
+    expect(JSON.parse(out)).toEqual([
+      {
+        name: 'mine',
+        version: '0.1',
+        description: 'my probes',
+        probes: 1,
+        tags: ['t1'],
+        file: path.join(dir, 'mine.yaml'),
+      },
+    ]);
   });
 
   it('exits 2 with one line naming file, probe and field for a malformed suite', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-suites-cli-'));
     dirs.push(dir);
     const file = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(file, 'name: bad\nversion: "1"\ndescription: d\ndefaults: {temperature: 0, max_tokens: 8, samples: 1}\nprobes:\n  - {id: arith-3, prefix: x, answer: {regex: "(abc"}}\n');
+    fs.writeFileSync(
+      file,
+      'name: bad\nversion: "1"\ndescription: d\ndefaults: {temperature: 0, max_tokens: 8, samples: 1}\nprobes:\n  - {id: arith-3, prefix: x, answer: {regex: "(abc"}}\n',
+    );
     const { code, out, err } = await runCli(['suites', file]);
     expect(code).toBe(2);
     expect(out).toBe('');

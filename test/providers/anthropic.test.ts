@@ -10,7 +10,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-const responder = (r: { prompt: string; messages: readonly { role: string; content: string }[] }) => `${r.messages[0]?.role === 'system' ? '[sys] ' : ''}Re: ${r.prompt}`;
+const responder = (r: { prompt: string; messages: readonly { role: string; content: string }[] }) =>
+  `${r.messages[0]?.role === 'system' ? '[sys] ' : ''}Re: ${r.prompt}`;
 
 describe('anthropic adapter', () => {
   it('sends system messages in `system` and answers with text, usage and stop reason', async () => {
@@ -18,7 +19,15 @@ describe('anthropic adapter', () => {
     const provider = localProvider('anthropic', server.url, { temperature: { default: 1, max: 1 } });
     expect(provider.capabilities).toMatchObject({ chat: true, logprobs: false, rawCompletion: false, seed: false });
     const out = await provider.complete(
-      { kind: 'chat', model: 'claude-test', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Name a colour' }], sampling: sampling({ temperature: 0.3 }) },
+      {
+        kind: 'chat',
+        model: 'claude-test',
+        messages: [
+          { role: 'system', content: 'You are terse.' },
+          { role: 'user', content: 'Name a colour' },
+        ],
+        sampling: sampling({ temperature: 0.3 }),
+      },
       call(),
     );
     expect(out.text).toBe('[sys] Re: Name a colour');
@@ -38,7 +47,15 @@ describe('anthropic adapter', () => {
   it('reports max_tokens when the answer is cut', async () => {
     server = await startAnthropicServer({ responder: () => 'one two three four five six' });
     const provider = localProvider('anthropic', server.url);
-    const out = await provider.complete({ kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'count' }], sampling: sampling({ maxTokens: 3 }) }, call());
+    const out = await provider.complete(
+      {
+        kind: 'chat',
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'count' }],
+        sampling: sampling({ maxTokens: 3 }),
+      },
+      call(),
+    );
     expect(out.text).toBe('one two three');
     expect(out.finishReason).toBe('max_tokens');
     expect(out.usage.outputTokens).toBe(3);
@@ -47,7 +64,15 @@ describe('anthropic adapter', () => {
   it('clamps a temperature above the maximum and says so', async () => {
     server = await startAnthropicServer();
     const provider = localProvider('anthropic', server.url, { temperature: { default: 1, max: 1 } });
-    const out = await provider.complete({ kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling({ temperature: 1.5 }) }, call());
+    const out = await provider.complete(
+      {
+        kind: 'chat',
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'hi' }],
+        sampling: sampling({ temperature: 1.5 }),
+      },
+      call(),
+    );
     expect(out.temperatureUsed).toBe(1);
     expect(out.note).toContain('above the maximum');
     expect((server.requests[0]!.body as Record<string, unknown>).temperature).toBe(1);
@@ -57,7 +82,12 @@ describe('anthropic adapter', () => {
     server = await startAnthropicServer({ models: ['claude-new'], defaultTemperatureOnly: ['claude-new'] });
     const provider = localProvider('anthropic', server.url, { temperature: { default: 1, max: 1 } });
     expect(provider.temperatureRule('claude-new').kind).toBe('any');
-    const req = { kind: 'chat' as const, model: 'claude-new', messages: [{ role: 'user' as const, content: 'hi' }], sampling: sampling({ temperature: 0 }) };
+    const req = {
+      kind: 'chat' as const,
+      model: 'claude-new',
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      sampling: sampling({ temperature: 0 }),
+    };
     const out = await provider.complete(req, call());
     expect(out.temperatureUsed).toBe(1);
     expect(out.note).toBe('temperature 0 not accepted by claude-new; sampled at its default 1');
@@ -70,17 +100,34 @@ describe('anthropic adapter', () => {
 
   it('uses the profile rule without a failed request first', async () => {
     server = await startAnthropicServer({ models: ['claude-new'], defaultTemperatureOnly: ['claude-new'] });
-    const provider = localProvider('anthropic', server.url, { temperature: { default: 1, max: 1, defaultOnly: ['^claude-new$'] } });
-    const out = await provider.complete({ kind: 'chat', model: 'claude-new', messages: [{ role: 'user', content: 'hi' }], sampling: sampling({ temperature: 0.2 }) }, call());
+    const provider = localProvider('anthropic', server.url, {
+      temperature: { default: 1, max: 1, defaultOnly: ['^claude-new$'] },
+    });
+    const out = await provider.complete(
+      {
+        kind: 'chat',
+        model: 'claude-new',
+        messages: [{ role: 'user', content: 'hi' }],
+        sampling: sampling({ temperature: 0.2 }),
+      },
+      call(),
+    );
     expect(out.temperatureUsed).toBe(1);
     expect(out.note).toContain('not accepted');
     expect(server.requests).toHaveLength(1);
   });
 
   it('does not retry a 400 that is not about temperature', async () => {
-    server = await startAnthropicServer({ faults: [{ kind: 'status', status: 400, message: 'messages: roles must alternate' }] });
+    server = await startAnthropicServer({
+      faults: [{ kind: 'status', status: 400, message: 'messages: roles must alternate' }],
+    });
     const provider = localProvider('anthropic', server.url);
-    const err = await rejection(provider.complete({ kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() }, call()));
+    const err = await rejection(
+      provider.complete(
+        { kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() },
+        call(),
+      ),
+    );
     expect(err.kind).toBe('bad_request');
     expect(server.requests).toHaveLength(1);
   });
@@ -88,7 +135,9 @@ describe('anthropic adapter', () => {
   it('refuses raw prefixes as unsupported without a request', async () => {
     server = await startAnthropicServer();
     const provider = localProvider('anthropic', server.url);
-    const err = await rejection(provider.complete({ kind: 'prefix', model: 'test-model', prefix: 'Once', sampling: sampling() }, call()));
+    const err = await rejection(
+      provider.complete({ kind: 'prefix', model: 'test-model', prefix: 'Once', sampling: sampling() }, call()),
+    );
     expect(err).toBeInstanceOf(ProviderCallError);
     expect(err.kind).toBe('unsupported');
     expect(server.requests).toHaveLength(0);

@@ -1,6 +1,12 @@
 // Every provider, through its official SDK against our local server, classifies each fault the same way.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAnthropicServer, startOllamaServer, startOpenAIServer, type ServerOptions, type TestServer } from '../../src/testing/servers/index.js';
+import {
+  startAnthropicServer,
+  startOllamaServer,
+  startOpenAIServer,
+  type ServerOptions,
+  type TestServer,
+} from '../../src/testing/servers/index.js';
 import { ProviderCallError } from '../../src/providers/provider.js';
 import { call, closedPort, localProvider, rejection, sampling } from './helpers.js';
 
@@ -20,7 +26,12 @@ describe.each(kinds)('%s faults', (kind, start) => {
   async function failOnce(options: ServerOptions, timeoutMs = 2000): Promise<ProviderCallError> {
     server = await start(options);
     const provider = localProvider(kind, server.url);
-    const err = await rejection(provider.complete({ kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() }, call(timeoutMs)));
+    const err = await rejection(
+      provider.complete(
+        { kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() },
+        call(timeoutMs),
+      ),
+    );
     expect(err).toBeInstanceOf(ProviderCallError);
     return err as ProviderCallError;
   }
@@ -85,7 +96,12 @@ describe.each(kinds)('%s faults', (kind, start) => {
   it('an unknown model: not_found', async () => {
     server = await start({ models: ['other-model'] });
     const provider = localProvider(kind, server.url);
-    const err = await rejection(provider.complete({ kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() }, call()));
+    const err = await rejection(
+      provider.complete(
+        { kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() },
+        call(),
+      ),
+    );
     expect(err).toBeInstanceOf(ProviderCallError);
     expect(err.kind).toBe('not_found');
   });
@@ -98,7 +114,10 @@ describe.each(kinds)('%s faults', (kind, start) => {
 
   it('a server that is not there: connection, naming the host', async () => {
     const port = await closedPort();
-    const provider = localProvider(kind, kind === 'openai' ? `http://127.0.0.1:${port}/v1` : `http://127.0.0.1:${port}`);
+    const provider = localProvider(
+      kind,
+      kind === 'openai' ? `http://127.0.0.1:${port}/v1` : `http://127.0.0.1:${port}`,
+    );
     const err = await rejection(provider.listModels(call()));
     expect(err).toBeInstanceOf(ProviderCallError);
     expect(err.kind).toBe('connection');
@@ -110,7 +129,10 @@ describe.each(kinds)('%s faults', (kind, start) => {
     server = await start({ faults: [{ kind: 'hang' }] });
     const provider = localProvider(kind, server.url);
     const controller = new AbortController();
-    const pending = provider.complete({ kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() }, call(10_000, controller.signal));
+    const pending = provider.complete(
+      { kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() },
+      call(10_000, controller.signal),
+    );
     while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
     controller.abort();
     const err = await rejection(pending);
@@ -121,7 +143,12 @@ describe.each(kinds)('%s faults', (kind, start) => {
   it("the caller's own AbortSignal.timeout counts as a timeout; another abort reason is passed through", async () => {
     server = await start({ faults: [{ kind: 'hang' }, { kind: 'hang' }] });
     const provider = localProvider(kind, server.url);
-    const req = { kind: 'chat' as const, model: 'test-model', messages: [{ role: 'user' as const, content: 'hi' }], sampling: sampling() };
+    const req = {
+      kind: 'chat' as const,
+      model: 'test-model',
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      sampling: sampling(),
+    };
     const timedOut = await rejection(provider.complete(req, call(10_000, AbortSignal.timeout(200))));
     expect(timedOut).toBeInstanceOf(ProviderCallError);
     expect(timedOut.kind).toBe('timeout');
@@ -136,7 +163,12 @@ describe.each(kinds)('%s faults', (kind, start) => {
   it('a fault, then a normal answer: the provider recovers on the next call', async () => {
     server = await start({ faults: [{ kind: '500' }] });
     const provider = localProvider(kind, server.url);
-    const req = { kind: 'chat' as const, model: 'test-model', messages: [{ role: 'user' as const, content: 'again' }], sampling: sampling() };
+    const req = {
+      kind: 'chat' as const,
+      model: 'test-model',
+      messages: [{ role: 'user' as const, content: 'again' }],
+      sampling: sampling(),
+    };
     expect((await rejection(provider.complete(req, call()))).kind).toBe('server');
     const ok = await provider.complete(req, call());
     expect(ok.text).toBe('test-model says: again');

@@ -8,7 +8,12 @@ import type { SamplingParams } from '../../src/core/types.js';
 export const KEY = ['sk', 'test-0123456789abcdefghij'].join('-');
 
 /** A provider named `local` of this kind, pointed at `url`, keyed with KEY unless `keyEnv: undefined` is given. */
-export function localProvider(kind: 'openai' | 'anthropic' | 'ollama', url: string, profile: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = { LOCAL_KEY: KEY }): Provider {
+export function localProvider(
+  kind: 'openai' | 'anthropic' | 'ollama',
+  url: string,
+  profile: Record<string, unknown> = {},
+  env: NodeJS.ProcessEnv = { LOCAL_KEY: KEY },
+): Provider {
   const p = parseProfile({ name: 'local', kind, baseURL: url, keyEnv: 'LOCAL_KEY', ...profile }, 'local.yaml');
   return resolveProvider('local', { profiles: new Map([['local', p]]), env });
 }
@@ -17,7 +22,11 @@ export function call(timeoutMs = 2000, signal: AbortSignal = new AbortController
   return { signal, timeoutMs };
 }
 
-export const sampling = (over: Partial<SamplingParams> = {}): SamplingParams => ({ temperature: 0.5, maxTokens: 64, ...over });
+export const sampling = (over: Partial<SamplingParams> = {}): SamplingParams => ({
+  temperature: 0.5,
+  maxTokens: 64,
+  ...over,
+});
 
 /** The rejection of a promise (fails the test if it resolves). */
 export async function rejection(p: Promise<unknown>): Promise<any> {

@@ -13,7 +13,9 @@ interface Seen {
 }
 
 /** A server on 127.0.0.1 that records each request (and which connection carried it) and answers with `handle`. */
-async function serve(handle: (seen: Seen, res: http.ServerResponse, origin: string) => void): Promise<{ origin: string; seen: Seen[]; connections: () => number; close: () => Promise<void> }> {
+async function serve(
+  handle: (seen: Seen, res: http.ServerResponse, origin: string) => void,
+): Promise<{ origin: string; seen: Seen[]; connections: () => number; close: () => Promise<void> }> {
   const seen: Seen[] = [];
   let connections = 0;
   const ids = new WeakMap<object, number>();
@@ -21,7 +23,13 @@ async function serve(handle: (seen: Seen, res: http.ServerResponse, origin: stri
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const s: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), socket: ids.get(req.socket) ?? -1 };
+      const s: Seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        socket: ids.get(req.socket) ?? -1,
+      };
       seen.push(s);
       handle(s, res, origin);
     });
@@ -60,10 +68,16 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers: 
 
 describe('createKeepAliveFetch', () => {
   it('sends method, headers and body, and reads status, headers and JSON like fetch', async () => {
-    const s = await withServer((seen, res) => json(res, 201, { echo: seen.body, ct: seen.headers['content-type'] }, { 'x-request-id': 'req-1' }));
+    const s = await withServer((seen, res) =>
+      json(res, 201, { echo: seen.body, ct: seen.headers['content-type'] }, { 'x-request-id': 'req-1' }),
+    );
     const f = createKeepAliveFetch();
     const body = JSON.stringify({ q: 'naïve ☕' });
-    const res = await f(`${s.origin}/v1/x`, { method: 'post', headers: new Headers({ 'Content-Type': 'application/json', Authorization: 'Bearer t' }), body });
+    const res = await f(`${s.origin}/v1/x`, {
+      method: 'post',
+      headers: new Headers({ 'Content-Type': 'application/json', Authorization: 'Bearer t' }),
+      body,
+    });
     expect(res.status).toBe(201);
     expect(res.ok).toBe(true);
     expect(res.headers.get('x-request-id')).toBe('req-1');
@@ -102,7 +116,9 @@ describe('createKeepAliveFetch', () => {
   });
 
   it('follows redirects as fetch does: 307 keeps the POST, 302 turns it into a GET, credentials stay on their origin', async () => {
-    const other = await withServer((seen, res) => json(res, 200, { method: seen.method, auth: seen.headers.authorization ?? null, body: seen.body }));
+    const other = await withServer((seen, res) =>
+      json(res, 200, { method: seen.method, auth: seen.headers.authorization ?? null, body: seen.body }),
+    );
     const s = await withServer((seen, res) => {
       if (seen.url === '/307') res.writeHead(307, { location: '/final' }).end();
       else if (seen.url === '/302') res.writeHead(302, { location: '/final' }).end();
@@ -111,7 +127,11 @@ describe('createKeepAliveFetch', () => {
       else json(res, 200, { method: seen.method, auth: seen.headers.authorization ?? null, body: seen.body });
     });
     const f = createKeepAliveFetch();
-    const init = { method: 'POST', headers: { authorization: 'Bearer secret', 'content-type': 'application/json' }, body: '{"a":1}' };
+    const init = {
+      method: 'POST',
+      headers: { authorization: 'Bearer secret', 'content-type': 'application/json' },
+      body: '{"a":1}',
+    };
     const kept = await f(`${s.origin}/307`, init);
     expect(kept.redirected).toBe(true);
     expect(kept.url).toBe(`${s.origin}/final`);
@@ -126,11 +146,23 @@ describe('createKeepAliveFetch', () => {
     const payload = JSON.stringify({ text: 'a compressed answer '.repeat(50) });
     const s = await withServer((seen, res) => {
       const coding = seen.url.slice(1);
-      const body = coding === 'gzip' ? zlib.gzipSync(payload) : coding === 'deflate' ? zlib.deflateSync(payload) : zlib.brotliCompressSync(payload);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding, 'content-length': body.length }).end(body);
+      const body =
+        coding === 'gzip'
+          ? zlib.gzipSync(payload)
+          : coding === 'deflate'
+            ? zlib.deflateSync(payload)
+            : zlib.brotliCompressSync(payload);
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'content-encoding': coding,
+          'content-length': body.length,
+        })
+        .end(body);
     });
     const f = createKeepAliveFetch();
-    for (const coding of ['gzip', 'deflate', 'br']) expect(await (await f(`${s.origin}/${coding}`)).text()).toBe(payload);
+    for (const coding of ['gzip', 'deflate', 'br'])
+      expect(await (await f(`${s.origin}/${coding}`)).text()).toBe(payload);
     expect(s.seen[0]!.headers['accept-encoding']).toContain('gzip');
   });
 
@@ -155,13 +187,17 @@ describe('createKeepAliveFetch', () => {
   it('reports network failures as fetch does (TypeError with the socket error as cause)', async () => {
     const s = await withServer((_, res) => res.socket?.destroy());
     const f = createKeepAliveFetch();
-    const dropped = (await f(`${s.origin}/x`, { method: 'POST', body: '{}' }).catch((e: unknown) => e)) as TypeError & { cause?: { code?: string } };
+    const dropped = (await f(`${s.origin}/x`, { method: 'POST', body: '{}' }).catch((e: unknown) => e)) as TypeError & {
+      cause?: { code?: string };
+    };
     expect(dropped).toBeInstanceOf(TypeError);
     expect(dropped.message).toBe('fetch failed');
     expect(dropped.cause?.code).toBe('UND_ERR_SOCKET');
     const port = new URL(s.origin).port;
     await s.close();
-    const refused = (await f(`http://127.0.0.1:${port}/x`).catch((e: unknown) => e)) as TypeError & { cause?: { code?: string } };
+    const refused = (await f(`http://127.0.0.1:${port}/x`).catch((e: unknown) => e)) as TypeError & {
+      cause?: { code?: string };
+    };
     expect(refused).toBeInstanceOf(TypeError);
     expect(refused.cause?.code).toBe('ECONNREFUSED');
   });

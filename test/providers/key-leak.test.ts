@@ -5,7 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startAnthropicServer, startOllamaServer, startOpenAIServer, type Fault, type TestServer } from '../../src/testing/servers/index.js';
+import {
+  startAnthropicServer,
+  startOllamaServer,
+  startOpenAIServer,
+  type Fault,
+  type TestServer,
+} from '../../src/testing/servers/index.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
 import { call, localProvider, rejection, sampling } from './helpers.js';
 
@@ -34,9 +40,16 @@ describe.each(kinds)('%s: the key stays secret', (kind, start) => {
     server = await start({ apiKey: 'the-right-key' });
     const provider = localProvider(kind, server.url, {}, { LOCAL_KEY: SECRET });
     // The key was really sent (so the server really echoed it).
-    const sent = JSON.stringify(await (async () => (await rejection(provider.listModels(call())), server!.requests[0]!.headers))());
+    const sent = JSON.stringify(
+      await (async () => (await rejection(provider.listModels(call())), server!.requests[0]!.headers))(),
+    );
     expect(sent).toContain(SECRET);
-    const err = await rejection(provider.complete({ kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() }, call()));
+    const err = await rejection(
+      provider.complete(
+        { kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() },
+        call(),
+      ),
+    );
     expect(err.kind).toBe('auth');
     expectNoSecret(err.message);
     expectNoSecret(String(err.stack));
@@ -55,7 +68,12 @@ describe.each(kinds)('%s: the key stays secret', (kind, start) => {
   ])('fault %s: no part of the key in the message', async (_name, fault) => {
     server = await start({ faults: [fault] });
     const provider = localProvider(kind, server.url, {}, { LOCAL_KEY: SECRET });
-    const err = await rejection(provider.complete({ kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() }, call(300)));
+    const err = await rejection(
+      provider.complete(
+        { kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'hi' }], sampling: sampling() },
+        call(300),
+      ),
+    );
     expect(typeof err.kind).toBe('string');
     expectNoSecret(err.message);
     expectNoSecret(inspect(err, { depth: 5 }));
@@ -65,7 +83,10 @@ describe.each(kinds)('%s: the key stays secret', (kind, start) => {
 it('phylo models with a rejected key prints no part of it', async () => {
   server = await startOpenAIServer({ apiKey: 'the-right-key' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-leak-'));
-  fs.writeFileSync(path.join(dir, 'leaky.yaml'), `name: leaky\nkind: openai\nbaseURL: ${server.url}\nkeyEnv: PHYLO_TEST_LEAK_KEY\n`);
+  fs.writeFileSync(
+    path.join(dir, 'leaky.yaml'),
+    `name: leaky\nkind: openai\nbaseURL: ${server.url}\nkeyEnv: PHYLO_TEST_LEAK_KEY\n`,
+  );
   vi.stubEnv('PHYLO_TEST_LEAK_KEY', SECRET);
   let printed: CliRun;
   try {

@@ -4,7 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startAnthropicServer, startOllamaServer, startOpenAIServer, type TestServer } from '../../src/testing/servers/index.js';
+import {
+  startAnthropicServer,
+  startOllamaServer,
+  startOpenAIServer,
+  type TestServer,
+} from '../../src/testing/servers/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import { KEY, closedPort } from './helpers.js';
 
@@ -14,7 +19,10 @@ let results = '';
 let downPort = 0;
 
 beforeAll(async () => {
-  const oa = await startOpenAIServer({ apiKey: KEY, models: ['gpt-local', 'evil\u001b]0;pwned\u0007\u001b[31m-model'] });
+  const oa = await startOpenAIServer({
+    apiKey: KEY,
+    models: ['gpt-local', 'evil\u001b]0;pwned\u0007\u001b[31m-model'],
+  });
   const an = await startAnthropicServer({ apiKey: KEY, models: ['claude-local'] });
   const ol = await startOllamaServer({ models: ['llama-local:1b', 'qwen-local:0.5b'] });
   servers = [oa, an, ol];
@@ -51,8 +59,15 @@ describe('phylo models', () => {
     expect(code).toBe(0);
     const found = JSON.parse(out) as { provider: string; status: string; models?: string[]; reason?: string }[];
     const by = new Map(found.map((d) => [d.provider, d]));
-    expect(by.get('oa')).toMatchObject({ status: 'ok', models: ['evil\u001b]0;pwned\u0007\u001b[31m-model', 'gpt-local'].sort() });
-    expect(by.get('an')).toMatchObject({ status: 'ok', models: ['claude-local'], capabilities: { chat: true, logprobs: false } });
+    expect(by.get('oa')).toMatchObject({
+      status: 'ok',
+      models: ['evil\u001b]0;pwned\u0007\u001b[31m-model', 'gpt-local'].sort(),
+    });
+    expect(by.get('an')).toMatchObject({
+      status: 'ok',
+      models: ['claude-local'],
+      capabilities: { chat: true, logprobs: false },
+    });
     expect(by.get('ol')).toMatchObject({ status: 'ok', models: ['llama-local:1b', 'qwen-local:0.5b'] });
     expect(by.get('down')!.status).toBe('unavailable');
     expect(by.get('down')!.reason).toContain(`cannot reach http://127.0.0.1:${downPort}`);
@@ -84,7 +99,9 @@ describe('phylo models', () => {
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err.trim().split('\n')).toHaveLength(1);
-    expect(err).toMatch(/^phylo: unknown provider "gemini": known prefixes are .*\ban\b.*\bdown\b.*\bnokey\b.*\boa\b.*\bol\b/);
+    expect(err).toMatch(
+      /^phylo: unknown provider "gemini": known prefixes are .*\ban\b.*\bdown\b.*\bnokey\b.*\boa\b.*\bol\b/,
+    );
   });
 
   it('a missing key: exit 2, one line naming the variable', async () => {
@@ -98,7 +115,9 @@ describe('phylo models', () => {
     vi.stubEnv('PHYLO_PROFILES', '');
     const { code, err } = await runCli(['models', 'ollama', '--timeout', '2000']);
     expect(code).toBe(2);
-    expect(err).toBe(`phylo: provider ollama is unavailable: cannot reach http://127.0.0.1:${downPort}: connection refused (is the server running?)\n`);
+    expect(err).toBe(
+      `phylo: provider ollama is unavailable: cannot reach http://127.0.0.1:${downPort}: connection refused (is the server running?)\n`,
+    );
   });
 
   it('a malformed profile: exit 2, one line naming the file and the field', async () => {

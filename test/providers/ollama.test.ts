@@ -16,24 +16,50 @@ describe('ollama adapter', () => {
   it('answers a chat probe through /api/chat with stream:false and the sampling options', async () => {
     server = await startOllamaServer({ responder: (r) => `Hello, ${r.prompt}!`, models: ['llama-test'] });
     const provider = localProvider('ollama', server.url, noKey, {});
-    const out = await provider.complete({ kind: 'chat', model: 'llama-test', messages: [{ role: 'user', content: 'world' }], sampling: sampling({ seed: 3, topP: 0.5 }) }, call());
-    expect(out).toMatchObject({ text: 'Hello, world!', finishReason: 'stop', temperatureUsed: 0.5, servedModel: 'llama-test' });
+    const out = await provider.complete(
+      {
+        kind: 'chat',
+        model: 'llama-test',
+        messages: [{ role: 'user', content: 'world' }],
+        sampling: sampling({ seed: 3, topP: 0.5 }),
+      },
+      call(),
+    );
+    expect(out).toMatchObject({
+      text: 'Hello, world!',
+      finishReason: 'stop',
+      temperatureUsed: 0.5,
+      servedModel: 'llama-test',
+    });
     expect(out.usage).toEqual({ inputTokens: 1, outputTokens: 2 });
     const req = server.requests[0]!;
     expect(req.path).toBe('/api/chat');
-    expect(req.body).toMatchObject({ model: 'llama-test', stream: false, options: { temperature: 0.5, num_predict: 64, seed: 3, top_p: 0.5 } });
+    expect(req.body).toMatchObject({
+      model: 'llama-test',
+      stream: false,
+      options: { temperature: 0.5, num_predict: 64, seed: 3, top_p: 0.5 },
+    });
     expect(req.headers.authorization).toBeUndefined();
   });
 
   it('continues a raw prefix through /api/generate with raw:true, with logprobs', async () => {
     server = await startOllamaServer({ responder: (r) => `${r.prompt} a long way` });
     const provider = localProvider('ollama', server.url, noKey, {});
-    const out = await provider.complete({ kind: 'prefix', model: 'test-model', prefix: 'It was', sampling: sampling({ maxTokens: 3, topLogprobs: 2 }) }, call());
+    const out = await provider.complete(
+      { kind: 'prefix', model: 'test-model', prefix: 'It was', sampling: sampling({ maxTokens: 3, topLogprobs: 2 }) },
+      call(),
+    );
     expect(out.text).toBe('It was a');
     expect(out.finishReason).toBe('length');
     expect(out.logprobs!.map((t) => t.token)).toEqual(tokenize('It was a'));
     expect(out.logprobs!.every((t) => t.top!.length === 2 && t.top![0]!.token === t.token)).toBe(true);
-    expect(server.requests[0]!.body).toMatchObject({ prompt: 'It was', raw: true, stream: false, logprobs: true, top_logprobs: 2 });
+    expect(server.requests[0]!.body).toMatchObject({
+      prompt: 'It was',
+      raw: true,
+      stream: false,
+      logprobs: true,
+      top_logprobs: 2,
+    });
   });
 
   it('lists local models and embeds', async () => {
@@ -49,16 +75,28 @@ describe('ollama adapter', () => {
   it('takes its host from OLLAMA_HOST when the profile has none', async () => {
     server = await startOllamaServer();
     const host = server.url.replace('http://', '');
-    const provider = localProvider('ollama', server.url, { baseURL: undefined, baseURLEnv: 'OLLAMA_HOST', keyEnv: undefined }, { OLLAMA_HOST: host });
+    const provider = localProvider(
+      'ollama',
+      server.url,
+      { baseURL: undefined, baseURLEnv: 'OLLAMA_HOST', keyEnv: undefined },
+      { OLLAMA_HOST: host },
+    );
     expect(provider.baseURL).toBe(server.url);
     expect(await provider.listModels(call())).toEqual(['test-model']);
   });
 
   it('does not let the client print to stdout on a non-JSON error body', async () => {
-    server = await startOllamaServer({ faults: [{ kind: 'status', status: 502, message: 'bad gateway', headers: { 'content-type': 'text/plain' } }] });
+    server = await startOllamaServer({
+      faults: [{ kind: 'status', status: 502, message: 'bad gateway', headers: { 'content-type': 'text/plain' } }],
+    });
     const log = vi.spyOn(console, 'log');
     const provider = localProvider('ollama', server.url, noKey, {});
-    const err = await rejection(provider.complete({ kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'x' }], sampling: sampling() }, call()));
+    const err = await rejection(
+      provider.complete(
+        { kind: 'chat', model: 'test-model', messages: [{ role: 'user', content: 'x' }], sampling: sampling() },
+        call(),
+      ),
+    );
     expect(err.kind).toBe('server');
     expect(err.status).toBe(502);
     expect(log).not.toHaveBeenCalled();

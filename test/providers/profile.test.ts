@@ -33,7 +33,11 @@ function inputError(fn: () => unknown): InputError {
 describe('shipped profiles', () => {
   it('load from the repo providers/ folder, with the kinds and key variables they promise', () => {
     const profiles = loadProfiles(profilesDir({}));
-    expect(profiles.get('openai')).toMatchObject({ kind: 'openai', keyEnv: 'OPENAI_API_KEY', baseURLEnv: 'OPENAI_BASE_URL' });
+    expect(profiles.get('openai')).toMatchObject({
+      kind: 'openai',
+      keyEnv: 'OPENAI_API_KEY',
+      baseURLEnv: 'OPENAI_BASE_URL',
+    });
     expect(profiles.get('anthropic')).toMatchObject({ kind: 'anthropic', keyEnv: 'ANTHROPIC_API_KEY' });
     expect(profiles.get('ollama')).toMatchObject({ kind: 'ollama', baseURLEnv: 'OLLAMA_HOST' });
     expect(profiles.get('ollama')!.keyEnv).toBeUndefined();
@@ -66,13 +70,17 @@ describe('a malformed profile', () => {
   });
 
   it('names a nested field', () => {
-    const err = inputError(() => parseProfile({ name: 'x', kind: 'openai', prices: { 'gpt-*': { input: 'cheap', output: 1 } } }, 'x.yaml'));
+    const err = inputError(() =>
+      parseProfile({ name: 'x', kind: 'openai', prices: { 'gpt-*': { input: 'cheap', output: 1 } } }, 'x.yaml'),
+    );
     expect(err.message).toMatch(/^x\.yaml: field "prices\.gpt-\*\.input": /);
   });
 
   it('names an unknown kind and an unknown field', () => {
     expect(inputError(() => parseProfile({ name: 'x', kind: 'gemini' }, 'x.yaml')).message).toContain('field "kind"');
-    expect(inputError(() => parseProfile({ name: 'x', kind: 'openai', baseUrl: 'http://h' }, 'x.yaml')).message).toContain('field "baseUrl": unknown field');
+    expect(
+      inputError(() => parseProfile({ name: 'x', kind: 'openai', baseUrl: 'http://h' }, 'x.yaml')).message,
+    ).toContain('field "baseUrl": unknown field');
   });
 
   it('refuses a key in the file without repeating it', () => {
@@ -87,19 +95,34 @@ describe('a malformed profile', () => {
   });
 
   it('rejects a bad regex, bad YAML and duplicate names', () => {
-    expect(inputError(() => parseProfile({ name: 'x', kind: 'openai', temperature: { defaultOnly: ['^o[1-'] } }, 'x.yaml')).message).toContain('field "temperature.defaultOnly.0"');
-    expect(inputError(() => loadProfiles(folder({ 'y.yaml': 'name: [unclosed\n' }))).message).toMatch(/y\.yaml: not valid YAML/);
-    const dup = inputError(() => loadProfiles(folder({ 'a.yaml': 'name: same\nkind: ollama\n', 'b.yaml': 'name: same\nkind: ollama\n' })));
+    expect(
+      inputError(() => parseProfile({ name: 'x', kind: 'openai', temperature: { defaultOnly: ['^o[1-'] } }, 'x.yaml'))
+        .message,
+    ).toContain('field "temperature.defaultOnly.0"');
+    expect(inputError(() => loadProfiles(folder({ 'y.yaml': 'name: [unclosed\n' }))).message).toMatch(
+      /y\.yaml: not valid YAML/,
+    );
+    const dup = inputError(() =>
+      loadProfiles(folder({ 'a.yaml': 'name: same\nkind: ollama\n', 'b.yaml': 'name: same\nkind: ollama\n' })),
+    );
     expect(dup.message).toMatch(/b\.yaml: field "name": profile same is also defined in .*a\.yaml/);
   });
 
   it('a missing folder is one clear line', () => {
-    expect(inputError(() => loadProfiles('/nonexistent/profiles')).message).toContain('/nonexistent/profiles does not exist');
+    expect(inputError(() => loadProfiles('/nonexistent/profiles')).message).toContain(
+      '/nonexistent/profiles does not exist',
+    );
   });
 });
 
 describe('priceFor', () => {
-  const profile = { prices: { 'm-*': { input: 1, output: 2 }, 'm-large*': { input: 10, output: 20 }, 'm-large-v2': { input: 5, output: 6 } } };
+  const profile = {
+    prices: {
+      'm-*': { input: 1, output: 2 },
+      'm-large*': { input: 10, output: 20 },
+      'm-large-v2': { input: 5, output: 6 },
+    },
+  };
   it('exact beats patterns, the longer pattern beats the shorter, unknown is free', () => {
     expect(priceFor(profile, 'm-large-v2')).toEqual({ inputPerMTok: 5, outputPerMTok: 6 });
     expect(priceFor(profile, 'm-large-v3')).toEqual({ inputPerMTok: 10, outputPerMTok: 20 });

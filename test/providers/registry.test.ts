@@ -4,17 +4,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, ProviderUnavailableError } from '../../src/core/errors.js';
-import { knownPrefixes, loadProfiles, profilesDir, providerFactories, resolveModelRef, resolveProvider } from '../../src/providers/registry.js';
+import {
+  knownPrefixes,
+  loadProfiles,
+  profilesDir,
+  providerFactories,
+  resolveModelRef,
+  resolveProvider,
+} from '../../src/providers/registry.js';
 
 describe('resolveProvider', () => {
   it('binds the openai prefix to providers/openai.yaml, base URL from OPENAI_BASE_URL', () => {
-    const provider = resolveProvider('openai', { env: { OPENAI_API_KEY: 'sk-x-0000000000', OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1' } });
+    const provider = resolveProvider('openai', {
+      env: { OPENAI_API_KEY: 'sk-x-0000000000', OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1' },
+    });
     expect(provider).toMatchObject({ name: 'openai', kind: 'openai', baseURL: 'http://127.0.0.1:1234/v1' });
     expect(provider.rateLimit!.maxConcurrency).toBeGreaterThan(0);
     expect(provider.timeoutMs).toBeGreaterThan(0);
     expect(provider.capabilities.logprobs).toBe(true);
     expect(provider.temperatureRule('o3-mini').kind).toBe('default-only');
-    expect(resolveProvider('openai', { env: { OPENAI_API_KEY: 'sk-x-0000000000' } }).baseURL).toBe('https://api.openai.com/v1');
+    expect(resolveProvider('openai', { env: { OPENAI_API_KEY: 'sk-x-0000000000' } }).baseURL).toBe(
+      'https://api.openai.com/v1',
+    );
   });
 
   it('an OpenAI-compatible profile is the openai adapter with its own base URL and key variable', () => {
@@ -40,7 +51,9 @@ describe('resolveProvider', () => {
 
   it('an unknown prefix lists the known ones', () => {
     expect(() => resolveProvider('gemini', { env: {} })).toThrow(InputError);
-    expect(() => resolveProvider('gemini', { env: {} })).toThrow(/unknown provider "gemini": known prefixes are .*anthropic.*ollama.*openai/);
+    expect(() => resolveProvider('gemini', { env: {} })).toThrow(
+      /unknown provider "gemini": known prefixes are .*anthropic.*ollama.*openai/,
+    );
   });
 
   it('a bare kind works without a profile file (built-in profile)', () => {

@@ -3,7 +3,12 @@
 import OpenAI from 'openai';
 import { Ollama } from 'ollama';
 import { describe, expect, it } from 'vitest';
-import { startAnthropicServer, startOllamaServer, startOpenAIServer, tokenize } from '../../src/testing/servers/index.js';
+import {
+  startAnthropicServer,
+  startOllamaServer,
+  startOpenAIServer,
+  tokenize,
+} from '../../src/testing/servers/index.js';
 
 describe('local servers', () => {
   it('openai: base64 embeddings (the SDK default) decode to the same vectors as float ones', async () => {
@@ -29,7 +34,11 @@ describe('local servers', () => {
       const whole = await client.chat({ model: 'test-model', messages: [{ role: 'user', content: 'you' }] });
       let joined = '';
       let chunks = 0;
-      for await (const part of await client.chat({ model: 'test-model', messages: [{ role: 'user', content: 'you' }], stream: true })) {
+      for await (const part of await client.chat({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'you' }],
+        stream: true,
+      })) {
         joined += part.message.content;
         chunks++;
       }
@@ -42,11 +51,18 @@ describe('local servers', () => {
   });
 
   it('a function fault plan sees each request; counts and max in flight are recorded', async () => {
-    const server = await startAnthropicServer({ latencyMs: 20, faults: (req) => (req.index % 2 === 1 ? { kind: 'status', status: 529, message: 'Overloaded' } : null) });
+    const server = await startAnthropicServer({
+      latencyMs: 20,
+      faults: (req) => (req.index % 2 === 1 ? { kind: 'status', status: 529, message: 'Overloaded' } : null),
+    });
     try {
       const statuses = await Promise.all(
         Array.from({ length: 6 }, () =>
-          fetch(`${server.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'test-model', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }) }).then((r) => r.status),
+          fetch(`${server.url}/v1/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 'test-model', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+          }).then((r) => r.status),
         ),
       );
       expect(statuses.filter((s) => s === 529)).toHaveLength(3);

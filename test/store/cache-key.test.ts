@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../../src/core/random.js';
 import type { ChatMessage, SamplingParams } from '../../src/core/types.js';
-import { cacheKey, cacheKeyJson, cacheKeyMaterial, canonicalJson, type CacheKeyInput } from '../../src/store/cache-key.js';
+import {
+  cacheKey,
+  cacheKeyJson,
+  cacheKeyMaterial,
+  canonicalJson,
+  type CacheKeyInput,
+} from '../../src/store/cache-key.js';
 import { createHash } from 'node:crypto';
 
 // The fast serializer must write exactly the bytes of the generic canonical form: a stored cache is only reused if
@@ -9,7 +15,15 @@ import { createHash } from 'node:crypto';
 describe('cacheKeyJson', () => {
   const rng = seededRng(20261126);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
-  const texts = ['hi', '', 'say "quoted" \\ back', 'naïve café ☕ 日本語', 'line\nbreak\ttab', '\u0000\u001f control', '{"json":true}'];
+  const texts = [
+    'hi',
+    '',
+    'say "quoted" \\ back',
+    'naïve café ☕ 日本語',
+    'line\nbreak\ttab',
+    '\u0000\u001f control',
+    '{"json":true}',
+  ];
   const maybe = <T>(v: T): T | undefined => (rng() < 0.4 ? undefined : v);
 
   function randomInput(): CacheKeyInput {
@@ -20,7 +34,10 @@ describe('cacheKeyJson', () => {
       seed: maybe(pick([0, 7, 2 ** 31 - 1])),
       topLogprobs: maybe(pick([0, 5, 20])),
     } as SamplingParams;
-    const messages: ChatMessage[] = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => ({ role: pick(['system', 'user', 'assistant'] as const), content: pick(texts) }));
+    const messages: ChatMessage[] = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => ({
+      role: pick(['system', 'user', 'assistant'] as const),
+      content: pick(texts),
+    }));
     return {
       providerKind: pick(['openai', 'ollama', 'anthropic', 'lab']),
       baseURL: pick(['http://127.0.0.1:1234/v1', 'https://api.openai.com/v1/', 'http://host//', '']),
@@ -41,7 +58,14 @@ describe('cacheKeyJson', () => {
   });
 
   it('rejects a non-finite number as the generic form does', () => {
-    const input: CacheKeyInput = { providerKind: 'openai', baseURL: '', model: 'm', prompt: { kind: 'prefix', prefix: 'x' }, sampling: { temperature: Number.NaN } as SamplingParams, index: 0 };
+    const input: CacheKeyInput = {
+      providerKind: 'openai',
+      baseURL: '',
+      model: 'm',
+      prompt: { kind: 'prefix', prefix: 'x' },
+      sampling: { temperature: Number.NaN } as SamplingParams,
+      index: 0,
+    };
     expect(() => canonicalJson(cacheKeyMaterial(input))).toThrow(/not JSON/);
     expect(() => cacheKeyJson(input)).toThrow(/not JSON/);
   });

@@ -13,7 +13,8 @@ interface Entry {
   instruction: string;
   output: string;
 }
-const entries = (model: string): Entry[] => JSON.parse(fs.readFileSync(path.join(DATA, model, ALPACA_FILE), 'utf8')) as Entry[];
+const entries = (model: string): Entry[] =>
+  JSON.parse(fs.readFileSync(path.join(DATA, model, ALPACA_FILE), 'utf8')) as Entry[];
 
 describe('phylo import alpaca-eval / show / runs / export / run replay:', () => {
   let results: string;
@@ -30,7 +31,10 @@ describe('phylo import alpaca-eval / show / runs / export / run replay:', () => 
 
     const shown = await runCli(['show', 'alpaca', '--json', '--results', results]);
     expect(shown.code).toBe(0);
-    const summary = JSON.parse(shown.out) as { probes: number; models: { model: string; ok: number; missing: number; empty: number; expected: number; errors: object }[] };
+    const summary = JSON.parse(shown.out) as {
+      probes: number;
+      models: { model: string; ok: number; missing: number; empty: number; expected: number; errors: object }[];
+    };
     expect(summary.probes).toBe(805);
     expect(summary.models.length).toBe(38);
     for (const m of summary.models) {
@@ -51,7 +55,9 @@ describe('phylo import alpaca-eval / show / runs / export / run replay:', () => 
     expect(text.out).toMatch(/replay:phi-2 misses 2: ae-[0-9a-f]{12}, ae-[0-9a-f]{12}/);
 
     const runs = await runCli(['runs', '--json', '--results', results]);
-    expect(JSON.parse(runs.out)).toMatchObject([{ name: 'alpaca', models: 38, probes: 805, samples: report.samples, errors: 0, status: 'finished' }]);
+    expect(JSON.parse(runs.out)).toMatchObject([
+      { name: 'alpaca', models: 38, probes: 805, samples: report.samples, errors: 0, status: 'finished' },
+    ]);
 
     const out = path.join(results, 'alpaca.jsonl');
     const exported = await runCli(['export', 'alpaca', '--format', 'jsonl', '--out', out, '--results', results]);
@@ -59,7 +65,9 @@ describe('phylo import alpaca-eval / show / runs / export / run replay:', () => 
     const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines.length).toBe(report.samples);
     const first = JSON.parse(lines[0]!) as { model: string; prompt: string; text: string };
-    expect(entries(first.model.slice('replay:'.length)).find((e) => e.instruction === first.prompt)!.output).toBe(first.text);
+    expect(entries(first.model.slice('replay:'.length)).find((e) => e.instruction === first.prompt)!.output).toBe(
+      first.text,
+    );
   });
 
   it('re-collects from the imported run offline with replay: models', { timeout: 300_000 }, async () => {
@@ -75,15 +83,34 @@ describe('phylo import alpaca-eval / show / runs / export / run replay:', () => 
         version: '1',
         description: 'three AlpacaEval instructions',
         defaults: { temperature: 0.7, max_tokens: 64, samples: 1 },
-        probes: picked.map((e, i) => ({ id: `p${i}`, tags: ['alpaca'], messages: [{ role: 'user', content: e.instruction }] })),
+        probes: picked.map((e, i) => ({
+          id: `p${i}`,
+          tags: ['alpaca'],
+          messages: [{ role: 'user', content: e.instruction }],
+        })),
       }),
     );
-    const r = await runCli(['run', '--suite', suiteFile, '--models', 'replay:gpt4_0613,replay:phi-2', '--name', 'offline', '--results', results, '--json', '--quiet']);
+    const r = await runCli([
+      'run',
+      '--suite',
+      suiteFile,
+      '--models',
+      'replay:gpt4_0613,replay:phi-2',
+      '--name',
+      'offline',
+      '--results',
+      results,
+      '--json',
+      '--quiet',
+    ]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.out);
     expect(result).toMatchObject({ ok: 5, errors: 1, errorsByKind: { bad_request: 1 }, cached: 0 });
     const exported = await runCli(['export', 'offline', '--format', 'jsonl', '--results', results]);
-    const rows = exported.out.trim().split('\n').map((l) => JSON.parse(l) as { model: string; probe: string; status: string; text: string | null });
+    const rows = exported.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { model: string; probe: string; status: string; text: string | null });
     const gptRows = rows.filter((x) => x.model === 'replay:gpt4_0613');
     for (const row of gptRows) expect(row.text).toBe(picked[Number(row.probe.slice(1))]!.output);
     expect(rows.find((x) => x.model === 'replay:phi-2' && x.probe === 'p2')!.status).toBe('error');

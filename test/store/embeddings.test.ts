@@ -25,7 +25,14 @@ function tempResults(): string {
 function schemaOneStore(dir: string) {
   const data = separableRun(3, 1);
   const store = openStore(dir);
-  store.createRun({ name: data.run.name, suite: data.run.suite, models: data.run.models, samples: 1, origin: 'test', status: 'finished' });
+  store.createRun({
+    name: data.run.name,
+    suite: data.run.suite,
+    models: data.run.models,
+    samples: 1,
+    origin: 'test',
+    status: 'finished',
+  });
   store.writeBatch(data.samples);
   store.close();
   const raw = new Database(path.join(dir, DB_FILE));
@@ -68,7 +75,8 @@ describe('embeddings table', () => {
     const store = openStore(dir);
     expect(store.integrityCheck()).toBe('ok');
     const loaded = store.loadRun(data.run.name);
-    const cells = (samples: typeof data.samples) => samples.map((s) => `${s.model} ${s.probe} ${s.index} ${s.outcome.status === 'ok' ? s.outcome.text : ''}`).sort();
+    const cells = (samples: typeof data.samples) =>
+      samples.map((s) => `${s.model} ${s.probe} ${s.index} ${s.outcome.status === 'ok' ? s.outcome.text : ''}`).sort();
     expect(cells(loaded.samples)).toEqual(cells(data.samples));
     store.putEmbeddings([{ key: 'x', vector: vec(1, 0) }]);
     expect(store.getEmbeddings(['x']).size).toBe(1);
@@ -116,7 +124,12 @@ describe('ResultsEmbeddingCache', () => {
 });
 
 describe('embedding cache key', () => {
-  const base: EmbeddingKeyInput = { providerKind: 'openai', baseURL: 'http://127.0.0.1:1234/v1', model: 'text-embedding-3-small', text: 'hello' };
+  const base: EmbeddingKeyInput = {
+    providerKind: 'openai',
+    baseURL: 'http://127.0.0.1:1234/v1',
+    model: 'text-embedding-3-small',
+    text: 'hello',
+  };
 
   it('is a SHA-256 that ignores a trailing slash on the base URL', () => {
     expect(embeddingCacheKey(base)).toMatch(/^[0-9a-f]{64}$/);

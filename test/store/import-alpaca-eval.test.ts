@@ -3,7 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRef, RunName } from '../../src/core/types.js';
-import { ALPACA_FILE, importAlpacaEval, instructionProbeId, type ImportReport } from '../../src/store/import-alpaca-eval.js';
+import {
+  ALPACA_FILE,
+  importAlpacaEval,
+  instructionProbeId,
+  type ImportReport,
+} from '../../src/store/import-alpaca-eval.js';
 import { openStore, type SqliteStore } from '../../src/store/sqlite.js';
 import { summarizeRun } from '../../src/store/summary.js';
 import { tempDir } from '../collect/fakes.js';
@@ -51,7 +56,10 @@ describe('import alpaca-eval (real AlpacaEval outputs)', () => {
   });
 
   it('aligns by instruction text, not position, for models that miss instructions', () => {
-    for (const [model, n] of [['phi-2', 803], ['llama-2-70b-chat-hf', 804]] as const) {
+    for (const [model, n] of [
+      ['phi-2', 803],
+      ['llama-2-70b-chat-hf', 804],
+    ] as const) {
       const list = entries(model);
       expect(list.length).toBe(n);
       const samples = store.samplesOf('ae' as RunName, `replay:${model}` as ModelRef);
@@ -94,8 +102,16 @@ describe('import alpaca-eval (real AlpacaEval outputs)', () => {
     const bad = tempDir();
     try {
       fs.mkdirSync(path.join(bad, 'm1'));
-      fs.writeFileSync(path.join(bad, 'm1', ALPACA_FILE), JSON.stringify([{ instruction: 'a', output: 'b' }, { instruction: 3, output: 'c' }]));
-      expect(() => importAlpacaEval(store, bad, { name: 'bad' })).toThrow(/m1\/model_outputs\.json: entry 1: field "instruction" must be a string/);
+      fs.writeFileSync(
+        path.join(bad, 'm1', ALPACA_FILE),
+        JSON.stringify([
+          { instruction: 'a', output: 'b' },
+          { instruction: 3, output: 'c' },
+        ]),
+      );
+      expect(() => importAlpacaEval(store, bad, { name: 'bad' })).toThrow(
+        /m1\/model_outputs\.json: entry 1: field "instruction" must be a string/,
+      );
       expect(() => importAlpacaEval(store, path.join(bad, 'nothing'), { name: 'bad' })).toThrow(/not a folder/);
       expect(store.hasRun('bad' as RunName)).toBe(false);
     } finally {

@@ -14,7 +14,7 @@ import { storeFixture } from './store-fixture.js';
 const { fresh } = storeFixture();
 function writeLines(dir: string, name: string, lines: unknown[]): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  fs.writeFileSync(file, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`);
   return file;
 }
 
@@ -23,7 +23,15 @@ const LINES = [
   { model: 'alpha', prompt: 'What is 2+2?', text: '4', tokens: 1 },
   { model: 'alpha', prompt: 'Name a colour, "any".', text: 'Red,\nor "blue"' },
   { model: 'beta', prompt: 'What is 2+2?', text: '', index: 0 },
-  { model: 'beta', probe: 'custom-id', prompt: 'Say hi', text: 'hi', input_tokens: 3, output_tokens: 1, latency_ms: 80 },
+  {
+    model: 'beta',
+    probe: 'custom-id',
+    prompt: 'Say hi',
+    text: 'hi',
+    input_tokens: 3,
+    output_tokens: 1,
+    latency_ms: 80,
+  },
 ];
 
 describe('import jsonl', () => {
@@ -37,7 +45,9 @@ describe('import jsonl', () => {
     expect(run.samples).toBe(2);
     expect(run.origin).toBe('import:jsonl');
     const alpha = store.samplesOf('j' as RunName, 'replay:alpha' as ModelRef);
-    const twoPlusTwo = alpha.filter((s) => s.outcome.status === 'ok' && (s.outcome.text === 'Four.' || s.outcome.text === '4'));
+    const twoPlusTwo = alpha.filter(
+      (s) => s.outcome.status === 'ok' && (s.outcome.text === 'Four.' || s.outcome.text === '4'),
+    );
     expect(twoPlusTwo.map((s) => s.index).sort()).toEqual([0, 1]);
     expect(new Set(twoPlusTwo.map((s) => s.probe)).size).toBe(1);
     const hi = store.samplesOf('j' as RunName, 'replay:beta' as ModelRef).find((s) => s.probe === 'custom-id')!;
@@ -56,7 +66,13 @@ describe('import jsonl', () => {
       [[{ model: 'a', prompt: 'p', text: 5 }], /bad\.jsonl:1: field "text"/],
       [[{ model: 'a', prompt: 'p' }], /bad\.jsonl:1: field "text": required/],
       [[LINES[0], { ...LINES[0], index: 0 }], /bad\.jsonl:2: .*appears twice/],
-      [[{ model: 'a', probe: 'x', prompt: 'one', text: '' }, { model: 'b', probe: 'x', prompt: 'two', text: '' }], /bad\.jsonl:2: probe "x" was given another prompt/],
+      [
+        [
+          { model: 'a', probe: 'x', prompt: 'one', text: '' },
+          { model: 'b', probe: 'x', prompt: 'two', text: '' },
+        ],
+        /bad\.jsonl:2: probe "x" was given another prompt/,
+      ],
     ];
     for (const [lines, message] of cases) {
       const file = writeLines(dir, 'bad.jsonl', lines);
@@ -113,14 +129,29 @@ describe('replay provider', () => {
       description: 'replayed',
       defaults: { sampling: { temperature: 0.3, maxTokens: 10 }, samples: 2 },
       probes: [
-        { id: 'q-math' as ProbeId, tags: [], prompt: { kind: 'chat', messages: [{ role: 'user', content: 'What is 2+2?' }] } },
-        { id: 'q-new' as ProbeId, tags: [], prompt: { kind: 'chat', messages: [{ role: 'user', content: 'Unrecorded?' }] } },
+        {
+          id: 'q-math' as ProbeId,
+          tags: [],
+          prompt: { kind: 'chat', messages: [{ role: 'user', content: 'What is 2+2?' }] },
+        },
+        {
+          id: 'q-new' as ProbeId,
+          tags: [],
+          prompt: { kind: 'chat', messages: [{ role: 'user', content: 'Unrecorded?' }] },
+        },
       ],
     };
     const spec = specOf('replayed', suite, ['replay:alpha', 'replay:beta', 'replay:gamma'], 2);
     prepareRun(store, spec);
     const result = await collect({ store, spec, providerFor: () => replay, clock: new FakeClock() });
-    const got = Object.fromEntries(store.samplesOf(spec.name).map((s) => [`${s.model}/${s.probe}/${s.index}`, s.outcome.status === 'ok' ? s.outcome.text : `error:${s.outcome.kind}`]));
+    const got = Object.fromEntries(
+      store
+        .samplesOf(spec.name)
+        .map((s) => [
+          `${s.model}/${s.probe}/${s.index}`,
+          s.outcome.status === 'ok' ? s.outcome.text : `error:${s.outcome.kind}`,
+        ]),
+    );
     expect(got['replay:alpha/q-math/0']).toBe('Four.');
     expect(got['replay:alpha/q-math/1']).toBe('4');
     expect(got['replay:beta/q-math/0']).toBe('');

@@ -20,7 +20,14 @@ function ok(model: string, probe: string, index: number, text: string, latencyMs
     model: model as ModelRef,
     probe: probe as ProbeId,
     index,
-    outcome: { status: 'ok', text, finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 5 }, temperatureUsed: 0.7, logprobs: [{ token: 'a', logprob: -0.5 }] },
+    outcome: {
+      status: 'ok',
+      text,
+      finishReason: 'stop',
+      usage: { inputTokens: 3, outputTokens: 5 },
+      temperatureUsed: 0.7,
+      logprobs: [{ token: 'a', logprob: -0.5 }],
+    },
     latencyMs,
     attempts: 1,
     costUsd: 0.001,
@@ -41,8 +48,19 @@ describe('SqliteStore', () => {
   it('round-trips a run and its samples, ok and error, through the RunStore interface', () => {
     const { store } = fresh();
     const suite = suiteOf(3);
-    store.createRun({ name: RUN, suite, models: ['fake:a', 'fake:b'] as ModelRef[], samples: 2, sampling: { temperature: 0.2 }, origin: 'run' });
-    const error: Sample = { ...ok('fake:b', 'p1', 0, ''), outcome: { status: 'error', kind: 'timeout', message: 'no answer' }, attempts: 5 };
+    store.createRun({
+      name: RUN,
+      suite,
+      models: ['fake:a', 'fake:b'] as ModelRef[],
+      samples: 2,
+      sampling: { temperature: 0.2 },
+      origin: 'run',
+    });
+    const error: Sample = {
+      ...ok('fake:b', 'p1', 0, ''),
+      outcome: { status: 'error', kind: 'timeout', message: 'no answer' },
+      attempts: 5,
+    };
     store.writeBatch([ok('fake:a', 'p0', 0, 'hello'), ok('fake:a', 'p0', 1, ''), error]);
     const data = store.loadRun(RUN);
     expect(data.run.suite).toEqual(suite);
@@ -51,7 +69,14 @@ describe('SqliteStore', () => {
     expect(data.run.status).toBe('running');
     expect(data.samples.length).toBe(3);
     const a0 = data.samples.find((s) => s.model === 'fake:a' && s.index === 0)!;
-    expect(a0.outcome).toEqual({ status: 'ok', text: 'hello', finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 5 }, temperatureUsed: 0.7, logprobs: [{ token: 'a', logprob: -0.5 }] });
+    expect(a0.outcome).toEqual({
+      status: 'ok',
+      text: 'hello',
+      finishReason: 'stop',
+      usage: { inputTokens: 3, outputTokens: 5 },
+      temperatureUsed: 0.7,
+      logprobs: [{ token: 'a', logprob: -0.5 }],
+    });
     const empty = data.samples.find((s) => s.model === 'fake:a' && s.index === 1)!;
     expect(empty.outcome.status === 'ok' && empty.outcome.text).toBe('');
     const b = store.samplesOf(RUN, 'fake:b' as ModelRef);
@@ -61,7 +86,15 @@ describe('SqliteStore', () => {
     expect(states.get(sampleCellKey('fake:b', 'p1', 0))).toEqual({ status: 'error', kind: 'timeout' });
     expect(states.get(sampleCellKey('fake:a', 'p0', 0))).toEqual({ status: 'ok' });
     const [row] = store.listRuns();
-    expect(row).toMatchObject({ name: RUN, suite: 'fake-suite', models: 2, probes: 3, samples: 3, errors: 1, status: 'running' });
+    expect(row).toMatchObject({
+      name: RUN,
+      suite: 'fake-suite',
+      models: 2,
+      probes: 3,
+      samples: 3,
+      errors: 1,
+      status: 'running',
+    });
   });
 
   it('a retried sample replaces its error: one row per (run, model, probe, index)', () => {
@@ -79,12 +112,19 @@ describe('SqliteStore', () => {
     expect(() => store.getRun('nope' as RunName)).toThrow(InputError);
     expect(() => store.getRun('nope' as RunName)).toThrow(/run "nope" not found.*phylo runs/);
     store.createRun({ name: RUN, suite: suiteOf(1), models: ['fake:a' as ModelRef], samples: 1, origin: 'run' });
-    expect(() => store.createRun({ name: RUN, suite: suiteOf(1), models: [], samples: 1, origin: 'run' })).toThrow(/already exists/);
+    expect(() => store.createRun({ name: RUN, suite: suiteOf(1), models: [], samples: 1, origin: 'run' })).toThrow(
+      /already exists/,
+    );
   });
 
   it('caches completions by key and keeps them across reopen', () => {
     const { store } = fresh();
-    const completion: Completion = { text: 'cached answer', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 2 }, temperatureUsed: 0 };
+    const completion: Completion = {
+      text: 'cached answer',
+      finishReason: 'stop',
+      usage: { inputTokens: 1, outputTokens: 2 },
+      temperatureUsed: 0,
+    };
     store.writeBatch([], [{ key: 'k1', completion }]);
     expect(store.cacheGet('k1')).toEqual(completion);
     expect(store.cacheGet('k2')).toBeUndefined();
@@ -101,7 +141,9 @@ describe('SqliteStore', () => {
     const reader = track(openStoreReadonly(path.dirname(store.file)));
     const [s] = reader.samplesOf(RUN);
     expect(s!.outcome.status === 'ok' && s!.outcome.text).toBe('seen by the reader');
-    expect(() => reader.createRun({ name: 'x' as RunName, suite: suiteOf(1), models: [], samples: 1, origin: 'run' })).toThrow(/readonly/);
+    expect(() =>
+      reader.createRun({ name: 'x' as RunName, suite: suiteOf(1), models: [], samples: 1, origin: 'run' }),
+    ).toThrow(/readonly/);
     expect(() => openStoreReadonly(path.join(path.dirname(store.file), 'elsewhere'))).toThrow(/has no phylo\.db/);
   });
 
@@ -130,7 +172,14 @@ describe('cache key', () => {
 
   it('is canonical: key order and undefined fields do not change it', () => {
     expect(canonicalJson({ b: 1, a: [1, { d: undefined, c: 'x' }] })).toBe('{"a":[1,{"c":"x"}],"b":1}');
-    const reordered: CacheKeyInput = { index: 0, sampling: { maxTokens: 64, temperature: 0.7, topP: undefined }, prompt: base.prompt, model: base.model, baseURL: `${base.baseURL}/`, providerKind: 'openai' };
+    const reordered: CacheKeyInput = {
+      index: 0,
+      sampling: { maxTokens: 64, temperature: 0.7, topP: undefined },
+      prompt: base.prompt,
+      model: base.model,
+      baseURL: `${base.baseURL}/`,
+      providerKind: 'openai',
+    };
     expect(cacheKey(reordered)).toBe(cacheKey(base));
     expect(cacheKey(base)).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -165,16 +214,32 @@ describe('run summary', () => {
 
   it('counts ok, empty, missing, errors by kind, tokens, cost and latency per model', () => {
     const { store } = fresh();
-    store.createRun({ name: RUN, suite: suiteOf(3), models: ['fake:a', 'fake:b'] as ModelRef[], samples: 2, origin: 'run' });
+    store.createRun({
+      name: RUN,
+      suite: suiteOf(3),
+      models: ['fake:a', 'fake:b'] as ModelRef[],
+      samples: 2,
+      origin: 'run',
+    });
     const samples: Sample[] = [];
-    for (let p = 0; p < 3; p++) for (let i = 0; i < 2; i++) samples.push(ok('fake:a', `p${p}`, i, p === 0 && i === 0 ? '' : 'x', 10 * (p * 2 + i + 1)));
+    for (let p = 0; p < 3; p++)
+      for (let i = 0; i < 2; i++)
+        samples.push(ok('fake:a', `p${p}`, i, p === 0 && i === 0 ? '' : 'x', 10 * (p * 2 + i + 1)));
     samples.push(ok('fake:b', 'p0', 0, 'y'));
     samples.push({ ...ok('fake:b', 'p1', 0, ''), outcome: { status: 'error', kind: 'rate_limit', message: '429' } });
     store.writeBatch(samples);
     const summary = summarizeRun(store.loadRun(RUN));
     const a = summary.models.find((m) => m.model === 'fake:a')!;
     const b = summary.models.find((m) => m.model === 'fake:b')!;
-    expect(a).toMatchObject({ expected: 6, ok: 6, empty: 1, missing: 0, inputTokens: 18, outputTokens: 30, errors: {} });
+    expect(a).toMatchObject({
+      expected: 6,
+      ok: 6,
+      empty: 1,
+      missing: 0,
+      inputTokens: 18,
+      outputTokens: 30,
+      errors: {},
+    });
     expect(a.costUsd).toBeCloseTo(0.006, 12);
     expect(a.latencyMs!.p50).toBeCloseTo(35, 12);
     expect(b).toMatchObject({ expected: 6, ok: 1, missing: 4, errors: { rate_limit: 1 } });

@@ -54,7 +54,9 @@ describe('analyseForTui on AlpacaEval outputs', () => {
     for (const method of ['nj', 'bionj', 'upgma', 'bme'] as const) {
       const tree = results.tree('embed', method);
       expect(leafLabels(tree).sort()).toEqual([...results.models].sort());
-      const supports = preorder(tree.root).filter((n) => n.children.length > 0 && n.support !== undefined).map((n) => n.support!);
+      const supports = preorder(tree.root)
+        .filter((n) => n.children.length > 0 && n.support !== undefined)
+        .map((n) => n.support!);
       expect(supports.length).toBeGreaterThan(0);
       for (const s of supports) expect(s >= 0 && s <= 1).toBe(true);
     }
@@ -64,7 +66,10 @@ describe('analyseForTui on AlpacaEval outputs', () => {
   it('gives a trait row per model and the stored responses as evidence', () => {
     expect(results.traits.rows.map((r) => r.model).sort()).toEqual([...results.models].sort());
     expect(results.traits.traits).toContain('words');
-    const outputs = JSON.parse(fs.readFileSync(path.join(DATA, 'claude-2', 'model_outputs.json'), 'utf8')) as { instruction: string; output: string }[];
+    const outputs = JSON.parse(fs.readFileSync(path.join(DATA, 'claude-2', 'model_outputs.json'), 'utf8')) as {
+      instruction: string;
+      output: string;
+    }[];
     const probe = results.probes.find((p) => p.prompt === outputs[0]!.instruction)!;
     expect(probe).toBeDefined();
     const claude = results.responses(probe.id).find((r) => r.model === 'replay:claude-2')!;
@@ -76,8 +81,15 @@ describe('analyseForTui on AlpacaEval outputs', () => {
 describe('analyseForTui on a run with top logprobs', () => {
   it('offers the logprobs signal and builds its tree', async () => {
     const models = ['a1', 'a2', 'a3', 'b1', 'b2', 'b3'];
-    const cells = models.flatMap((model) => Array.from({ length: 8 }, (_, p) => ({ model, probe: `p${p}`, texts: ['same answer'] })));
-    const data = runWithLogprobs(cells, (m, p) => top([[`${m[0]}-${p}`, 0.6], [`${m}-${p}`, 0.2]]));
+    const cells = models.flatMap((model) =>
+      Array.from({ length: 8 }, (_, p) => ({ model, probe: `p${p}`, texts: ['same answer'] })),
+    );
+    const data = runWithLogprobs(cells, (m, p) =>
+      top([
+        [`${m[0]}-${p}`, 0.6],
+        [`${m}-${p}`, 0.2],
+      ]),
+    );
     const r = await analyseForTui(data, { bootstrap: 5, seed: 1 });
     expect(r.signals).toContain('logprobs');
     const tree = r.tree('logprobs', 'bionj');

@@ -20,15 +20,53 @@ function fakeBackend() {
   let finish: () => void = () => undefined;
   const backend: TuiBackend = {
     resultsDir: '/tmp/fake-results',
-    providers: async () => [{ name: 'lab', kind: 'lab', state: 'ready', detail: 'in process', models: ['a', 'b', 'c'] }],
+    providers: async () => [
+      { name: 'lab', kind: 'lab', state: 'ready', detail: 'in process', models: ['a', 'b', 'c'] },
+    ],
     labModels: async () => ['lab:a', 'lab:b', 'lab:c'],
-    recentRuns: () => [{ name: 'older' as RunName, suite: 'core', models: 3, probes: 2, samples: 6, errors: 0, status: 'finished', updatedAt: '2026-11-01T00:00:00Z' }],
-    suites: async () => [{ name: 'core', version: '1', description: 'core suite', file: 'probes/core.yaml', probes: 2, tags: ['identity'], samples: 1, temperature: 0.7 }],
-    estimate: async (r) => ({ requests: r.models.length * 2 * r.samples, inputTokens: 10, outputTokens: { typical: 5, max: 10 }, costUsd: { low: 0, high: 0 }, perModel: [], unpriced: [] }),
+    recentRuns: () => [
+      {
+        name: 'older' as RunName,
+        suite: 'core',
+        models: 3,
+        probes: 2,
+        samples: 6,
+        errors: 0,
+        status: 'finished',
+        updatedAt: '2026-11-01T00:00:00Z',
+      },
+    ],
+    suites: async () => [
+      {
+        name: 'core',
+        version: '1',
+        description: 'core suite',
+        file: 'probes/core.yaml',
+        probes: 2,
+        tags: ['identity'],
+        samples: 1,
+        temperature: 0.7,
+      },
+    ],
+    estimate: async (r) => ({
+      requests: r.models.length * 2 * r.samples,
+      inputTokens: 10,
+      outputTokens: { typical: 5, max: 10 },
+      costUsd: { low: 0, high: 0 },
+      perModel: [],
+      unpriced: [],
+    }),
     startRun: async (request) => {
       started.push(request);
       const done = new Promise<void>((resolve) => (finish = resolve));
-      const handle: RunHandle = { name: request.name, subscribe: (l) => log.subscribe(l), pause: () => log.push({ type: 'paused' }), resume: () => log.push({ type: 'resumed' }), cancel: () => undefined, done };
+      const handle: RunHandle = {
+        name: request.name,
+        subscribe: (l) => log.subscribe(l),
+        pause: () => log.push({ type: 'paused' }),
+        resume: () => log.push({ type: 'resumed' }),
+        cancel: () => undefined,
+        done,
+      };
       return handle;
     },
     analyse: async (run) => fakeResults(run),
@@ -60,8 +98,26 @@ describe('App', () => {
     expect(f.started).toHaveLength(1);
     expect(f.started[0]).toMatchObject({ models: ['lab:a', 'lab:b', 'lab:c'], suite: 'core', samples: 1 });
     const models = ['lab:a', 'lab:b', 'lab:c'] as ModelRef[];
-    f.log.push({ type: 'run-start', run: f.started[0]!.name, total: 6, cached: 0, models, perModel: { 'lab:a': 2, 'lab:b': 2, 'lab:c': 2 } });
-    for (const m of models) for (let i = 0; i < 2; i++) f.log.push({ type: 'sample', model: m, probe: `p${i}` as ProbeId, index: 0, status: 'ok', latencyMs: 5, tokens: 3, costUsd: 0 });
+    f.log.push({
+      type: 'run-start',
+      run: f.started[0]!.name,
+      total: 6,
+      cached: 0,
+      models,
+      perModel: { 'lab:a': 2, 'lab:b': 2, 'lab:c': 2 },
+    });
+    for (const m of models)
+      for (let i = 0; i < 2; i++)
+        f.log.push({
+          type: 'sample',
+          model: m,
+          probe: `p${i}` as ProbeId,
+          index: 0,
+          status: 'ok',
+          latencyMs: 5,
+          tokens: 3,
+          costUsd: 0,
+        });
     f.log.push({ type: 'run-end', run: f.started[0]!.name, ok: 6, errors: 0, cancelled: false });
     f.finish();
     await waitForFrame(ui.lastFrame, (s) => s.includes('FINISHED'), 'the finished run');
@@ -88,7 +144,17 @@ describe('App', () => {
 
   it('opens a run from home and compares two marked runs', async () => {
     const f = fakeBackend();
-    f.backend.recentRuns = () => ['jan', 'feb'].map((name) => ({ name: name as RunName, suite: 'core', models: 5, probes: 2, samples: 10, errors: 0, status: 'finished' as const, updatedAt: '2026-11-01T00:00:00Z' }));
+    f.backend.recentRuns = () =>
+      ['jan', 'feb'].map((name) => ({
+        name: name as RunName,
+        suite: 'core',
+        models: 5,
+        probes: 2,
+        samples: 10,
+        errors: 0,
+        status: 'finished' as const,
+        updatedAt: '2026-11-01T00:00:00Z',
+      }));
     const ui = render(<App backend={f.backend} />);
     await waitForFrame(ui.lastFrame, (s) => s.includes('Recent runs (2)'), 'home');
     await press(ui, ' ', KEYS.down, ' ', 'c');
@@ -116,7 +182,17 @@ describe('useRunProgress', () => {
     const ui = render(<Probe />);
     const m = 'lab:a' as ModelRef;
     log.push({ type: 'run-start', run: 'r', total: 2000, cached: 0, models: [m], perModel: { [m]: 2000 } });
-    for (let i = 0; i < 2000; i++) log.push({ type: 'sample', model: m, probe: 'p' as ProbeId, index: i, status: 'ok', latencyMs: 1, tokens: 1, costUsd: 0 });
+    for (let i = 0; i < 2000; i++)
+      log.push({
+        type: 'sample',
+        model: m,
+        probe: 'p' as ProbeId,
+        index: i,
+        status: 'ok',
+        latencyMs: 1,
+        tokens: 1,
+        costUsd: 0,
+      });
     await tick(200);
     expect(ui.lastFrame()).toContain('2000/2000');
     // 2,001 events, a few renders: the run-start flush and the timer ticks.

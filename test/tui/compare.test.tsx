@@ -26,14 +26,29 @@ describe('compareRuns', () => {
     expect(c.shared).toHaveLength(5);
     expect(c.rf!.rf).toBe(4);
     expect(c.rf!.normalized).toBe(1);
-    const top = c.models.slice(0, 4).map((m) => m.model).sort();
+    const top = c.models
+      .slice(0, 4)
+      .map((m) => m.model)
+      .sort();
     expect(top).toEqual(['lab:moby', 'lab:sotu-1900s', 'lab:sotu-2000s', 'lab:spam']);
     expect(c.models[4]!.model).toBe('lab:base');
   });
 
   it('measures phenotype drift per model in pooled standard deviations', () => {
-    const a = { traits: ['x', 'y'], rows: [{ model: 'm1', values: [0, 1] }, { model: 'm2', values: [1, 1] }] };
-    const b = { traits: ['y', 'x'], rows: [{ model: 'm1', values: [1, 0] }, { model: 'm2', values: [1, 3] }] };
+    const a = {
+      traits: ['x', 'y'],
+      rows: [
+        { model: 'm1', values: [0, 1] },
+        { model: 'm2', values: [1, 1] },
+      ],
+    };
+    const b = {
+      traits: ['y', 'x'],
+      rows: [
+        { model: 'm1', values: [1, 0] },
+        { model: 'm2', values: [1, 3] },
+      ],
+    };
     const d = phenotypeDistances(a, b, ['m1', 'm2']);
     // y is constant (no information); x has pooled sd of [0,1,0,3].
     const sd = Math.sqrt(((0 - 1) ** 2 + 0 + 1 + 4) / 3);
@@ -45,7 +60,16 @@ describe('compareRuns', () => {
 describe('CompareScreen', () => {
   it('shows RF, the moved models with their phenotype drift, and both trees', async () => {
     const onBack = vi.fn();
-    const ui = render(<CompareScreen width={120} height={40} a={fakeResults('jan')} b={fakeResults('feb', { labels: SWAPPED })} active onBack={onBack} />);
+    const ui = render(
+      <CompareScreen
+        width={120}
+        height={40}
+        a={fakeResults('jan')}
+        b={fakeResults('feb', { labels: SWAPPED })}
+        active
+        onBack={onBack}
+      />,
+    );
     const frame = ui.lastFrame()!;
     expect(frame).toContain('jan  vs  feb');
     expect(frame).toContain('Robinson-Foulds: 4 of 4 (normalised 1.000)');

@@ -45,7 +45,9 @@ probes:
 function responder(r: { model: string; prompt: string }): string {
   if (r.model === 'gamma') return EVIL;
   const words = r.prompt.toLowerCase().split(/\W+/).filter(Boolean);
-  return r.model === 'alpha' ? `Hello! ${words.slice(0, 4).join(' ')}.` : `${words.reverse().join(' ')}, I think, maybe.`;
+  return r.model === 'alpha'
+    ? `Hello! ${words.slice(0, 4).join(' ')}.`
+    : `${words.reverse().join(' ')}, I think, maybe.`;
 }
 
 function colourParams(screen: string): string[] {
@@ -73,7 +75,10 @@ function freePort(): Promise<number> {
 }
 
 const tmux = hasTmux();
-if (!tmux) console.warn('test/tui/e2e-tmux: tmux is not installed (apt-get install -y tmux); the pseudo-terminal test is skipped');
+if (!tmux)
+  console.warn(
+    'test/tui/e2e-tmux: tmux is not installed (apt-get install -y tmux); the pseudo-terminal test is skipped',
+  );
 
 describe.skipIf(!tmux)('phylo in a terminal (tmux)', () => {
   let server: TestServer;
@@ -109,95 +114,115 @@ describe.skipIf(!tmux)('phylo in a terminal (tmux)', () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('runs the lab zoo and a local server from the keyboard and shows the tree, safely', { timeout: 900_000 }, async () => {
-    const home = await session.waitFor((s) => s.includes('Providers') && /openai\s+ready/.test(s) && /lab\s+ready/.test(s), 'home with providers discovered', 90_000);
-    expect(home).toMatch(/anthropic\s+no key/);
-    expect(home).toMatch(/ollama\s+unreachable/);
-    const title = session.paneTitle();
+  it(
+    'runs the lab zoo and a local server from the keyboard and shows the tree, safely',
+    { timeout: 900_000 },
+    async () => {
+      const home = await session.waitFor(
+        (s) => s.includes('Providers') && /openai\s+ready/.test(s) && /lab\s+ready/.test(s),
+        'home with providers discovered',
+        90_000,
+      );
+      expect(home).toMatch(/anthropic\s+no key/);
+      expect(home).toMatch(/ollama\s+unreachable/);
+      const title = session.paneTitle();
 
-    session.type('n');
-    await session.waitFor((s) => s.includes('filter:'), 'the model list');
-    // All lab models, then the server's three.
-    session.type('lab:');
-    await session.waitFor((s) => s.includes('filter: lab:'), 'the lab filter');
-    session.keys('C-a');
-    // Escape then a letter in quick succession reads as alt+letter: wait for the filter to clear first.
-    session.keys('Escape');
-    await session.waitFor((s) => /filter:\s+\d+ selected/.test(s), 'the cleared filter');
-    session.type('openai:');
-    await session.waitFor((s) => s.includes('openai:gamma') && !s.includes('lab:base'), 'the openai filter');
-    session.keys('C-a');
-    session.keys('Escape');
-    await session.waitFor((s) => /filter:\s+\d+ selected/.test(s), 'the cleared filter');
-    await session.waitFor((s) => /\[x\] openai:gamma/.test(s) && /\[x\] lab:/.test(s), 'lab and server models selected');
-    session.keys('Enter');
-    await session.waitFor((s) => s.includes('Four short probes') && s.includes('estimate:'), 'the suite and its estimate');
-    session.keys('Enter');
-    await session.waitFor((s) => s.includes('samples per probe'), 'the settings');
-    session.keys('Enter');
-    await session.waitFor((s) => s.includes('press enter to start'), 'the confirmation');
-    session.keys('Enter');
-    await session.waitFor((s) => s.includes('RUNNING') || s.includes('FINISHED'), 'the run screen');
-    const finished = await session.waitFor((s) => s.includes('FINISHED'), 'the run to finish', 240_000);
-    expect(finished).toMatch(/openai:alpha\s+\S+\s+4\/4/);
+      session.type('n');
+      await session.waitFor((s) => s.includes('filter:'), 'the model list');
+      // All lab models, then the server's three.
+      session.type('lab:');
+      await session.waitFor((s) => s.includes('filter: lab:'), 'the lab filter');
+      session.keys('C-a');
+      // Escape then a letter in quick succession reads as alt+letter: wait for the filter to clear first.
+      session.keys('Escape');
+      await session.waitFor((s) => /filter:\s+\d+ selected/.test(s), 'the cleared filter');
+      session.type('openai:');
+      await session.waitFor((s) => s.includes('openai:gamma') && !s.includes('lab:base'), 'the openai filter');
+      session.keys('C-a');
+      session.keys('Escape');
+      await session.waitFor((s) => /filter:\s+\d+ selected/.test(s), 'the cleared filter');
+      await session.waitFor(
+        (s) => /\[x\] openai:gamma/.test(s) && /\[x\] lab:/.test(s),
+        'lab and server models selected',
+      );
+      session.keys('Enter');
+      await session.waitFor(
+        (s) => s.includes('Four short probes') && s.includes('estimate:'),
+        'the suite and its estimate',
+      );
+      session.keys('Enter');
+      await session.waitFor((s) => s.includes('samples per probe'), 'the settings');
+      session.keys('Enter');
+      await session.waitFor((s) => s.includes('press enter to start'), 'the confirmation');
+      session.keys('Enter');
+      await session.waitFor((s) => s.includes('RUNNING') || s.includes('FINISHED'), 'the run screen');
+      const finished = await session.waitFor((s) => s.includes('FINISHED'), 'the run to finish', 240_000);
+      expect(finished).toMatch(/openai:alpha\s+\S+\s+4\/4/);
 
-    session.keys('Enter');
-    const tree = await session.waitFor((s) => s.includes('1 tree') && /[┌└]─/.test(s), 'the tree tab', 120_000);
-    for (const m of ['openai:alpha', 'openai:beta', 'openai:gamma', 'lab:base']) expect(tree).toContain(m);
-    // Resize-aware: narrower, the tree is redrawn to the new width (no line wraps past it), then back.
-    session.resize(84, 40);
-    const narrow = await session.waitFor((s) => s.includes('1 tree') && s.split('\n').every((l) => [...l].length <= 84) && s.includes('openai:alpha'), 'the tree at 84 columns');
-    // Each leaf still ends its own branch line: had the app kept drawing 120 columns, tmux would wrap the lines
-    // and labels would land on lines of their own.
-    for (const m of ['openai:alpha', 'openai:beta', 'openai:gamma']) expect(narrow).toMatch(new RegExp(`[─┬┴┼┐┘] ${m}\\s*$`, 'm'));
-    session.resize(120, 40);
-    await session.waitFor((s) => s.split('\n').some((l) => [...l.trimEnd()].length > 84), 'the tree at 120 columns');
+      session.keys('Enter');
+      const tree = await session.waitFor((s) => s.includes('1 tree') && /[┌└]─/.test(s), 'the tree tab', 120_000);
+      for (const m of ['openai:alpha', 'openai:beta', 'openai:gamma', 'lab:base']) expect(tree).toContain(m);
+      // Resize-aware: narrower, the tree is redrawn to the new width (no line wraps past it), then back.
+      session.resize(84, 40);
+      const narrow = await session.waitFor(
+        (s) => s.includes('1 tree') && s.split('\n').every((l) => [...l].length <= 84) && s.includes('openai:alpha'),
+        'the tree at 84 columns',
+      );
+      // Each leaf still ends its own branch line: had the app kept drawing 120 columns, tmux would wrap the lines
+      // and labels would land on lines of their own.
+      for (const m of ['openai:alpha', 'openai:beta', 'openai:gamma'])
+        expect(narrow).toMatch(new RegExp(`[─┬┴┼┐┘] ${m}\\s*$`, 'm'));
+      session.resize(120, 40);
+      await session.waitFor((s) => s.split('\n').some((l) => [...l.trimEnd()].length > 84), 'the tree at 120 columns');
 
-    session.type('2');
-    await session.waitFor((s) => s.includes(' near ') && s.includes(' far '), 'the heatmap');
-    session.type('3');
-    await session.waitFor((s) => s.includes('of the embed distances'), 'the map');
-    session.type('4');
-    await session.waitFor((s) => /model[↑↓]/.test(s), 'the trait table');
+      session.type('2');
+      await session.waitFor((s) => s.includes(' near ') && s.includes(' far '), 'the heatmap');
+      session.type('3');
+      await session.waitFor((s) => s.includes('of the embed distances'), 'the map');
+      session.type('4');
+      await session.waitFor((s) => /model[↑↓]/.test(s), 'the trait table');
 
-    session.type('5');
-    await session.waitFor((s) => s.includes('probe 1/4'), 'the evidence');
-    // Page through the models until gamma's column is on screen (the zoo's size decides how many pages).
-    for (let page = 0; page < 12 && !session.capture().includes('openai:gamma'); page++) {
-      const before = session.capture();
-      session.type(']');
-      await session.waitFor((s) => s !== before || s.includes('openai:gamma'), 'the next page of models', 10_000).catch(() => undefined);
-    }
-    const evidence = await session.waitFor((s) => s.includes('RED-ALERT'), 'the escaped response');
-    // The response's OSC title and colour did nothing: title unchanged, no colour on screen (NO_COLOR is set, so
-    // any colour would have come from the model's text), the clear-screen left the app drawn.
-    expect(evidence).toContain('Sure. RED-ALERT done');
-    expect(session.paneTitle()).toBe(title);
-    expect(session.paneTitle()).not.toContain('pwned');
-    expect(colourParams(session.capture(true))).toEqual([]);
+      session.type('5');
+      await session.waitFor((s) => s.includes('probe 1/4'), 'the evidence');
+      // Page through the models until gamma's column is on screen (the zoo's size decides how many pages).
+      for (let page = 0; page < 12 && !session.capture().includes('openai:gamma'); page++) {
+        const before = session.capture();
+        session.type(']');
+        await session
+          .waitFor((s) => s !== before || s.includes('openai:gamma'), 'the next page of models', 10_000)
+          .catch(() => undefined);
+      }
+      const evidence = await session.waitFor((s) => s.includes('RED-ALERT'), 'the escaped response');
+      // The response's OSC title and colour did nothing: title unchanged, no colour on screen (NO_COLOR is set, so
+      // any colour would have come from the model's text), the clear-screen left the app drawn.
+      expect(evidence).toContain('Sure. RED-ALERT done');
+      expect(session.paneTitle()).toBe(title);
+      expect(session.paneTitle()).not.toContain('pwned');
+      expect(colourParams(session.capture(true))).toEqual([]);
 
-    session.type('e');
-    await session.waitFor((s) => s.includes('export: n Newick'), 'the export prompt');
-    session.type('n');
-    const exported = await session.waitFor((s) => s.includes('exported newick to'), 'the export');
-    const file = /exported newick to (\S+\.nwk)/.exec(exported.replace(/\n/g, ''))?.[1];
-    expect(file).toBeDefined();
-    const newick = fs.readFileSync(file!, 'utf8');
-    expect(newick.trim().endsWith(';')).toBe(true);
-    expect(newick).toContain('openai:alpha');
+      session.type('e');
+      await session.waitFor((s) => s.includes('export: n Newick'), 'the export prompt');
+      session.type('n');
+      const exported = await session.waitFor((s) => s.includes('exported newick to'), 'the export');
+      const file = /exported newick to (\S+\.nwk)/.exec(exported.replace(/\n/g, ''))?.[1];
+      expect(file).toBeDefined();
+      const newick = fs.readFileSync(file!, 'utf8');
+      expect(newick.trim().endsWith(';')).toBe(true);
+      expect(newick).toContain('openai:alpha');
 
-    session.type('?');
-    await session.waitFor((s) => s.includes('Keys: results'), 'the help');
-    session.type('?');
-    await session.waitFor((s) => s.includes('1 tree'), 'the results again');
-    session.keys('Escape');
-    await session.waitFor((s) => s.includes('Recent runs (1)'), 'home with the run listed');
+      session.type('?');
+      await session.waitFor((s) => s.includes('Keys: results'), 'the help');
+      session.type('?');
+      await session.waitFor((s) => s.includes('1 tree'), 'the results again');
+      session.keys('Escape');
+      await session.waitFor((s) => s.includes('Recent runs (1)'), 'home with the run listed');
 
-    session.type('q');
-    const after = await session.waitFor((s) => session.exited(s) !== undefined, 'the app to exit');
-    expect(session.exited(after)).toBe(0);
-    // The alternate screen is gone: the terminal shows what it showed before the app.
-    expect(after).not.toContain('Providers');
-    expect(after).not.toContain('Recent runs');
-  });
+      session.type('q');
+      const after = await session.waitFor((s) => session.exited(s) !== undefined, 'the app to exit');
+      expect(session.exited(after)).toBe(0);
+      // The alternate screen is gone: the terminal shows what it showed before the app.
+      expect(after).not.toContain('Providers');
+      expect(after).not.toContain('Recent runs');
+    },
+  );
 });

@@ -14,15 +14,27 @@ export function additiveMatrix(labels: readonly string[] = MODELS, stretch = 1) 
     [4, 5, 5, 0, 2],
     [4, 5, 5, 2, 0],
   ];
-  return (signal: string) => makeDistanceMatrix(labels, Float64Array.from(d.flat()), signal, signal === 'traits' ? 'std-euclidean' : 'cosine');
+  return (signal: string) =>
+    makeDistanceMatrix(labels, Float64Array.from(d.flat()), signal, signal === 'traits' ? 'std-euclidean' : 'cosine');
 }
 
-export function fakeResults(run: string, options: { responses?: Record<string, string>; traits?: TraitTable; stretch?: number; labels?: readonly string[] } = {}): ResultsData {
+export function fakeResults(
+  run: string,
+  options: {
+    responses?: Record<string, string>;
+    traits?: TraitTable;
+    stretch?: number;
+    labels?: readonly string[];
+  } = {},
+): ResultsData {
   const labels = options.labels ?? MODELS;
   const matrix = additiveMatrix(labels, options.stretch ?? 1);
   const traits: TraitTable = options.traits ?? {
     traits: ['length', 'refusal', 'hedging'],
-    rows: labels.map((m, i) => ({ model: m, values: [100 + 10 * i, i % 2 === 0 ? 0.1 : 0.5, 0.05 * (labels.length - i)] })),
+    rows: labels.map((m, i) => ({
+      model: m,
+      values: [100 + 10 * i, i % 2 === 0 ? 0.1 : 0.5, 0.05 * (labels.length - i)],
+    })),
   };
   return {
     run,
@@ -35,6 +47,11 @@ export function fakeResults(run: string, options: { responses?: Record<string, s
       { id: 'greeting', tags: ['style'], prompt: 'Say hello.' },
       { id: 'identity', tags: ['identity'], prompt: 'Who made you?' },
     ],
-    responses: (probe) => labels.map((m) => ({ model: m, texts: [options.responses?.[m] ?? `${m} answers ${probe}`, `${m} second sample`], errors: 0 })),
+    responses: (probe) =>
+      labels.map((m) => ({
+        model: m,
+        texts: [options.responses?.[m] ?? `${m} answers ${probe}`, `${m} second sample`],
+        errors: 0,
+      })),
   };
 }

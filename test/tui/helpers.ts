@@ -14,7 +14,12 @@ export const KEYS = {
 } as const;
 
 /** Poll a rendered frame until it satisfies `test` (async work: discovery, analysis); fail showing the last frame. */
-export async function waitForFrame(frame: () => string | undefined, test: (f: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+export async function waitForFrame(
+  frame: () => string | undefined,
+  test: (f: string) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<string> {
   const until = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < until) {

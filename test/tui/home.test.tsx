@@ -13,12 +13,33 @@ const providers: ProviderStatus[] = [
   { name: 'openai', kind: 'openai', state: 'no-key', detail: 'set OPENAI_API_KEY', models: [] },
   { name: 'ollama', kind: 'ollama', state: 'unreachable', detail: 'http://127.0.0.1:11434 refused', models: [] },
 ];
-const run = (name: string, samples: number): RunSummaryRow => ({ name: name as RunName, suite: 'smoke', models: 3, probes: 4, samples, errors: 1, status: 'finished', updatedAt: '2026-11-01T10:00:00Z' });
+const run = (name: string, samples: number): RunSummaryRow => ({
+  name: name as RunName,
+  suite: 'smoke',
+  models: 3,
+  probes: 4,
+  samples,
+  errors: 1,
+  status: 'finished',
+  updatedAt: '2026-11-01T10:00:00Z',
+});
 const runs = [run('first-run', 12), run('second-run', 24), run('third-run', 36)];
 
 function setup(overrides: Partial<Parameters<typeof HomeScreen>[0]> = {}) {
   const calls = { onNewRun: vi.fn(), onOpen: vi.fn(), onCompare: vi.fn(), onQuit: vi.fn() };
-  const ui = render(<HomeScreen width={110} height={30} resultsDir="/tmp/results" providers={providers} labModels={['lab:base', 'lab:child']} runs={runs} active {...calls} {...overrides} />);
+  const ui = render(
+    <HomeScreen
+      width={110}
+      height={30}
+      resultsDir="/tmp/results"
+      providers={providers}
+      labModels={['lab:base', 'lab:child']}
+      runs={runs}
+      active
+      {...calls}
+      {...overrides}
+    />,
+  );
   return { ui, calls };
 }
 

@@ -5,7 +5,8 @@ import { classicalMds, modelMap, UMAP_MIN_MODELS } from '../../src/tui/layout-ma
 function euclidean(points: readonly [number, number][], labels: readonly string[]) {
   const n = points.length;
   const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) v[i * n + j] = Math.hypot(points[i]![0] - points[j]![0], points[i]![1] - points[j]![1]);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) v[i * n + j] = Math.hypot(points[i]![0] - points[j]![0], points[i]![1] - points[j]![1]);
   return makeDistanceMatrix(labels, v, 'test', 'l2');
 }
 
@@ -30,9 +31,23 @@ describe('classicalMds', () => {
 
 describe('modelMap', () => {
   it('uses MDS below the UMAP minimum and seeded UMAP from there, the same map for the same seed', () => {
-    expect(modelMap(euclidean([[0, 0], [1, 0], [0, 1]], ['a', 'b', 'c'])).method).toBe('mds');
+    expect(
+      modelMap(
+        euclidean(
+          [
+            [0, 0],
+            [1, 0],
+            [0, 1],
+          ],
+          ['a', 'b', 'c'],
+        ),
+      ).method,
+    ).toBe('mds');
     const pts: [number, number][] = Array.from({ length: 8 }, (_, i) => [i < 4 ? 0 : 10, i % 4]);
-    const m = euclidean(pts, pts.map((_, i) => `m${i}`));
+    const m = euclidean(
+      pts,
+      pts.map((_, i) => `m${i}`),
+    );
     expect(pts.length).toBeGreaterThanOrEqual(UMAP_MIN_MODELS);
     const a = modelMap(m, 7);
     const b = modelMap(m, 7);
@@ -42,10 +57,11 @@ describe('modelMap', () => {
     const dist = (i: number, j: number) => Math.hypot(a.points[i]!.x - a.points[j]!.x, a.points[i]!.y - a.points[j]!.y);
     let within = 0;
     let across = Infinity;
-    for (let i = 0; i < 8; i++) for (let j = i + 1; j < 8; j++) {
-      if (i < 4 === j < 4) within = Math.max(within, dist(i, j));
-      else across = Math.min(across, dist(i, j));
-    }
+    for (let i = 0; i < 8; i++)
+      for (let j = i + 1; j < 8; j++) {
+        if (i < 4 === j < 4) within = Math.max(within, dist(i, j));
+        else across = Math.min(across, dist(i, j));
+      }
     expect(across).toBeGreaterThan(within);
   });
 });

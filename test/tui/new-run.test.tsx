@@ -11,15 +11,55 @@ const providers: ProviderStatus[] = [
   { name: 'ollama', kind: 'ollama', state: 'unreachable', detail: 'down', models: ['llama3.2'] },
 ];
 const suites: SuiteInfo[] = [
-  { name: 'smoke', version: '1', description: 'A handful of quick probes', file: 'probes/smoke.yaml', probes: 4, tags: ['identity', 'style'], samples: 1, temperature: 0.7 },
-  { name: 'phylolm', version: '2', description: 'PhyloLM genes', file: 'probes/phylolm.yaml', probes: 32, tags: ['alleles'], samples: 2, temperature: 1 },
+  {
+    name: 'smoke',
+    version: '1',
+    description: 'A handful of quick probes',
+    file: 'probes/smoke.yaml',
+    probes: 4,
+    tags: ['identity', 'style'],
+    samples: 1,
+    temperature: 0.7,
+  },
+  {
+    name: 'phylolm',
+    version: '2',
+    description: 'PhyloLM genes',
+    file: 'probes/phylolm.yaml',
+    probes: 32,
+    tags: ['alleles'],
+    samples: 2,
+    temperature: 1,
+  },
 ];
 
 function setup() {
-  const estimate = vi.fn(async (r: { models: readonly string[]; samples: number }): Promise<RunEstimate> => ({ requests: r.models.length * 4 * r.samples, inputTokens: 1000, outputTokens: { typical: 1200, max: 2000 }, costUsd: { low: 0.0123, high: 0.02 }, unpriced: [], perModel: [] }));
+  const estimate = vi.fn(
+    async (r: { models: readonly string[]; samples: number }): Promise<RunEstimate> => ({
+      requests: r.models.length * 4 * r.samples,
+      inputTokens: 1000,
+      outputTokens: { typical: 1200, max: 2000 },
+      costUsd: { low: 0.0123, high: 0.02 },
+      unpriced: [],
+      perModel: [],
+    }),
+  );
   const onStart = vi.fn();
   const onBack = vi.fn();
-  const ui = render(<NewRunScreen width={100} height={30} providers={providers} labModels={['lab:base', 'lab:sotu-1900s']} suites={suites} active estimate={estimate} onStart={onStart} onBack={onBack} now={new Date('2026-11-26T05:00:00Z')} />);
+  const ui = render(
+    <NewRunScreen
+      width={100}
+      height={30}
+      providers={providers}
+      labModels={['lab:base', 'lab:sotu-1900s']}
+      suites={suites}
+      active
+      estimate={estimate}
+      onStart={onStart}
+      onBack={onBack}
+      now={new Date('2026-11-26T05:00:00Z')}
+    />,
+  );
   return { ui, estimate, onStart, onBack };
 }
 
@@ -106,7 +146,13 @@ describe('NewRunScreen', () => {
     expect(ui.lastFrame()).toContain('press enter to start');
     ui.stdin.write(KEYS.enter);
     await tick();
-    expect(onStart).toHaveBeenCalledWith({ name: 'phylolm-20261126-050000', models: ['lab:base', 'lab:sotu-1900s'], suite: 'phylolm', samples: 4, temperature: 0.8 });
+    expect(onStart).toHaveBeenCalledWith({
+      name: 'phylolm-20261126-050000',
+      models: ['lab:base', 'lab:sotu-1900s'],
+      suite: 'phylolm',
+      samples: 4,
+      temperature: 0.8,
+    });
     expect(estimate).toHaveBeenCalled();
   });
 

@@ -36,7 +36,11 @@ let backend: TuiBackend;
 
 beforeAll(async () => {
   // A little latency, so that a run can be paused and cancelled while requests are in flight.
-  server = await startOpenAIServer({ models: ['alpha', 'beta'], latencyMs: 20, responder: (r) => `${r.model} says: ${r.prompt.slice(0, 20)}` });
+  server = await startOpenAIServer({
+    models: ['alpha', 'beta'],
+    latencyMs: 20,
+    responder: (r) => `${r.model} says: ${r.prompt.slice(0, 20)}`,
+  });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-tui-backend-'));
   fs.mkdirSync(path.join(tmp, 'suites'));
   fs.writeFileSync(path.join(tmp, 'suites', 'tiny.yaml'), SUITE);
@@ -45,7 +49,12 @@ beforeAll(async () => {
     suitesDir: path.join(tmp, 'suites'),
     profilesDir: path.join(tmp, 'no-profiles'),
     // Port 9 (discard) on loopback: nothing listens, so Ollama is reported unreachable without any network.
-    env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test-key-0123456789', OLLAMA_HOST: 'http://127.0.0.1:9', PHYLO_LAB_ZOO: path.join(tmp, 'zoo') },
+    env: {
+      OPENAI_BASE_URL: server.url,
+      OPENAI_API_KEY: 'sk-test-key-0123456789',
+      OLLAMA_HOST: 'http://127.0.0.1:9',
+      PHYLO_LAB_ZOO: path.join(tmp, 'zoo'),
+    },
     discoveryTimeoutMs: 2000,
   });
 });
@@ -71,15 +80,32 @@ describe('real backend', () => {
   it('lists suites and estimates requests for the chosen models', async () => {
     const suites = await backend.suites();
     expect(suites).toHaveLength(1);
-    expect(suites[0]).toMatchObject({ name: 'tiny', probes: 3, tags: ['identity', 'reasoning', 'style'], samples: 1, temperature: 0.7 });
-    const e = await backend.estimate({ models: ['openai:alpha', 'openai:beta'], suite: 'tiny', samples: 2, temperature: 0.5 });
+    expect(suites[0]).toMatchObject({
+      name: 'tiny',
+      probes: 3,
+      tags: ['identity', 'reasoning', 'style'],
+      samples: 1,
+      temperature: 0.7,
+    });
+    const e = await backend.estimate({
+      models: ['openai:alpha', 'openai:beta'],
+      suite: 'tiny',
+      samples: 2,
+      temperature: 0.5,
+    });
     expect(e.requests).toBe(2 * 3 * 2);
     expect(e.unpriced).toEqual(['openai:alpha', 'openai:beta']);
   });
 
   it('collects a run whose events reach a late subscriber from run-start on, and lists it', async () => {
     await backend.suites();
-    const handle = await backend.startRun({ name: 'tui-run', models: ['openai:alpha', 'openai:beta'], suite: 'tiny', samples: 2, temperature: 0.5 });
+    const handle = await backend.startRun({
+      name: 'tui-run',
+      models: ['openai:alpha', 'openai:beta'],
+      suite: 'tiny',
+      samples: 2,
+      temperature: 0.5,
+    });
     await handle.done;
     const events: RunEvent[] = [];
     handle.subscribe((e) => events.push(e));
@@ -93,7 +119,13 @@ describe('real backend', () => {
 
   it('pauses, resumes and cancels a run, keeping what was collected', async () => {
     await backend.suites();
-    const handle = await backend.startRun({ name: 'tui-cancel', models: ['openai:alpha', 'openai:beta'], suite: 'tiny', samples: 40, temperature: 0.5 });
+    const handle = await backend.startRun({
+      name: 'tui-cancel',
+      models: ['openai:alpha', 'openai:beta'],
+      suite: 'tiny',
+      samples: 40,
+      temperature: 0.5,
+    });
     const events: RunEvent[] = [];
     let samples = 0;
     await new Promise<void>((resolve) => {

@@ -14,16 +14,50 @@ const P = 'p' as ProbeId;
 function progress(finish: boolean) {
   let t = 0;
   const tracker = new ProgressTracker(() => t);
-  tracker.apply({ type: 'run-start', run: 'demo', total: 20, cached: 0, models: [A, B], perModel: { [A]: 10, [B]: 10 } });
+  tracker.apply({
+    type: 'run-start',
+    run: 'demo',
+    total: 20,
+    cached: 0,
+    models: [A, B],
+    perModel: { [A]: 10, [B]: 10 },
+  });
   for (let i = 0; i < 10; i++) {
     t += 50;
-    tracker.apply({ type: 'sample', model: A, probe: P, index: i, status: 'ok', latencyMs: 40 + i, tokens: 12, costUsd: 0 });
+    tracker.apply({
+      type: 'sample',
+      model: A,
+      probe: P,
+      index: i,
+      status: 'ok',
+      latencyMs: 40 + i,
+      tokens: 12,
+      costUsd: 0,
+    });
   }
   for (let i = 0; i < 4; i++) {
     t += 50;
-    tracker.apply({ type: 'sample', model: B, probe: P, index: i, status: i === 3 ? 'error' : 'ok', kind: i === 3 ? 'rate_limit' : undefined, latencyMs: 900, tokens: 30, costUsd: 0.002 });
+    tracker.apply({
+      type: 'sample',
+      model: B,
+      probe: P,
+      index: i,
+      status: i === 3 ? 'error' : 'ok',
+      kind: i === 3 ? 'rate_limit' : undefined,
+      latencyMs: 900,
+      tokens: 30,
+      costUsd: 0.002,
+    });
   }
-  tracker.apply({ type: 'retry', model: B, probe: P, attempt: 2, kind: 'rate_limit', waitMs: 2000, message: '429 Too Many Requests' });
+  tracker.apply({
+    type: 'retry',
+    model: B,
+    probe: P,
+    attempt: 2,
+    kind: 'rate_limit',
+    waitMs: 2000,
+    message: '429 Too Many Requests',
+  });
   if (finish) tracker.apply({ type: 'run-end', run: 'demo', ok: 13, errors: 1, cancelled: false });
   return tracker.snapshot();
 }

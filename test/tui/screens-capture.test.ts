@@ -64,7 +64,10 @@ describe.runIf(SCREENS !== undefined && hasTmux())('screen captures (lab zoo)', 
       session.keys('Down');
       await new Promise((r) => setTimeout(r, 300));
     }
-    const suite = await session.waitFor((s) => /› lab /.test(s) && s.includes('estimate:'), 'the lab suite and its estimate');
+    const suite = await session.waitFor(
+      (s) => /› lab /.test(s) && s.includes('estimate:'),
+      'the lab suite and its estimate',
+    );
     if (first) save('new-run-suite', suite);
     session.keys('Enter');
     await session.waitFor((s) => s.includes('samples per probe'), 'the settings');
@@ -80,7 +83,11 @@ describe.runIf(SCREENS !== undefined && hasTmux())('screen captures (lab zoo)', 
     session.keys('Enter');
     await session.waitFor((s) => s.includes('RUNNING'), 'the run screen', 60_000);
     if (first) {
-      await session.waitFor((s) => /RUNNING\s+\d+\/\d+ samples/.test(s) && !/RUNNING\s+0\//.test(s), 'some progress', 120_000);
+      await session.waitFor(
+        (s) => /RUNNING\s+\d+\/\d+ samples/.test(s) && !/RUNNING\s+0\//.test(s),
+        'some progress',
+        120_000,
+      );
       save('run-progress', session.capture());
     }
     const finished = await session.waitFor((s) => s.includes('FINISHED'), 'the run to finish', 1_200_000);
@@ -88,16 +95,25 @@ describe.runIf(SCREENS !== undefined && hasTmux())('screen captures (lab zoo)', 
   }
 
   it('captures home, new run, run, results, help and compare', { timeout: 3_000_000 }, async () => {
-    save('home-empty', await session.waitFor((s) => /lab\s+ready/.test(s) && s.includes('Recent runs'), 'home', 90_000));
+    save(
+      'home-empty',
+      await session.waitFor((s) => /lab\s+ready/.test(s) && s.includes('Recent runs'), 'home', 90_000),
+    );
     await labRun(true);
     session.keys('Enter');
     save('results-tree', await session.waitFor((s) => s.includes('1 tree') && /[┌└]─/.test(s), 'the tree', 300_000));
     session.type('s');
     save('results-tree-traits', await session.waitFor((s) => s.includes('signal traits'), 'the traits tree', 120_000));
     session.type('s');
-    save('results-tree-alleles', await session.waitFor((s) => s.includes('signal alleles'), 'the alleles tree', 120_000));
+    save(
+      'results-tree-alleles',
+      await session.waitFor((s) => s.includes('signal alleles'), 'the alleles tree', 120_000),
+    );
     session.type('2');
-    save('results-heatmap', await session.waitFor((s) => s.includes(' near ') && s.includes('alleles/'), 'the heatmap'));
+    save(
+      'results-heatmap',
+      await session.waitFor((s) => s.includes(' near ') && s.includes('alleles/'), 'the heatmap'),
+    );
     session.type('3');
     save('results-map', await session.waitFor((s) => s.includes('of the alleles distances'), 'the map'));
     session.type('4');

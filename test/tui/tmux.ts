@@ -26,7 +26,21 @@ export class TmuxSession {
   start(command: string, cwd: string, env: Record<string, string>): void {
     const exports = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
     const script = `env ${exports.join(' ')} ${command}; echo "[exited $?]"; sleep 3600`;
-    this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', this.name, '-x', String(this.width), '-y', String(this.height), '-c', cwd, script]);
+    this.tmux([
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(this.width),
+      '-y',
+      String(this.height),
+      '-c',
+      cwd,
+      script,
+    ]);
   }
 
   /** The exit code the command left, once it has ended. */
@@ -75,7 +89,9 @@ export class TmuxSession {
       // Already gone.
     }
     // tmux can leave its socket file behind; it is ours (a private name), so tidy it.
-    fs.rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
+    fs.rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), {
+      force: true,
+    });
   }
 }
 

@@ -11,7 +11,12 @@ export type Fault =
   /** 500 with a JSON error body. */
   | { readonly kind: '500' }
   /** Any status with a JSON error body in the protocol's shape (e.g. 401, 404, 400, 503). */
-  | { readonly kind: 'status'; readonly status: number; readonly message?: string; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'status';
+      readonly status: number;
+      readonly message?: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   /** Never answer (until the client gives up or the server closes). */
   | { readonly kind: 'hang' }
   /** 200 with a JSON content type and a body that is not JSON. */
@@ -22,7 +27,9 @@ export type Fault =
   | { readonly kind: 'delay'; readonly ms: number };
 
 /** Per request (0-based, counting every request the server sees): an array (holes = normal), or a function. */
-export type FaultPlan = readonly (Fault | null | undefined)[] | ((request: RecordedRequest) => Fault | null | undefined);
+export type FaultPlan =
+  | readonly (Fault | null | undefined)[]
+  | ((request: RecordedRequest) => Fault | null | undefined);
 
 /** What a request asked for, in protocol-neutral terms: what a responder sees. */
 export interface ModelRequest {
@@ -107,7 +114,12 @@ function faultFor(plan: FaultPlan | undefined, request: RecordedRequest): Fault 
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function startServer(options: ServerOptions, url: (origin: string) => string, errorBody: ErrorBody, handler: Handler): Promise<TestServer> {
+export async function startServer(
+  options: ServerOptions,
+  url: (origin: string) => string,
+  errorBody: ErrorBody,
+  handler: Handler,
+): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -123,7 +135,14 @@ export async function startServer(options: ServerOptions, url: (origin: string) 
         body = undefined;
       }
       const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
-      const recorded: RecordedRequest = { index: requests.length, method: req.method ?? 'GET', path, query, headers: { ...req.headers }, body };
+      const recorded: RecordedRequest = {
+        index: requests.length,
+        method: req.method ?? 'GET',
+        path,
+        query,
+        headers: { ...req.headers },
+        body,
+      };
       requests.push(recorded);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -138,12 +157,16 @@ export async function startServer(options: ServerOptions, url: (origin: string) 
       const reply: Reply = {
         json(status, payload, headers = {}) {
           const text = JSON.stringify(payload);
-          res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+          res.writeHead(status, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text),
+            ...headers,
+          });
           res.end(text);
         },
         ndjson(lines) {
           res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-          res.end(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+          res.end(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
         },
       };
       void respond(recorded, reply, res).catch(() => res.destroy());
@@ -184,7 +207,7 @@ export async function startServer(options: ServerOptions, url: (origin: string) 
         break;
     }
     if (options.apiKey !== undefined) {
-      const auth = recorded.headers['authorization'];
+      const auth = recorded.headers.authorization;
       const given = typeof auth === 'string' ? auth.replace(/^Bearer\s+/i, '') : recorded.headers['x-api-key'];
       if (given !== options.apiKey) {
         // Deliberately hostile: echo the key back, as some servers do, so tests prove the adapters scrub it.
@@ -222,7 +245,10 @@ export function tokenize(text: string): string[] {
 }
 
 /** The responder's text cut to maxTokens tokens, with the finish reason a server would give. */
-export function generate(options: ServerOptions, request: ModelRequest): { text: string; tokens: string[]; truncated: boolean } {
+export function generate(
+  options: ServerOptions,
+  request: ModelRequest,
+): { text: string; tokens: string[]; truncated: boolean } {
   const full = (options.responder ?? echoResponder)(request);
   const all = tokenize(full);
   const max = request.maxTokens ?? Infinity;
@@ -250,7 +276,8 @@ export function fakeLogprob(token: string, position: number): number {
 export function fakeAlternatives(token: string, position: number, k: number): { token: string; logprob: number }[] {
   const chosen = fakeLogprob(token, position);
   const out = [{ token, logprob: chosen }];
-  for (let i = 1; i < k; i++) out.push({ token: `${token}~${i}`, logprob: chosen - i - (fnv1a(`${token}${i}`) % 1000) / 1000 });
+  for (let i = 1; i < k; i++)
+    out.push({ token: `${token}~${i}`, logprob: chosen - i - (fnv1a(`${token}${i}`) % 1000) / 1000 });
   return out;
 }
 
@@ -267,8 +294,15 @@ export function fakeEmbedding(text: string, dim: number): number[] {
 }
 
 /** Whether a request sets a temperature the model does not accept. */
-export function rejectsTemperature(options: ServerOptions, model: string, temperature: number | undefined, defaultValue: number): boolean {
-  return temperature !== undefined && temperature !== defaultValue && (options.defaultTemperatureOnly ?? []).includes(model);
+export function rejectsTemperature(
+  options: ServerOptions,
+  model: string,
+  temperature: number | undefined,
+  defaultValue: number,
+): boolean {
+  return (
+    temperature !== undefined && temperature !== defaultValue && (options.defaultTemperatureOnly ?? []).includes(model)
+  );
 }
 
 export function lastUserMessage(messages: readonly { role: string; content: string }[]): string {
@@ -279,7 +313,8 @@ export function lastUserMessage(messages: readonly { role: string; content: stri
 /** Message content as text: a string, or an array of text blocks (OpenAI and Anthropic both allow it). */
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((b: { text?: unknown }) => (typeof b?.text === 'string' ? b.text : '')).join('');
+  if (Array.isArray(content))
+    return content.map((b: { text?: unknown }) => (typeof b?.text === 'string' ? b.text : '')).join('');
   return '';
 }
 

@@ -6,4 +6,14 @@
 export { startOpenAIServer } from './openai.js';
 export { startAnthropicServer } from './anthropic.js';
 export { startOllamaServer } from './ollama.js';
-export { echoResponder, tokenize, type Fault, type FaultPlan, type ModelRequest, type RecordedRequest, type Responder, type ServerOptions, type TestServer } from './common.js';
+export {
+  echoResponder,
+  tokenize,
+  type Fault,
+  type FaultPlan,
+  type ModelRequest,
+  type RecordedRequest,
+  type Responder,
+  type ServerOptions,
+  type TestServer,
+} from './common.js';

@@ -20,11 +20,13 @@ export function Heatmap({ matrix, order, width }: HeatmapProps) {
   const idx = order.map((l) => index.get(l)!).filter((i) => i !== undefined);
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) {
-    const v = matrix.values[i * n + j]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++)
+      if (i !== j) {
+        const v = matrix.values[i * n + j]!;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
   const labelWidth = Math.min(28, Math.max(6, ...order.map((l) => l.length)) + 3);
   // Cells show the distance with two decimals when there is room, else only the colour or shade.
   const cellWidth = Math.max(1, Math.min(5, Math.floor((width - labelWidth) / Math.max(1, idx.length))));
@@ -32,8 +34,12 @@ export function Heatmap({ matrix, order, width }: HeatmapProps) {
     if (cellWidth >= 4) {
       const shade = theme.color ? '' : HEAT_SHADES[level]!;
       const room = cellWidth - 1 - shade.length;
-      const num = diagonal ? '·' : v > 0 && v < 1 ? compactNumber(v, room + 1).replace(/^0\./, '.') : compactNumber(v, room);
-      return fit(shade + num, cellWidth - 1, 'right') + ' ';
+      const num = diagonal
+        ? '·'
+        : v > 0 && v < 1
+          ? compactNumber(v, room + 1).replace(/^0\./, '.')
+          : compactNumber(v, room);
+      return `${fit(shade + num, cellWidth - 1, 'right')} `;
     }
     return (theme.color ? ' ' : HEAT_SHADES[level]!).repeat(cellWidth);
   };
@@ -41,11 +47,13 @@ export function Heatmap({ matrix, order, width }: HeatmapProps) {
     <Box flexDirection="column">
       <Text>
         {' '.repeat(labelWidth)}
-        {idx.map((_, c) => (cellWidth >= 4 ? fit(marker(c), cellWidth - 1, 'right') + ' ' : fit(marker(c), cellWidth))).join('')}
+        {idx
+          .map((_, c) => (cellWidth >= 4 ? `${fit(marker(c), cellWidth - 1, 'right')} ` : fit(marker(c), cellWidth)))
+          .join('')}
       </Text>
       {idx.map((i, r) => (
         <Text key={matrix.labels[i]}>
-          {fit(`${marker(r)} ${matrix.labels[i]}`, labelWidth - 1) + ' '}
+          {`${fit(`${marker(r)} ${matrix.labels[i]}`, labelWidth - 1)} `}
           {idx.map((j) => {
             const v = matrix.values[i * n + j]!;
             const level = i === j ? 0 : heatLevel(v, min, max);

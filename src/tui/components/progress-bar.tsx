@@ -9,7 +9,17 @@ export function barCells(done: number, total: number, width: number): number {
   return Math.max(0, Math.min(width, Math.floor((done / total) * width)));
 }
 
-export function ProgressBar({ done, total, width, failed = false }: { readonly done: number; readonly total: number; readonly width: number; readonly failed?: boolean }) {
+export function ProgressBar({
+  done,
+  total,
+  width,
+  failed = false,
+}: {
+  readonly done: number;
+  readonly total: number;
+  readonly width: number;
+  readonly failed?: boolean;
+}) {
   const theme = useTheme();
   const filled = barCells(done, total, width);
   if (!theme.color) return <Text>{'#'.repeat(filled) + '.'.repeat(width - filled)}</Text>;

@@ -5,7 +5,17 @@ import { marker, scatterLines } from '../plot.js';
 import { fit } from '../../core/format.js';
 import { useTheme } from '../theme.js';
 
-export function Scatter({ points, width, height, caption }: { readonly points: readonly MapPoint[]; readonly width: number; readonly height: number; readonly caption: string }) {
+export function Scatter({
+  points,
+  width,
+  height,
+  caption,
+}: {
+  readonly points: readonly MapPoint[];
+  readonly width: number;
+  readonly height: number;
+  readonly caption: string;
+}) {
   const theme = useTheme();
   const lines = scatterLines(points, width - 2, height);
   return (

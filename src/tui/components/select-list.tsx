@@ -21,7 +21,15 @@ export interface SelectListProps {
   readonly labelWidth?: number;
 }
 
-export function SelectList({ items, cursor, width, height, checkable = false, empty = '(nothing here)', labelWidth: fixedWidth }: SelectListProps) {
+export function SelectList({
+  items,
+  cursor,
+  width,
+  height,
+  checkable = false,
+  empty = '(nothing here)',
+  labelWidth: fixedWidth,
+}: SelectListProps) {
   const theme = useTheme();
   if (items.length === 0) return <Text dimColor={theme.color}>{empty}</Text>;
   const start = Math.max(0, Math.min(cursor - Math.floor(height / 2), items.length - height));
@@ -35,7 +43,12 @@ export function SelectList({ items, cursor, width, height, checkable = false, em
         const box = checkable ? (item.checked ? '[x] ' : '[ ] ') : '';
         const text = `${here ? '›' : ' '} ${box}${fit(item.label, labelWidth)}  ${item.detail ?? ''}`;
         return (
-          <Text key={item.key} inverse={here} color={tint(theme, item.disabled ? 'gray' : item.checked ? 'green' : 'white')} dimColor={item.disabled && !theme.color}>
+          <Text
+            key={item.key}
+            inverse={here}
+            color={tint(theme, item.disabled ? 'gray' : item.checked ? 'green' : 'white')}
+            dimColor={item.disabled && !theme.color}
+          >
             {fit(text, width).trimEnd()}
           </Text>
         );

@@ -20,14 +20,28 @@ export interface TableProps {
 }
 
 /** Which of the columns after the first are shown: a window of `fitting` that contains `focus` (1-based). */
-export function columnWindow(count: number, fitting: number, focus: number | undefined): { start: number; end: number } {
+export function columnWindow(
+  count: number,
+  fitting: number,
+  focus: number | undefined,
+): { start: number; end: number } {
   const shown = Math.max(1, Math.min(count, fitting));
   const f = focus !== undefined && focus > 0 ? focus - 1 : 0;
   const start = Math.max(0, Math.min(count - shown, f - shown + 1 > 0 ? f - shown + 1 : 0));
   return { start: start + 1, end: start + 1 + shown };
 }
 
-export function Table({ columns, rows, width, height, sortColumn, descending = false, cursor, firstWidth = 24, cellWidth: fixedCell }: TableProps) {
+export function Table({
+  columns,
+  rows,
+  width,
+  height,
+  sortColumn,
+  descending = false,
+  cursor,
+  firstWidth = 24,
+  cellWidth: fixedCell,
+}: TableProps) {
   const theme = useTheme();
   const others = Math.max(1, columns.length - 1);
   const cellWidth = fixedCell ?? Math.max(6, Math.min(14, Math.floor((width - firstWidth - 1) / others)));
@@ -44,7 +58,11 @@ export function Table({ columns, rows, width, height, sortColumn, descending = f
           const name = columns[c]!;
           const marked = c === sortColumn ? `${name}${descending ? '↓' : '↑'}` : name;
           return (
-            <Text key={name + c} underline={c === sortColumn} color={c === sortColumn ? tint(theme, 'cyan') : undefined}>
+            <Text
+              key={name + c}
+              underline={c === sortColumn}
+              color={c === sortColumn ? tint(theme, 'cyan') : undefined}
+            >
               {cell(marked, c)}
               {k < shown.length - 1 ? ' ' : ''}
             </Text>
@@ -56,7 +74,11 @@ export function Table({ columns, rows, width, height, sortColumn, descending = f
           {shown.map((c, i) => cell(row[c] ?? '', c) + (i < shown.length - 1 ? ' ' : '')).join('')}
         </Text>
       ))}
-      {hidden > 0 ? <Text dimColor={theme.color}>{`columns ${start}-${end - 1} of ${columns.length - 1} shown; [ ] moves the sort key and the view`}</Text> : null}
+      {hidden > 0 ? (
+        <Text
+          dimColor={theme.color}
+        >{`columns ${start}-${end - 1} of ${columns.length - 1} shown; [ ] moves the sort key and the view`}</Text>
+      ) : null}
     </Box>
   );
 }

@@ -24,7 +24,9 @@ export function TextPane({ lines, width, height, offset = 0, tail = false, dim =
           {fit(line, width).trimEnd() || ' '}
         </Text>
       ))}
-      {!tail && lines.length > start + height ? <Text dimColor={theme.color}>{`… ${lines.length - start - height} more lines (↓)`}</Text> : null}
+      {!tail && lines.length > start + height ? (
+        <Text dimColor={theme.color}>{`… ${lines.length - start - height} more lines (↓)`}</Text>
+      ) : null}
     </Box>
   );
 }

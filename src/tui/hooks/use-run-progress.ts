@@ -11,7 +11,10 @@ export interface RunSource {
 export const PROGRESS_INTERVAL_MS = 50;
 const IDLE_REFRESH_MS = 500;
 
-export function useRunProgress(source: RunSource | undefined, intervalMs = PROGRESS_INTERVAL_MS): ProgressSnapshot | undefined {
+export function useRunProgress(
+  source: RunSource | undefined,
+  intervalMs = PROGRESS_INTERVAL_MS,
+): ProgressSnapshot | undefined {
   const tracker = useRef<ProgressTracker | undefined>(undefined);
   const [snapshot, setSnapshot] = useState<ProgressSnapshot | undefined>(undefined);
   useEffect(() => {

@@ -11,9 +11,14 @@ export interface TerminalSize {
 
 export function useTerminalSize(): TerminalSize {
   const { stdout } = useStdout();
-  const [size, setSize] = useState<TerminalSize>(() => ({ columns: stdout.columns || 100, rows: stdout.rows || 30, generation: 0 }));
+  const [size, setSize] = useState<TerminalSize>(() => ({
+    columns: stdout.columns || 100,
+    rows: stdout.rows || 30,
+    generation: 0,
+  }));
   useEffect(() => {
-    const onResize = () => setSize((s) => ({ columns: stdout.columns || 100, rows: stdout.rows || 30, generation: s.generation + 1 }));
+    const onResize = () =>
+      setSize((s) => ({ columns: stdout.columns || 100, rows: stdout.rows || 30, generation: s.generation + 1 }));
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

@@ -59,19 +59,27 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
 
   const cmp = result.cmp;
   const half = Math.floor((width - 3) / 2);
-  const treeLines = (t: NonNullable<typeof cmp>['treeA']) => (t ? renderTree(midpointRoot(t), { width: half, support: true }).replace(/\n$/, '').split('\n') : ['(no tree)']);
+  const treeLines = (t: NonNullable<typeof cmp>['treeA']) =>
+    t ? renderTree(midpointRoot(t), { width: half, support: true }).replace(/\n$/, '').split('\n') : ['(no tree)'];
   const tableHeight = Math.max(3, Math.min(cmp?.models.length ?? 0, Math.floor((height - 12) / 2)));
   const treeHeight = Math.max(4, height - tableHeight - 14);
 
   return (
-    <Frame title="compare" subtitle={`${a.run}  vs  ${b.run} · signal ${signal} · ${method}`} width={width} hints={COMPARE_KEYS}>
+    <Frame
+      title="compare"
+      subtitle={`${a.run}  vs  ${b.run} · signal ${signal} · ${method}`}
+      width={width}
+      hints={COMPARE_KEYS}
+    >
       {result.error || !cmp ? (
         <Text color={tint(theme, 'red')}>{oneLine(`cannot compare: ${result.error}`)}</Text>
       ) : (
         <Box flexDirection="column">
           <Text>
             {'Robinson-Foulds: '}
-            <Text bold>{cmp.rf ? `${cmp.rf.rf} of ${cmp.rf.max} (normalised ${cmp.rf.normalized.toFixed(3)})` : 'n/a'}</Text>
+            <Text bold>
+              {cmp.rf ? `${cmp.rf.rf} of ${cmp.rf.max} (normalised ${cmp.rf.normalized.toFixed(3)})` : 'n/a'}
+            </Text>
             {`   shared models ${cmp.shared.length}`}
             {cmp.onlyA.length ? `   only in ${a.run}: ${cmp.onlyA.length}` : ''}
             {cmp.onlyB.length ? `   only in ${b.run}: ${cmp.onlyB.length}` : ''}
@@ -82,7 +90,11 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
           </Box>
           <Table
             columns={['model', 'tree shift', 'phenotype Δ']}
-            rows={cmp.models.map((m) => [m.model, Number.isNaN(m.treeShift) ? '-' : m.treeShift.toFixed(3), Number.isNaN(m.phenotypeDistance) ? '-' : m.phenotypeDistance.toFixed(3)])}
+            rows={cmp.models.map((m) => [
+              m.model,
+              Number.isNaN(m.treeShift) ? '-' : m.treeShift.toFixed(3),
+              Number.isNaN(m.phenotypeDistance) ? '-' : m.phenotypeDistance.toFixed(3),
+            ])}
             width={Math.min(width, 70)}
             height={tableHeight}
             cursor={row}
@@ -98,7 +110,10 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
               <TextPane lines={treeLines(cmp.treeB)} width={half} height={treeHeight} />
             </Box>
           </Box>
-          <Text dimColor={theme.color}>tree shift: mean change of a model's tree distances to the others (each tree scaled to mean 1); phenotype Δ: RMS of standardised trait differences</Text>
+          <Text dimColor={theme.color}>
+            tree shift: mean change of a model's tree distances to the others (each tree scaled to mean 1); phenotype Δ:
+            RMS of standardised trait differences
+          </Text>
         </Box>
       )}
     </Frame>

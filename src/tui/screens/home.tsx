@@ -36,8 +36,18 @@ export interface HomeProps {
   onQuit(): void;
 }
 
-const STATE_TEXT: Record<ProviderStatus['state'], string> = { ready: 'ready', 'no-key': 'no key', unreachable: 'unreachable', error: 'error' };
-const STATE_COLOUR: Record<ProviderStatus['state'], string> = { ready: 'green', 'no-key': 'yellow', unreachable: 'gray', error: 'red' };
+const STATE_TEXT: Record<ProviderStatus['state'], string> = {
+  ready: 'ready',
+  'no-key': 'no key',
+  unreachable: 'unreachable',
+  error: 'error',
+};
+const STATE_COLOUR: Record<ProviderStatus['state'], string> = {
+  ready: 'green',
+  'no-key': 'yellow',
+  unreachable: 'gray',
+  error: 'red',
+};
 
 export function HomeScreen(props: HomeProps) {
   const theme = useTheme();
@@ -47,30 +57,31 @@ export function HomeScreen(props: HomeProps) {
   const [note, setNote] = useState<string | undefined>(undefined);
   const at = Math.min(cursor, Math.max(0, runs.length - 1));
 
-  useKeys(
-    (input, key) => {
-      if (input === 'q') props.onQuit();
-      else if (input === 'n') props.onNewRun();
-      else if (key.upArrow || input === 'k') setCursor(Math.max(0, at - 1));
-      else if (key.downArrow || input === 'j') setCursor(Math.min(runs.length - 1, at + 1));
-      else if (key.return && runs[at]) props.onOpen(runs[at].name);
-      else if (input === ' ' && runs[at]) {
-        const name = runs[at].name;
-        // Two marks at most: marking a third forgets the oldest.
-        setMarked((m) => (m.includes(name) ? m.filter((x) => x !== name) : [...m, name].slice(-2)));
-      } else if (input === 'c') {
-        const pair = marked.length === 2 ? marked : marked.length === 1 && runs[at] && runs[at].name !== marked[0] ? [marked[0]!, runs[at].name] : undefined;
-        if (pair) {
-          // Older run first: the comparison reads "before -> after".
-          const when = (name: string) => runs.find((r) => r.name === name)?.updatedAt ?? '';
-          const [a, b] = [...pair].sort((x, y) => when(x).localeCompare(when(y)));
-          props.onCompare(a!, b!);
-        }
-        else setNote('mark two runs with space, then press c');
-      }
-    },
-    props.active,
-  );
+  useKeys((input, key) => {
+    if (input === 'q') props.onQuit();
+    else if (input === 'n') props.onNewRun();
+    else if (key.upArrow || input === 'k') setCursor(Math.max(0, at - 1));
+    else if (key.downArrow || input === 'j') setCursor(Math.min(runs.length - 1, at + 1));
+    else if (key.return && runs[at]) props.onOpen(runs[at].name);
+    else if (input === ' ' && runs[at]) {
+      const name = runs[at].name;
+      // Two marks at most: marking a third forgets the oldest.
+      setMarked((m) => (m.includes(name) ? m.filter((x) => x !== name) : [...m, name].slice(-2)));
+    } else if (input === 'c') {
+      const pair =
+        marked.length === 2
+          ? marked
+          : marked.length === 1 && runs[at] && runs[at].name !== marked[0]
+            ? [marked[0]!, runs[at].name]
+            : undefined;
+      if (pair) {
+        // Older run first: the comparison reads "before -> after".
+        const when = (name: string) => runs.find((r) => r.name === name)?.updatedAt ?? '';
+        const [a, b] = [...pair].sort((x, y) => when(x).localeCompare(when(y)));
+        props.onCompare(a!, b!);
+      } else setNote('mark two runs with space, then press c');
+    }
+  }, props.active);
 
   const nameWidth = Math.min(32, Math.max(10, ...runs.map((r) => r.name.length)));
   const runItems: SelectItem[] = runs.map((r) => ({
@@ -83,7 +94,13 @@ export function HomeScreen(props: HomeProps) {
   const listHeight = Math.max(3, props.height - 12 - providerRows.length);
 
   return (
-    <Frame title="home" subtitle={`results: ${props.resultsDir}`} width={props.width} hints={HOME_KEYS} status={note ?? props.status}>
+    <Frame
+      title="home"
+      subtitle={`results: ${props.resultsDir}`}
+      width={props.width}
+      hints={HOME_KEYS}
+      status={note ?? props.status}
+    >
       <Text bold>Providers</Text>
       {props.providers === undefined ? <Text dimColor={theme.color}> discovering providers…</Text> : null}
       {providerRows.map((p) => (
@@ -97,15 +114,31 @@ export function HomeScreen(props: HomeProps) {
       <Text>
         {'  '}
         <Text bold>lab zoo</Text>
-        {props.labModels === undefined ? ' listing…' : ` ${props.labModels.length} model${props.labModels.length === 1 ? '' : 's'}: `}
-        <Text dimColor={theme.color}>{props.labModels === undefined ? '' : fit(props.labModels.join(', ') || '(none)', Math.max(10, props.width - 24)).trimEnd()}</Text>
+        {props.labModels === undefined
+          ? ' listing…'
+          : ` ${props.labModels.length} model${props.labModels.length === 1 ? '' : 's'}: `}
+        <Text dimColor={theme.color}>
+          {props.labModels === undefined
+            ? ''
+            : fit(props.labModels.join(', ') || '(none)', Math.max(10, props.width - 24)).trimEnd()}
+        </Text>
       </Text>
       <Box marginTop={1}>
         <Text bold>{`Recent runs (${runs.length})`}</Text>
         <Text dimColor={theme.color}>{marked.length > 0 ? `   marked: ${marked.join(', ')}` : ''}</Text>
       </Box>
-      <Text dimColor={theme.color}>{`      ${fit('name', nameWidth)}  ${fit('suite', 14)} models     samples  errors  status      updated`}</Text>
-      <SelectList items={runItems} cursor={at} width={props.width} height={listHeight} checkable labelWidth={nameWidth} empty="  no runs yet: press n to start one (the lab zoo needs no key and no network)" />
+      <Text
+        dimColor={theme.color}
+      >{`      ${fit('name', nameWidth)}  ${fit('suite', 14)} models     samples  errors  status      updated`}</Text>
+      <SelectList
+        items={runItems}
+        cursor={at}
+        width={props.width}
+        height={listHeight}
+        checkable
+        labelWidth={nameWidth}
+        empty="  no runs yet: press n to start one (the lab zoo needs no key and no network)"
+      />
     </Frame>
   );
 }

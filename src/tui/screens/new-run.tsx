@@ -99,7 +99,10 @@ export function NewRunScreen(props: NewRunProps) {
     props.onStep?.(s);
   };
 
-  const all = useMemo(() => [...availableModels(props.providers, props.labModels), ...extra.filter((e) => !props.labModels.includes(e))], [props.providers, props.labModels, extra]);
+  const all = useMemo(
+    () => [...availableModels(props.providers, props.labModels), ...extra.filter((e) => !props.labModels.includes(e))],
+    [props.providers, props.labModels, extra],
+  );
   const shown = useMemo(() => {
     const f = filter.toLowerCase();
     return f ? all.filter((m) => m.toLowerCase().includes(f)) : all;
@@ -123,82 +126,89 @@ export function NewRunScreen(props: NewRunProps) {
 
   const toggle = (ref: string) => setSelected((s) => (s.includes(ref) ? s.filter((x) => x !== ref) : [...s, ref]));
 
-  useKeys(
-    (input, key) => {
-      if (step === 'models') {
-        if (key.escape) {
-          if (filter) setFilter('');
-          else props.onBack();
-        } else if (key.upArrow) setCursor(Math.max(0, at - 1));
-        else if (key.downArrow) setCursor(Math.min(shown.length - 1, at + 1));
-        else if (key.return) {
-          if (selected.length === 0) setNote('select at least one model (space), or type an id and press tab');
-          else if (props.suites.length === 0) setNote('no suites found in probes/: add a suite file first');
-          else setStep('suite');
-        } else if (key.tab) {
-          const id = filter.trim();
-          if (MODEL_REF.test(id)) {
-            if (!all.includes(id)) setExtra((e) => [...e, id]);
-            if (!selected.includes(id)) toggle(id);
-            setFilter('');
-            setNote(`added ${id}`);
-          } else setNote('type a full model id such as openai:gpt-4o-mini, then press tab');
-        } else if (key.ctrl && input === 'a') {
-          const allOn = shown.every((m) => selected.includes(m));
-          setSelected((s) => (allOn ? s.filter((m) => !shown.includes(m)) : [...s, ...shown.filter((m) => !s.includes(m))]));
-        } else if (input === ' ') {
-          if (shown[at]) toggle(shown[at]);
-        } else if (key.backspace || key.delete || /^[\u007f\b]+$/.test(input)) {
-          // Several backspaces in one read (key repeat, a fast script) arrive as one string.
-          const n = Math.max(1, input.length);
-          setFilter((f) => [...f].slice(0, -n).join(''));
+  useKeys((input, key) => {
+    if (step === 'models') {
+      if (key.escape) {
+        if (filter) setFilter('');
+        else props.onBack();
+      } else if (key.upArrow) setCursor(Math.max(0, at - 1));
+      else if (key.downArrow) setCursor(Math.min(shown.length - 1, at + 1));
+      else if (key.return) {
+        if (selected.length === 0) setNote('select at least one model (space), or type an id and press tab');
+        else if (props.suites.length === 0) setNote('no suites found in probes/: add a suite file first');
+        else setStep('suite');
+      } else if (key.tab) {
+        const id = filter.trim();
+        if (MODEL_REF.test(id)) {
+          if (!all.includes(id)) setExtra((e) => [...e, id]);
+          if (!selected.includes(id)) toggle(id);
+          setFilter('');
+          setNote(`added ${id}`);
+        } else setNote('type a full model id such as openai:gpt-4o-mini, then press tab');
+      } else if (key.ctrl && input === 'a') {
+        const allOn = shown.every((m) => selected.includes(m));
+        setSelected((s) =>
+          allOn ? s.filter((m) => !shown.includes(m)) : [...s, ...shown.filter((m) => !s.includes(m))],
+        );
+      } else if (input === ' ') {
+        if (shown[at]) toggle(shown[at]);
+      } else if (key.backspace || key.delete || /^[\u007f\b]+$/.test(input)) {
+        // Several backspaces in one read (key repeat, a fast script) arrive as one string.
+        const n = Math.max(1, input.length);
+        setFilter((f) => [...f].slice(0, -n).join(''));
+        setCursor(0);
+      } else if (input && input !== '?' && !key.ctrl && !key.meta) {
+        const printable = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+        if (printable) {
+          setFilter((f) => f + printable);
           setCursor(0);
-        } else if (input && input !== '?' && !key.ctrl && !key.meta) {
-          const printable = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-          if (printable) {
-            setFilter((f) => f + printable);
-            setCursor(0);
-          }
         }
-      } else if (step === 'suite') {
-        if (key.escape) setStep('models');
-        else if (key.upArrow || input === 'k') setSuiteAt(Math.max(0, suiteAt - 1));
-        else if (key.downArrow || input === 'j') setSuiteAt(Math.min(props.suites.length - 1, suiteAt + 1));
-        else if (key.return && suite) {
-          // Settings start from the suite's own defaults (a gene suite wants 8 samples at temperature 1).
-          if (settingsFor !== suite.name) {
-            setSamples(suite.samples);
-            setTemperature(suite.temperature);
-            setSettingsFor(suite.name);
-          }
-          setStep('settings');
-        }
-      } else if (step === 'settings') {
-        const delta = key.rightArrow || input === '+' ? 1 : key.leftArrow || input === '-' ? -1 : 0;
-        if (key.escape) setStep('suite');
-        else if (key.upArrow) setField(Math.max(0, field - 1));
-        else if (key.downArrow) setField(Math.min(2, field + 1));
-        else if (key.return) {
-          if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(runName)) setNote('run name: use letters, digits, dot, dash or underscore');
-          else setStep('confirm');
-        } else if (field === 0 && delta !== 0) setSamples((s) => Math.max(1, Math.min(100, s + delta)));
-        else if (field === 1 && delta !== 0) setTemperature((t) => Math.round(Math.max(0, Math.min(2, t + delta * TEMPERATURE_STEP)) * 10) / 10);
-        else if (field === 2) {
-          if (key.backspace || key.delete) setName(runName.slice(0, -1));
-          else if (input && /^[A-Za-z0-9._-]+$/.test(input)) setName(runName + input);
-        }
-      } else if (step === 'confirm') {
-        if (key.escape) setStep('settings');
-        else if (key.return && suite) props.onStart({ name: runName, models: selected, suite: suite.name, samples, temperature });
       }
-    },
-    props.active,
-  );
+    } else if (step === 'suite') {
+      if (key.escape) setStep('models');
+      else if (key.upArrow || input === 'k') setSuiteAt(Math.max(0, suiteAt - 1));
+      else if (key.downArrow || input === 'j') setSuiteAt(Math.min(props.suites.length - 1, suiteAt + 1));
+      else if (key.return && suite) {
+        // Settings start from the suite's own defaults (a gene suite wants 8 samples at temperature 1).
+        if (settingsFor !== suite.name) {
+          setSamples(suite.samples);
+          setTemperature(suite.temperature);
+          setSettingsFor(suite.name);
+        }
+        setStep('settings');
+      }
+    } else if (step === 'settings') {
+      const delta = key.rightArrow || input === '+' ? 1 : key.leftArrow || input === '-' ? -1 : 0;
+      if (key.escape) setStep('suite');
+      else if (key.upArrow) setField(Math.max(0, field - 1));
+      else if (key.downArrow) setField(Math.min(2, field + 1));
+      else if (key.return) {
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(runName))
+          setNote('run name: use letters, digits, dot, dash or underscore');
+        else setStep('confirm');
+      } else if (field === 0 && delta !== 0) setSamples((s) => Math.max(1, Math.min(100, s + delta)));
+      else if (field === 1 && delta !== 0)
+        setTemperature((t) => Math.round(Math.max(0, Math.min(2, t + delta * TEMPERATURE_STEP)) * 10) / 10);
+      else if (field === 2) {
+        if (key.backspace || key.delete) setName(runName.slice(0, -1));
+        else if (input && /^[A-Za-z0-9._-]+$/.test(input)) setName(runName + input);
+      }
+    } else if (step === 'confirm') {
+      if (key.escape) setStep('settings');
+      else if (key.return && suite)
+        props.onStart({ name: runName, models: selected, suite: suite.name, samples, temperature });
+    }
+  }, props.active);
 
   const stepLine = (
     <Box columnGap={1}>
       {STEPS.map((s, i) => (
-        <Text key={s} bold={s === step} color={s === step ? tint(theme, 'cyan') : undefined} dimColor={s !== step && theme.color}>
+        <Text
+          key={s}
+          bold={s === step}
+          color={s === step ? tint(theme, 'cyan') : undefined}
+          dimColor={s !== step && theme.color}
+        >
           {`${i + 1}. ${s}${s === step ? ' ◂' : ''}`}
         </Text>
       ))}
@@ -211,7 +221,9 @@ export function NewRunScreen(props: NewRunProps) {
       {estimate ? (
         <Text>
           {`estimate: ${formatEstimate(estimate)}`}
-          {estimate.unpriced.length > 0 ? <Text dimColor={theme.color}>{` (no price for ${estimate.unpriced.map(oneLine).join(', ')})`}</Text> : null}
+          {estimate.unpriced.length > 0 ? (
+            <Text dimColor={theme.color}>{` (no price for ${estimate.unpriced.map(oneLine).join(', ')})`}</Text>
+          ) : null}
         </Text>
       ) : estimateError ? null : (
         <Text dimColor={theme.color}>estimating…</Text>
@@ -243,7 +255,11 @@ export function NewRunScreen(props: NewRunProps) {
     body = (
       <Box flexDirection="column">
         <SelectList
-          items={props.suites.map((s) => ({ key: s.name, label: s.name, detail: `v${s.version}  ${String(s.probes).padStart(4)} probes  ${fit(s.tags.join(','), 30).trimEnd()}` }))}
+          items={props.suites.map((s) => ({
+            key: s.name,
+            label: s.name,
+            detail: `v${s.version}  ${String(s.probes).padStart(4)} probes  ${fit(s.tags.join(','), 30).trimEnd()}`,
+          }))}
           cursor={Math.min(suiteAt, props.suites.length - 1)}
           width={props.width}
           height={Math.max(3, props.height - 14)}
@@ -251,7 +267,9 @@ export function NewRunScreen(props: NewRunProps) {
         {suite ? (
           <Box flexDirection="column" marginTop={1}>
             <Text>{fit(suite.description, props.width).trimEnd()}</Text>
-            <Text dimColor={theme.color}>{`${suite.probes} probes · tags: ${suite.tags.join(', ') || '-'} · ${suite.file}`}</Text>
+            <Text
+              dimColor={theme.color}
+            >{`${suite.probes} probes · tags: ${suite.tags.join(', ') || '-'} · ${suite.file}`}</Text>
             {estimateLines}
           </Box>
         ) : null}

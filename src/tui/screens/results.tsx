@@ -76,12 +76,23 @@ export function ResultsScreen(props: ResultsProps) {
       const view = treeView(data.tree(signal, method), rooting, outgroup, Math.max(30, width - 2));
       return { matrix, view, outgroup, error: undefined };
     } catch (err) {
-      return { matrix: undefined, view: undefined, outgroup: undefined, error: err instanceof Error ? err.message : String(err) };
+      return {
+        matrix: undefined,
+        view: undefined,
+        outgroup: undefined,
+        error: err instanceof Error ? err.message : String(err),
+      };
     }
   }, [data, signal, method, rooting, outgroupAt, width]);
 
-  const map = useMemo(() => (computed.matrix && RESULT_TABS[tab] === 'map' ? modelMap(computed.matrix) : undefined), [computed.matrix, tab]);
-  const traitRows = useMemo(() => sortTraitRows(data.traits, sortColumn, descending), [data.traits, sortColumn, descending]);
+  const map = useMemo(
+    () => (computed.matrix && RESULT_TABS[tab] === 'map' ? modelMap(computed.matrix) : undefined),
+    [computed.matrix, tab],
+  );
+  const traitRows = useMemo(
+    () => sortTraitRows(data.traits, sortColumn, descending),
+    [data.traits, sortColumn, descending],
+  );
   const probe = data.probes[Math.min(probeAt, data.probes.length - 1)];
   const responses = useMemo(() => (probe ? data.responses(probe.id) : []), [data, probe?.id]);
 
@@ -94,7 +105,7 @@ export function ResultsScreen(props: ResultsProps) {
     let name = base;
     if (format === 'newick') {
       if (!computed.view) return setStatus('no tree to export');
-      text = computed.view.newick + '\n';
+      text = `${computed.view.newick}\n`;
     } else if (format === 'tsv') {
       if (current === 'traits') {
         text = traitTableTsv(data.traits);
@@ -105,24 +116,25 @@ export function ResultsScreen(props: ResultsProps) {
       } else return setStatus('no matrix to export');
     } else {
       const m = computed.matrix;
-      text =
-        JSON.stringify(
-          {
-            run: data.run,
-            tab: current,
-            signal,
-            method,
-            rooting,
-            outgroup: rooting === 'outgroup' ? computed.outgroup : undefined,
-            newick: computed.view?.newick,
-            matrix: m ? { labels: m.labels, signal: m.signal, metric: m.metric, values: Array.from(m.values) } : undefined,
-            map: map?.points,
-            traits: data.traits,
-            evidence: current === 'evidence' && probe ? { probe, responses } : undefined,
-          },
-          null,
-          2,
-        ) + '\n';
+      text = `${JSON.stringify(
+        {
+          run: data.run,
+          tab: current,
+          signal,
+          method,
+          rooting,
+          outgroup: rooting === 'outgroup' ? computed.outgroup : undefined,
+          newick: computed.view?.newick,
+          matrix: m
+            ? { labels: m.labels, signal: m.signal, metric: m.metric, values: Array.from(m.values) }
+            : undefined,
+          map: map?.points,
+          traits: data.traits,
+          evidence: current === 'evidence' && probe ? { probe, responses } : undefined,
+        },
+        null,
+        2,
+      )}\n`;
       name = `${base}.${current}`;
     }
     props.onExport(name, format, text).then(
@@ -160,7 +172,8 @@ export function ResultsScreen(props: ResultsProps) {
       setStatus('export: n Newick, t TSV, j JSON (any other key cancels)');
     } else if (key.upArrow || key.downArrow || input === 'k' || input === 'j') {
       const d = key.upArrow || input === 'k' ? -1 : 1;
-      if (current === 'tree') setScroll(Math.max(0, Math.min((computed.view?.lines.length ?? 0) - bodyHeight, scroll + d)));
+      if (current === 'tree')
+        setScroll(Math.max(0, Math.min((computed.view?.lines.length ?? 0) - bodyHeight, scroll + d)));
       else if (current === 'traits') setRow(Math.max(0, Math.min(traitRows.length - 1, row + d)));
       else if (current === 'evidence') {
         setProbeAt(Math.max(0, Math.min(data.probes.length - 1, probeAt + d)));
@@ -169,7 +182,8 @@ export function ResultsScreen(props: ResultsProps) {
     } else if (input === '[' || input === ']') {
       const d = input === '[' ? -1 : 1;
       if (current === 'traits') setSortColumn(Math.max(0, Math.min(data.traits.traits.length, sortColumn + d)));
-      else if (current === 'evidence') setModelPage(Math.max(0, Math.min(Math.max(0, responses.length - perPage), modelPage + d * perPage)));
+      else if (current === 'evidence')
+        setModelPage(Math.max(0, Math.min(Math.max(0, responses.length - perPage), modelPage + d * perPage)));
     } else if (input === 'd' && current === 'traits') setDescending(!descending);
     else if (input === 'n' && current === 'evidence') setSampleAt(sampleAt + 1);
   }, props.active);
@@ -190,13 +204,32 @@ export function ResultsScreen(props: ResultsProps) {
   } else if (current === 'heatmap') {
     body = <Heatmap matrix={computed.matrix!} order={computed.view!.order} width={width} />;
   } else if (current === 'map') {
-    body = map ? <Scatter points={map.points} width={width} height={Math.max(6, bodyHeight - 5)} caption={`${map.method === 'umap' ? 'UMAP' : 'classical MDS'} of the ${signal} distances (seeded)`} /> : null;
+    body = map ? (
+      <Scatter
+        points={map.points}
+        width={width}
+        height={Math.max(6, bodyHeight - 5)}
+        caption={`${map.method === 'umap' ? 'UMAP' : 'classical MDS'} of the ${signal} distances (seeded)`}
+      />
+    ) : null;
   } else if (current === 'traits') {
     const sortName = sortColumn === 0 ? 'model' : data.traits.traits[sortColumn - 1]!;
     body = (
       <Box flexDirection="column">
-        <Table columns={['model', ...data.traits.traits]} rows={traitCells(traitRows, TRAIT_CELL)} width={width} height={bodyHeight - 3} sortColumn={sortColumn} descending={descending} cursor={row} cellWidth={TRAIT_CELL} firstWidth={Math.min(30, Math.max(10, ...data.models.map((m) => m.length)))} />
-        <Text dimColor={theme.color}>{`sorted by ${oneLine(sortName)}, ${descending ? 'descending' : 'ascending'}; means over each model's answered probes`}</Text>
+        <Table
+          columns={['model', ...data.traits.traits]}
+          rows={traitCells(traitRows, TRAIT_CELL)}
+          width={width}
+          height={bodyHeight - 3}
+          sortColumn={sortColumn}
+          descending={descending}
+          cursor={row}
+          cellWidth={TRAIT_CELL}
+          firstWidth={Math.min(30, Math.max(10, ...data.models.map((m) => m.length)))}
+        />
+        <Text
+          dimColor={theme.color}
+        >{`sorted by ${oneLine(sortName)}, ${descending ? 'descending' : 'ascending'}; means over each model's answered probes`}</Text>
       </Box>
     );
   } else {
@@ -230,12 +263,16 @@ export function ResultsScreen(props: ResultsProps) {
                 {lines.slice(0, textHeight).map((l, i) => (
                   <Text key={i}>{l || ' '}</Text>
                 ))}
-                {lines.length > textHeight ? <Text dimColor={theme.color}>{`… ${lines.length - textHeight} more lines`}</Text> : null}
+                {lines.length > textHeight ? (
+                  <Text dimColor={theme.color}>{`… ${lines.length - textHeight} more lines`}</Text>
+                ) : null}
               </Box>
             );
           })}
         </Box>
-        <Text dimColor={theme.color}>{`models ${modelPage + 1}-${modelPage + shown.length} of ${responses.length}`}</Text>
+        <Text
+          dimColor={theme.color}
+        >{`models ${modelPage + 1}-${modelPage + shown.length} of ${responses.length}`}</Text>
       </Box>
     );
   }

@@ -14,5 +14,18 @@ export interface RunRouteProps {
 
 export function RunRoute({ handle, width, height, active, onResults, onHome }: RunRouteProps) {
   const progress = useRunProgress(handle);
-  return <RunScreen width={width} height={height} name={handle.name} progress={progress} active={active} onPause={() => handle.pause()} onResume={() => handle.resume()} onCancel={() => handle.cancel()} onResults={onResults} onHome={onHome} />;
+  return (
+    <RunScreen
+      width={width}
+      height={height}
+      name={handle.name}
+      progress={progress}
+      active={active}
+      onPause={() => handle.pause()}
+      onResume={() => handle.resume()}
+      onCancel={() => handle.cancel()}
+      onResults={onResults}
+      onHome={onHome}
+    />
+  );
 }

@@ -30,7 +30,17 @@ export interface RunScreenProps {
   onHome(): void;
 }
 
-const KIND_SHORT: Record<string, string> = { rate_limit: 'rate', timeout: 'tmo', server: '5xx', connection: 'conn', bad_response: 'bad', auth: 'auth', bad_request: '4xx', not_found: '404', unsupported: 'unsup' };
+const KIND_SHORT: Record<string, string> = {
+  rate_limit: 'rate',
+  timeout: 'tmo',
+  server: '5xx',
+  connection: 'conn',
+  bad_response: 'bad',
+  auth: 'auth',
+  bad_request: '4xx',
+  not_found: '404',
+  unsupported: 'unsup',
+};
 
 export function errorSummary(errors: Readonly<Record<string, number | undefined>>): string {
   const parts = Object.entries(errors)
@@ -45,23 +55,26 @@ export function RunScreen(props: RunScreenProps) {
   const p = props.progress;
   const over = p?.phase === 'finished' || p?.phase === 'cancelled';
 
-  useKeys(
-    (input, key) => {
-      if (!p) return;
-      if (input === 'p' && !over) (p.phase === 'paused' ? props.onResume : props.onPause)();
-      else if (input === 'x' && !over) props.onCancel();
-      else if (key.return && over) props.onResults();
-      else if (key.escape && over) props.onHome();
-    },
-    props.active,
-  );
+  useKeys((input, key) => {
+    if (!p) return;
+    if (input === 'p' && !over) (p.phase === 'paused' ? props.onResume : props.onPause)();
+    else if (input === 'x' && !over) props.onCancel();
+    else if (key.return && over) props.onResults();
+    else if (key.escape && over) props.onHome();
+  }, props.active);
 
   const modelWidth = Math.min(30, Math.max(12, ...(p?.models ?? []).map((m) => m.model.length)));
   // Columns after the bar: done 12, errors 14, tokens 8, cost 9, p50 8, ETA 7, each after a space. A line wider than
   // the terminal makes ink re-wrap it character by character on every frame, so the bar takes exactly the rest.
   const statsWidth = 12 + 14 + 8 + 9 + 8 + 7 + 6;
   const barWidth = Math.max(8, props.width - modelWidth - 1 - statsWidth - 1);
-  const phaseColour = { starting: 'gray', running: 'cyan', paused: 'yellow', finished: 'green', cancelled: 'red' } as const;
+  const phaseColour = {
+    starting: 'gray',
+    running: 'cyan',
+    paused: 'yellow',
+    finished: 'green',
+    cancelled: 'red',
+  } as const;
   const logHeight = Math.max(3, Math.min(8, props.height - (p?.models.length ?? 0) - 14));
 
   return (
@@ -77,7 +90,12 @@ export function RunScreen(props: RunScreenProps) {
             {`  ${p.done}/${p.total} samples  ${p.errors} errors  ${formatCount(p.tokens)} tokens  ${formatCost(p.costUsd)}  elapsed ${formatDuration(p.elapsedMs)}  ETA ${p.phase === 'paused' ? 'paused' : formatDuration(p.etaMs ?? NaN)}`}
           </Text>
           <Text>
-            <ProgressBar done={p.done} total={p.total} width={Math.max(10, props.width - 8)} failed={p.phase === 'cancelled'} />
+            <ProgressBar
+              done={p.done}
+              total={p.total}
+              width={Math.max(10, props.width - 8)}
+              failed={p.phase === 'cancelled'}
+            />
             {` ${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}%`.padStart(5)}
           </Text>
           <Box marginTop={1}>
@@ -89,8 +107,7 @@ export function RunScreen(props: RunScreenProps) {
             const errs = errorSummary(m.errors);
             return (
               <Text key={m.model}>
-                {fit(m.model, modelWidth)}{' '}
-                <ProgressBar done={m.done} total={m.total} width={barWidth} />
+                {fit(m.model, modelWidth)} <ProgressBar done={m.done} total={m.total} width={barWidth} />
                 {` ${fit(`${m.done}/${m.total}`, 12, 'right')} `}
                 <Text color={errs === '-' ? undefined : tint(theme, 'red')}>{fit(errs, 14)}</Text>
                 {` ${fit(formatCount(m.tokens), 8, 'right')} ${fit(formatCost(m.costUsd), 9, 'right')} ${fit(formatMs(m.p50LatencyMs), 8, 'right')} ${fit(m.done >= m.total ? 'done' : formatDuration(m.etaMs ?? NaN), 7, 'right')}`}
@@ -99,9 +116,23 @@ export function RunScreen(props: RunScreenProps) {
           })}
           <Box marginTop={1} flexDirection="column">
             <Text bold>Log</Text>
-            {p.log.length === 0 ? <Text dimColor={theme.color}>(no warnings)</Text> : <TextPane lines={p.log.map((l) => `${l.level === 'warn' ? '!' : '·'} ${l.text}`)} width={props.width} height={logHeight} tail />}
+            {p.log.length === 0 ? (
+              <Text dimColor={theme.color}>(no warnings)</Text>
+            ) : (
+              <TextPane
+                lines={p.log.map((l) => `${l.level === 'warn' ? '!' : '·'} ${l.text}`)}
+                width={props.width}
+                height={logHeight}
+                tail
+              />
+            )}
           </Box>
-          {over ? <Text bold color={tint(theme, 'green')}>{`${p.phase === 'cancelled' ? 'Cancelled' : 'Finished'}: press enter for the results, esc for home`}</Text> : null}
+          {over ? (
+            <Text
+              bold
+              color={tint(theme, 'green')}
+            >{`${p.phase === 'cancelled' ? 'Cancelled' : 'Finished'}: press enter for the results, esc for home`}</Text>
+          ) : null}
         </Box>
       )}
     </Frame>
