@@ -14,7 +14,7 @@ import {
   type Tree,
   type TreeMethod,
 } from '../phylo/index.js';
-import type { RunData } from '../store/api.js';
+import type { RunData } from '../core/run.js';
 import {
   allelesSignal,
   combinedSignal,

@@ -14,7 +14,7 @@ import {
 import { responseTable } from '../phenotype/responses.js';
 import { loadProfiles, profileFor, profilesDir, resolveProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/provider.js';
-import type { RunData } from '../store/api.js';
+import type { RunData } from '../core/run.js';
 import { ResultsEmbeddingCache } from '../store/embedding-cache.js';
 
 export interface ProviderEmbeddingsOptions extends Omit<EmbedTextsOptions, 'secrets'> {

@@ -17,7 +17,7 @@ import { standardizedEuclidean } from '../distance/std-euclidean.js';
 import { jensenShannonStack } from '../distance/allele-jensen-shannon.js';
 import { logprobStack, type LogprobMetric } from '../distance/logprob-jensen-shannon.js';
 import { hasTopLogprobs, logprobProfile } from '../phenotype/logprob-profile.js';
-import type { RunData } from '../store/api.js';
+import type { RunData } from '../core/run.js';
 
 export type Signal = 'embed' | 'traits' | 'alleles' | 'logprobs' | 'combined';
 export const SIGNALS: readonly Signal[] = ['embed', 'traits', 'alleles', 'logprobs', 'combined'];

@@ -3,7 +3,7 @@
 import { analyseRun } from '../analysis/analyse.js';
 import type { ModelRef, ProbeId, RunName, Sample } from '../core/types.js';
 import { randomInt, seededRng } from '../core/random.js';
-import type { RunData } from '../store/api.js';
+import type { RunData } from '../core/run.js';
 import type { Benchmark } from './index.js';
 
 const MODELS = 38;

@@ -2,7 +2,7 @@
 // same sampling. Anything else would mix two experiments under one name.
 import { InputError } from '../core/errors.js';
 import type { RunSpec, Suite } from '../core/types.js';
-import type { RunRecord } from '../store/api.js';
+import type { RunRecord } from '../core/run.js';
 import { canonicalJson } from '../store/cache-key.js';
 import type { SqliteStore } from '../store/sqlite.js';
 

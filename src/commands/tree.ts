@@ -20,7 +20,7 @@ import { oneLine } from '../core/sanitize.js';
 import { writeMatrixTsv } from '../distance/matrix-io.js';
 import type { FeatureKind } from '../phenotype/features.js';
 import { isTreeMethod, renderTree, TREE_METHODS, writeNewick } from '../phylo/index.js';
-import type { RunData } from '../store/api.js';
+import type { RunData } from '../core/run.js';
 import { openStoreReadonly } from '../store/sqlite.js';
 
 interface TreeFlags {

@@ -28,7 +28,7 @@ import {
   type TreeMethod,
   type TreeNode,
 } from '../phylo/index.js';
-import type { RunData } from '../store/api.js';
+import type { RunData } from '../core/run.js';
 import type { SqliteStore } from '../store/sqlite.js';
 import { loadCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import { Decoder } from './decode.js';

@@ -2,7 +2,7 @@
 // alternatives a provider returns (OpenAI and compatible servers, Ollama, the lab). No sampling noise: one query per
 // probe gives the whole distribution's head. (The signal the lab experiment found closest to the training lineage.)
 import type { TokenLogprob } from '../core/types.js';
-import type { RunData } from '../store/api.js';
+import type { RunData } from '../core/run.js';
 import type { ResponseTable } from './responses.js';
 
 /** The bucket holding the mass outside the top-k. No real token contains NUL, so it cannot collide with one. */

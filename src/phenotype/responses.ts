@@ -1,7 +1,7 @@
 // The samples of a run as a probes x models table of response texts: what every phenotype is computed from.
 // Failed samples are missing data, never an empty answer; an empty answer that succeeded is a response.
 import type { Probe } from '../core/types.js';
-import type { RunData } from '../store/api.js';
+import type { RunData } from '../core/run.js';
 
 export interface ResponseTable {
   /** Model refs, in the run's order: the labels of every matrix built from this table. */

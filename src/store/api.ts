@@ -1,30 +1,7 @@
 // What the rest of the tool may ask of the store. The SQLite implementation lives beside this file; analyses,
-// the TUI and the lab read runs only through this interface.
-import type { ModelRef, Probe, RunName, Sample, SamplingParams, Suite } from '../core/types.js';
-
-export type RunStatus = 'running' | 'finished' | 'interrupted';
-
-export interface RunRecord {
-  readonly name: RunName;
-  readonly suite: Suite;
-  readonly models: readonly ModelRef[];
-  /** Default samples per probe; a probe's own `samples` wins. */
-  readonly samples: number;
-  readonly status: RunStatus;
-  /** ISO times. */
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** Where the run came from: 'run' (collected), 'import:alpaca-eval', 'import:jsonl', 'lab'. */
-  readonly origin: string;
-  /** Run-level sampling overrides (CLI flags), between suite defaults and probe overrides. */
-  readonly sampling?: Partial<SamplingParams>;
-}
-
-/** A run with its samples, as analyses consume it. */
-export interface RunData {
-  readonly run: RunRecord;
-  readonly samples: readonly Sample[];
-}
+// the TUI and the lab read runs only through this interface. The run types themselves are in src/core/run.ts.
+import type { RunData, RunRecord, RunStatus } from '../core/run.js';
+import type { ModelRef, RunName, Sample } from '../core/types.js';
 
 export interface RunSummaryRow {
   readonly name: RunName;
@@ -59,5 +36,3 @@ export interface EmbeddingCache {
   /** Store vectors in one transaction (an entry with an existing key replaces it). */
   putEmbeddings(entries: readonly EmbeddingEntry[]): void;
 }
-
-export type { Probe };

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { outcomeColumns } from './outcome-columns.js';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { RunData } from './api.js';
+import type { RunData } from '../core/run.js';
 import { promptText } from './cache-key.js';
 
 export type ExportFormat = 'jsonl' | 'csv';

@@ -15,7 +15,8 @@ import type {
   SamplingParams,
   Suite,
 } from '../core/types.js';
-import type { EmbeddingCache, EmbeddingEntry, RunData, RunRecord, RunStatus, RunStore, RunSummaryRow } from './api.js';
+import type { RunData, RunRecord, RunStatus } from '../core/run.js';
+import type { EmbeddingCache, EmbeddingEntry, RunStore, RunSummaryRow } from './api.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { outcomeColumns } from './outcome-columns.js';
 

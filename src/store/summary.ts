@@ -1,7 +1,7 @@
 // What `phylo show` reports about a run, per model: samples answered, missing, failed by kind, tokens, cost and
 // latency percentiles. Pure: from RunData to plain numbers.
 import type { FailureKind } from '../core/types.js';
-import type { RunData, RunStatus } from './api.js';
+import type { RunData, RunStatus } from '../core/run.js';
 
 export interface LatencyPercentiles {
   readonly p50: number;

@@ -21,7 +21,7 @@ import { cellOf, responseTable } from '../phenotype/responses.js';
 import { traitProfile } from '../phenotype/trait-profile.js';
 import { TRAITS } from '../phenotype/traits.js';
 import { bootstrapReplicates, bootstrapSupport, buildTree, type Tree } from '../phylo/index.js';
-import type { RunData } from '../store/api.js';
+import type { RunData } from '../core/run.js';
 import type { EvidenceProbe, EvidenceResponse, ResultsData, TraitTable, TreeMethodName } from './backend.js';
 
 export interface TuiAnalysisOptions {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelRef, Probe, ProbeId, RunName, Sample, Suite } from '../../src/core/types.js';
-import type { RunData } from '../../src/store/api.js';
+import type { RunData } from '../../src/core/run.js';
 
 /** The data folder, found from this file's location or the working directory; undefined when absent. */
 export function alpacaEvalDir(): string | undefined {

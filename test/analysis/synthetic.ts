@@ -1,7 +1,7 @@
 // A trivially separable synthetic run: two clans of models, each clan answering every probe from its own vocabulary
 // (with per-model noise words) and format, so every probe on its own already separates the clans.
 import { seededRng, randomInt } from '../../src/core/random.js';
-import type { RunData } from '../../src/store/api.js';
+import type { RunData } from '../../src/core/run.js';
 import { makeRun, type CellSpec } from '../phenotype/fixtures.js';
 
 export const CLANS = { A: ['lab:a1', 'lab:a2', 'lab:a3'], B: ['lab:b1', 'lab:b2', 'lab:b3'] } as const;

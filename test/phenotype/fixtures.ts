@@ -1,6 +1,6 @@
 // Small hand-made runs for phenotype and analysis tests.
 import type { Answer, ModelRef, Probe, ProbeId, RunName, Sample } from '../../src/core/types.js';
-import type { RunData } from '../../src/store/api.js';
+import type { RunData } from '../../src/core/run.js';
 
 export interface CellSpec {
   readonly model: string;

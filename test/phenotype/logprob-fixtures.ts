@@ -1,6 +1,6 @@
 // Runs whose samples carry first-token top logprobs, built from hand-made distributions.
 import type { TokenLogprob } from '../../src/core/types.js';
-import type { RunData } from '../../src/store/api.js';
+import type { RunData } from '../../src/core/run.js';
 import { makeRun, type CellSpec } from './fixtures.js';
 
 /** Top alternatives (token, probability) as a provider lists them: logprobs, most likely first. */
