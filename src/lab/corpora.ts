@@ -87,7 +87,9 @@ async function documentsOf(id: DatasetId): Promise<string[]> {
 export function splitDocuments(docs: readonly string[]): { train: string[]; heldOut: string[] } {
   const train: string[] = [];
   const heldOut: string[] = [];
-  docs.forEach((d, i) => (i % HELD_OUT_EVERY === HELD_OUT_EVERY - 1 ? heldOut : train).push(d));
+  docs.forEach((d, i) => {
+    (i % HELD_OUT_EVERY === HELD_OUT_EVERY - 1 ? heldOut : train).push(d);
+  });
   return { train, heldOut };
 }
 

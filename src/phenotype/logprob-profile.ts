@@ -72,7 +72,8 @@ export function logprobProfile(data: RunData, table: ResponseTable): LogprobProf
     if (!d) continue;
     k = Math.max(k, s.outcome.logprobs![0]!.top!.length);
     const cell = p * n + m;
-    const acc = (sums[cell] ??= new Map());
+    const acc = sums[cell] ?? new Map<string, number>();
+    sums[cell] = acc;
     for (const [t, v] of d) acc.set(t, (acc.get(t) ?? 0) + v);
     counts[cell]!++;
   }

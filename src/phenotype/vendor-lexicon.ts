@@ -18,11 +18,11 @@ export const VENDORS = [
   { vendor: 'deepseek', names: ['deepseek'] },
 ] as const;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NAMES = VENDORS.flatMap((v, i) => v.names.map((name) => ({ name, index: i })));
 // Longest names first so "mistral ai" wins over "mistral" and "gpt-4o" over "gpt".
 NAMES.sort((a, b) => b.name.length - a.name.length);
-const NAME_ALT = NAMES.map((n) => escape(n.name)).join('|');
+const NAME_ALT = NAMES.map((n) => escapeRegExp(n.name)).join('|');
 // "I am X", "I'm X", "my name is X", "I was (created|trained|developed|made|built) by X", "as X, ..." within a clause.
 const CLAIM = new RegExp(
   String.raw`(?:\bi am|\bi'm|\bi’m|\bmy name is|\bi was (?:created|trained|developed|made|built)(?: by)?|\bas an? (?:ai|language model|assistant)[^.\n]{0,40}?(?:by|from|of)|\bcreated by|\btrained by|\bdeveloped by)[^.\n]{0,60}?\b(${NAME_ALT})\b`,

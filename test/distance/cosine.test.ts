@@ -20,7 +20,9 @@ describe('cosine distance', () => {
     const b = unit([1, 2, 4], [4, 5, 6]);
     const dense = (v: SparseVector) => {
       const out = new Float64Array(5);
-      v.indices.forEach((k, i) => (out[k] = v.values[i]!));
+      v.indices.forEach((k, i) => {
+        out[k] = v.values[i]!;
+      });
       return out;
     };
     expect(cosineDistanceSparse(a, b)).toBeCloseTo(cosineDistance(dense(a), dense(b)), 12);

@@ -18,13 +18,13 @@ function stack3(perProbe: (number | undefined)[][]) {
     'embed',
     'cosine',
   );
-  perProbe.forEach((pairs, p) =>
+  perProbe.forEach((pairs, p) => {
     pairs.forEach((d, k) => {
       if (d === undefined) return;
       s.distances[p * 3 + k] = d;
       s.present[p * 3 + k] = 1;
-    }),
-  );
+    });
+  });
   return s;
 }
 
