@@ -35,7 +35,7 @@ export async function providerEmbeddings(
   ref: string,
   options: ProviderEmbeddingsOptions,
 ): Promise<ProviderEmbeddingsResult> {
-  let parsed;
+  let parsed: ReturnType<typeof parseModelRef>;
   try {
     parsed = parseModelRef(ref);
   } catch {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyseRun } from '../analysis/analyse.js';
 import { providerEmbeddings } from '../analysis/provider-embeddings.js';
-import { DEFAULT_EMBED } from '../analysis/signals.js';
+import { DEFAULT_EMBED } from '../analysis/signals/index.js';
 import { familyClades, nearestNeighbourAccuracy, patristicDistances } from '../phylo/index.js';
 import { DB_FILE, openStore } from '../store/sqlite.js';
 import { importAlpacaEval } from '../store/import-alpaca-eval.js';

@@ -4,22 +4,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { analyseRun, DEFAULT_METHOD, DEFAULT_SIGNAL, isSignal, type AnalysisResult } from '../analysis/analyse.js';
+import { analyseRun, type AnalysisResult } from '../analysis/analyse.js';
+import { checkTreeRequest } from '../analysis/analysed-run.js';
 import { providerEmbeddings, type ProviderEmbeddingsResult } from '../analysis/provider-embeddings.js';
 import {
+  COMBINABLE_SIGNALS,
+  combineWeightOf,
   DEFAULT_COMBINE_WEIGHTS,
   DEFAULT_EMBED,
+  DEFAULT_METHOD,
+  DEFAULT_SIGNAL,
   SIGNALS,
   type CombineWeights,
   type EmbedOptions,
-} from '../analysis/signals.js';
+} from '../analysis/signals/index.js';
 import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
 import { oneLine } from '../core/sanitize.js';
 import { writeMatrixTsv } from '../distance/matrix-io.js';
 import type { FeatureKind } from '../phenotype/features.js';
-import { isTreeMethod, renderTree, TREE_METHODS, writeNewick } from '../phylo/index.js';
+import { renderTree, TREE_METHODS, writeNewick } from '../phylo/index.js';
 import type { RunData } from '../core/run.js';
 import { openStoreReadonly } from '../store/sqlite.js';
 
@@ -50,18 +55,20 @@ function wholeNumber(flag: string, text: string, min: number): number {
 
 function parseWeights(text: string | undefined): CombineWeights {
   if (text === undefined) return DEFAULT_COMBINE_WEIGHTS;
-  const out: Record<string, number> = { embed: 0, traits: 0, alleles: 0, logprobs: 0 };
+  // A signal the list does not name weighs 0.
+  const out: Record<string, number> = Object.fromEntries(COMBINABLE_SIGNALS.map((s) => [s, 0]));
   for (const part of text.split(',')) {
     const [k, v] = part.split('=');
     const w = Number(v);
     if (!k || !(k in out) || v === undefined || !Number.isFinite(w) || w < 0) {
       throw new InputError(
-        `--weights ${text}: write signal=weight pairs, e.g. embed=2,traits=1,alleles=1 (signals: embed, traits, alleles, logprobs)`,
+        `--weights ${text}: write signal=weight pairs, e.g. embed=2,traits=1,alleles=1 ` +
+          `(signals: ${COMBINABLE_SIGNALS.join(', ')})`,
       );
     }
     out[k] = w;
   }
-  return out as unknown as CombineWeights;
+  return out;
 }
 
 function embedOptions(flags: TreeFlags): EmbedOptions {
@@ -177,9 +184,10 @@ export function register(program: Command): void {
       '\nExamples:\n  $ phylo tree alpaca_eval\n  $ phylo tree core-20250101-120000 --signal traits --method bionj --bootstrap 200 --root midpoint\n  $ phylo tree lab-zoo --signal alleles --json | jq .newick\n  $ phylo tree lab-logprobs --signal logprobs   # a run collected with phylo run --logprobs 20\n  $ phylo tree alpaca_eval --embeddings openai:text-embedding-3-small   # OPENAI_API_KEY unless all are cached\n',
     )
     .action(async (run: string, flags: TreeFlags) => {
-      if (!isSignal(flags.signal)) throw new InputError(`--signal ${flags.signal}: use one of ${SIGNALS.join(', ')}`);
-      if (flags.method !== undefined && !isTreeMethod(flags.method))
-        throw new InputError(`--method ${flags.method}: use one of ${TREE_METHODS.join(', ')}`);
+      const { signal, method } = checkTreeRequest({
+        signal: flags.signal,
+        ...(flags.method !== undefined ? { method: flags.method } : {}),
+      });
       if (flags.alleleMetric !== 'nei' && flags.alleleMetric !== 'js')
         throw new InputError(`--allele-metric ${flags.alleleMetric}: use nei or js`);
       if (flags.logprobMetric !== 'divergence' && flags.logprobMetric !== 'distance')
@@ -189,7 +197,7 @@ export function register(program: Command): void {
       const dir = resultsDir(flags.results);
       const name = runName(run);
       const store = openStoreReadonly(dir);
-      let data;
+      let data: RunData;
       try {
         data = store.loadRun(name);
       } finally {
@@ -199,7 +207,7 @@ export function register(program: Command): void {
       const weights = parseWeights(flags.weights);
       let embedded: ProviderEmbeddingsResult | undefined;
       if (flags.embeddings !== undefined) {
-        if (flags.signal === 'embed' || (flags.signal === 'combined' && weights.embed > 0)) {
+        if (signal === 'embed' || (signal === 'combined' && combineWeightOf(weights, 'embed') > 0)) {
           embedded = await embedRun(data, flags.embeddings, dir);
           embed = { ...embed, provider: embedded.embeddings };
         } else
@@ -208,8 +216,8 @@ export function register(program: Command): void {
           );
       }
       const result = analyseRun(data, {
-        signal: flags.signal,
-        method: flags.method as AnalysisResult['method'] | undefined,
+        signal,
+        method,
         bootstrap,
         seed,
         root: flags.root,

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyseRun } from '../analysis/analyse.js';
-import { logprobsSignal, TEXT_SIGNALS, type Signal } from '../analysis/signals.js';
+import { logprobsSignal, TEXT_SIGNALS, type Signal } from '../analysis/signals/index.js';
 import { responseTable } from '../phenotype/responses.js';
 import { prepareRun, startCollection, type CollectResult } from '../collect/index.js';
 import { InputError } from '../core/errors.js';

@@ -2,7 +2,8 @@
 // real-backend.ts maps it onto the providers, probes, collect, store and analysis modules, and tests pass fakes.
 import type { RunListener } from '../core/events.js';
 import type { DistanceMatrix } from '../core/matrix.js';
-import type { Tree } from '../phylo/tree.js';
+import type { EvidenceProbe, EvidenceResponse, TraitTable } from '../analysis/evidence.js';
+import type { Tree, TreeMethod } from '../phylo/index.js';
 import type { RunSummaryRow } from '../store/api.js';
 import type { RunEstimate as ProbesRunEstimate } from '../probes/estimate.js';
 
@@ -52,26 +53,11 @@ export interface RunHandle {
   readonly done: Promise<void>;
 }
 
-export type TreeMethodName = 'nj' | 'bionj' | 'upgma' | 'bme';
+/** The tree methods are src/phylo's (TREE_METHODS); the screens name them through this alias. */
+export type TreeMethodName = TreeMethod;
 
-export interface TraitTable {
-  readonly traits: readonly string[];
-  readonly rows: readonly { readonly model: string; readonly values: readonly number[] }[];
-}
-
-export interface EvidenceProbe {
-  readonly id: string;
-  readonly tags: readonly string[];
-  /** The prompt as one text (user turns joined, or the raw prefix). */
-  readonly prompt: string;
-}
-
-export interface EvidenceResponse {
-  readonly model: string;
-  /** Untrusted model text: the view strips control sequences before printing. */
-  readonly texts: readonly string[];
-  readonly errors: number;
-}
+/** The evidence a results screen shows is the analysed run's (src/analysis/evidence.ts). */
+export type { EvidenceProbe, EvidenceResponse, TraitTable } from '../analysis/evidence.js';
 
 /** One analysed run, as the results screen reads it. */
 export interface ResultsData {

@@ -1,6 +1,7 @@
 // The logprobs signal through the analysis: lineage from first-token distributions when the text cannot tell.
 import { describe, expect, it } from 'vitest';
-import { analyseRun, DEFAULT_METHOD } from '../../src/analysis/analyse.js';
+import { analyseRun } from '../../src/analysis/analyse.js';
+import { DEFAULT_METHOD } from '../../src/analysis/signals/index.js';
 import { InputError } from '../../src/core/errors.js';
 import { compareSplits, parseNewick, robinsonFoulds } from '../../src/phylo/index.js';
 import { makeRun } from '../phenotype/fixtures.js';
