@@ -14,6 +14,7 @@ import { register as registerTree } from './tree.js';
 import { register as registerCompare } from './compare.js';
 import { register as registerScore } from './score.js';
 import { register as registerTui } from './tui.js';
+import { register as registerPredict } from './predict.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -33,4 +34,5 @@ export const commandModules: RegisterCommands[] = [
   registerCompare,
   registerScore,
   registerTui,
+  registerPredict,
 ];
