@@ -2,7 +2,7 @@
 // and throughput at a fixed 50 ms server latency with concurrent requests. Prints figures; asserts nothing.
 import type { Benchmark } from './index.js';
 import { parseProfile } from '../providers/profile.js';
-import { resolveProvider } from '../providers/registry.js';
+import { providerRegistry } from '../commands/providers-setup.js';
 import type { Provider } from '../providers/provider.js';
 import {
   startAnthropicServer,
@@ -17,7 +17,7 @@ type Kind = keyof typeof starts;
 
 function providerFor(kind: Kind, url: string): Provider {
   const profile = parseProfile({ name: 'bench', kind, baseURL: url }, 'bench');
-  return resolveProvider('bench', { profiles: new Map([['bench', profile]]), env: {} });
+  return providerRegistry.resolveProvider('bench', { profiles: new Map([['bench', profile]]), env: {} });
 }
 
 async function drive(

@@ -9,6 +9,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Benchmark } from './index.js';
 import { startOpenAIServer } from '../testing/servers/index.js';
 import { createRealBackend } from '../tui/real-backend.js';
+import { providerRegistry } from '../commands/providers-setup.js';
 
 const MODELS = 5;
 // PHYLO_BENCH_TUI_PROBES shortens the run while tuning; the figure to quote is the default 5,000 samples.
@@ -50,6 +51,7 @@ export const benchmark: Benchmark = {
     fs.mkdirSync(path.join(tmp, 'suites'));
     fs.writeFileSync(path.join(tmp, 'suites', 'bench.yaml'), suiteYaml());
     const backend = createRealBackend({
+      registry: providerRegistry,
       resultsDir: path.join(tmp, 'results'),
       suitesDir: path.join(tmp, 'suites'),
       profilesDir: path.join(tmp, 'no-profiles'),

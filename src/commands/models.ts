@@ -1,10 +1,13 @@
 // `phylo models [provider]`: what each configured provider offers, and which are unavailable and why.
 import type { Command } from 'commander';
-import { InputError, ProviderUnavailableError } from '../core/errors.js';
+import { DEFAULTS } from '../core/defaults.js';
+import { ProviderUnavailableError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
+import { parseNumber } from '../core/parse-number.js';
 import { oneLine } from '../core/sanitize.js';
 import { discoverProviders, type Discovery } from '../providers/discover.js';
-import { knownPrefixes, loadProfiles, profileFor, profilesDir } from '../providers/registry.js';
+import { loadProfiles, profilesDir } from '../providers/registry.js';
+import { providerRegistry as registry } from './providers-setup.js';
 
 interface ModelsOptions {
   readonly json?: boolean;
@@ -36,7 +39,7 @@ export function register(program: Command): void {
     .description('list the models each configured provider offers, and say which providers are unavailable and why')
     .argument('[provider]', 'only this provider (a profile name from providers/ or a kind)')
     .option('--json', 'print the discoveries as JSON')
-    .option('--timeout <ms>', 'give each provider this long to answer', '5000')
+    .option('--timeout <ms>', 'give each provider this long to answer', String(DEFAULTS.discoveryTimeoutMs))
     .option('--profiles <dir>', 'profiles folder (default: $PHYLO_PROFILES or the providers/ folder of llm-phylo)')
     .option(...RESULTS_OPTION)
     .addHelpText(
@@ -44,16 +47,15 @@ export function register(program: Command): void {
       '\nExamples:\n  $ phylo models                 # every provider in providers/*.yaml\n  $ phylo models ollama --json   # the local Ollama models, as JSON\n',
     )
     .action(async (provider: string | undefined, opts: ModelsOptions) => {
-      const timeoutMs = Number(opts.timeout);
-      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-        throw new InputError(`--timeout ${opts.timeout}: expected a positive number of milliseconds`);
+      const timeoutMs = parseNumber('--timeout', opts.timeout, { min: 1 });
       const env = process.env;
       const dir = opts.profiles ?? profilesDir(env);
       const profiles = loadProfiles(dir);
-      if (provider !== undefined) profileFor(provider, profiles); // unknown prefix: one line listing the known ones
-      const prefixes = provider !== undefined ? [provider] : knownPrefixes(profiles);
+      if (provider !== undefined) registry.profileFor(provider, profiles); // unknown prefix: one line listing the known ones
+      const prefixes = provider !== undefined ? [provider] : registry.knownPrefixes(profiles);
       // The results folder matters to the replay provider, whose models are the stored runs.
       const found = await discoverProviders(prefixes, {
+        registry,
         profiles,
         env,
         profilesDir: dir,

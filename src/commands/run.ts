@@ -1,16 +1,20 @@
 // `phylo run`: collect a run (models x suite x samples) into the results folder; re-running a name resumes it.
 import type { Command } from 'commander';
-import { prepareRun, secretsFromEnv, startCollection, type CollectResult } from '../collect/index.js';
+import type { CollectResult } from '../collect/collector.js';
+import { launchCollection } from '../collect/launch.js';
 import { startProgressReporter } from '../collect/progress-reporter.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
-import { modelRef, parseModelRef, runName } from '../core/refs.js';
+import { optionalInteger, optionalNumber } from '../core/parse-number.js';
+import { modelRef, runName } from '../core/refs.js';
+import { defaultRunName } from '../core/run-name.js';
 import { oneLine } from '../core/sanitize.js';
-import type { ModelRef, RunSpec, SamplingParams } from '../core/types.js';
+import type { ModelRef } from '../core/types.js';
 import { loadSuite } from '../probes/load.js';
-import type { Provider } from '../providers/provider.js';
-import { loadProfiles, profileFor, profilesDir, resolveProvider, type Profile } from '../providers/registry.js';
-import { openStore } from '../store/sqlite.js';
+import { loadProfiles, profilesDir } from '../providers/registry.js';
+import { openStore, type SqliteStore } from '../store/sqlite.js';
+import { providerRegistry } from './providers-setup.js';
 
 export const EXIT_INTERRUPTED = 130;
 
@@ -29,28 +33,6 @@ interface RunOptions {
   results?: string;
   json?: boolean;
   quiet?: boolean;
-}
-
-function integer(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InputError(`${flag} ${value}: expected a whole number >= ${min}`);
-  return n;
-}
-
-function number(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new InputError(`${flag} ${value}: expected a number from ${min} to ${max}`);
-  return n;
-}
-
-/** suite-YYYYMMDD-HHMMSS (UTC), a valid run name whatever the suite is called. */
-export function defaultRunName(suite: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const base = suite.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'run';
-  return `${base.slice(0, 100)}-${stamp}`;
 }
 
 function parseModels(list: string): ModelRef[] {
@@ -93,7 +75,7 @@ export function register(program: Command): void {
     )
     .option('--concurrency <n>', "requests in flight per provider (default: the profile's rateLimit.maxConcurrency)")
     .option('--timeout <ms>', "per-request timeout in milliseconds (default: the profile's timeoutMs)")
-    .option('--retries <n>', 'retries per sample after the first attempt', '4')
+    .option('--retries <n>', `retries per sample after the first attempt (default ${DEFAULTS.retries})`)
     .option('--retry-errors', 'on resume, also re-request samples that failed permanently (bad_request, unsupported)')
     .option(...RESULTS_OPTION)
     .option('--json', 'print the result as JSON')
@@ -111,53 +93,33 @@ export function register(program: Command): void {
       const env = process.env;
       const suite = loadSuite(opts.suite);
       const models = parseModels(opts.models);
-      const samplesFlag = integer('--samples', opts.samples, 1);
-      const temperature = number('--temperature', opts.temperature, 0, 2);
-      const maxTokens = integer('--max-tokens', opts.maxTokens, 1);
-      // 20 is the most OpenAI's chat API returns (top_logprobs); the sampling field is part of every cache key.
-      const topLogprobs = number('--logprobs', opts.logprobs, 0, 20);
-      if (topLogprobs !== undefined && !Number.isInteger(topLogprobs))
-        throw new InputError(`--logprobs ${opts.logprobs}: expected a whole number from 0 to 20`);
-      const concurrency = integer('--concurrency', opts.concurrency, 1);
-      const timeoutFlag = integer('--timeout', opts.timeout, 1);
-      const retries = integer('--retries', opts.retries, 0) ?? 4;
+      const temperature = optionalNumber('--temperature', opts.temperature, { min: 0, max: 2 });
+      const maxTokens = optionalInteger('--max-tokens', opts.maxTokens, { min: 1 });
+      // The most OpenAI's chat API returns (top_logprobs); the sampling field is part of every cache key.
+      const topLogprobs = optionalInteger('--logprobs', opts.logprobs, { min: 0, max: DEFAULTS.maxTopLogprobs });
       const results = resultsDir(opts.results);
-
-      // Every provider is resolved before anything is stored: an unknown prefix or a missing key is one line, exit 2.
       const profiles = loadProfiles(profilesDir(env));
-      const byPrefix = new Map<string, { provider: Provider; profile: Profile }>();
-      for (const ref of models) {
-        const { prefix } = parseModelRef(ref);
-        if (byPrefix.has(prefix)) continue;
-        const profile = profileFor(prefix, profiles);
-        byPrefix.set(prefix, { profile, provider: resolveProvider(prefix, { env, profiles, resultsDir: results }) });
-      }
-
-      const store = openStore(results);
+      const reporter = startProgressReporter({ quiet: opts.quiet });
+      let opened: SqliteStore | undefined;
       try {
         const name = runName(opts.name ?? defaultRunName(suite.name));
-        const existing = store.hasRun(name) ? store.getRun(name) : undefined;
-        const sampling: Partial<SamplingParams> = { ...(existing?.sampling ?? {}) };
-        if (temperature !== undefined) Object.assign(sampling, { temperature });
-        if (maxTokens !== undefined) Object.assign(sampling, { maxTokens });
-        if (topLogprobs !== undefined) Object.assign(sampling, { topLogprobs });
-        const spec: RunSpec = {
+        // Every provider is resolved before anything is stored: an unknown prefix or a missing key is one line, exit 2.
+        const { store, prepared, collection } = launchCollection({
+          store: () => {
+            opened = openStore(results);
+            return opened;
+          },
           name,
           suite,
           models,
-          samples: samplesFlag ?? existing?.samples ?? suite.defaults.samples,
-          ...(Object.keys(sampling).length > 0 ? { sampling } : {}),
-        };
-        const prepared = prepareRun(store, spec);
-        const reporter = startProgressReporter({ quiet: opts.quiet });
-        const collection = startCollection({
-          store,
-          spec: prepared.spec,
-          providerFor: (m) => byPrefix.get(parseModelRef(m).prefix)!.provider,
-          concurrency: (p) => concurrency ?? byPrefix.get(p.name)?.profile.rateLimit.maxConcurrency ?? 4,
-          timeoutMs: timeoutFlag ?? Math.max(...[...byPrefix.values()].map((b) => b.profile.timeoutMs)),
-          maxAttempts: retries + 1,
-          secrets: secretsFromEnv(env),
+          samples: optionalInteger('--samples', opts.samples, { min: 1 }),
+          sampling: { temperature, maxTokens, topLogprobs },
+          providerFor: (prefix) => providerRegistry.resolveProvider(prefix, { env, profiles, resultsDir: results }),
+          env,
+          concurrency: optionalInteger('--concurrency', opts.concurrency, { min: 1 }),
+          timeoutMs: optionalInteger('--timeout', opts.timeout, { min: 1 }),
+          retries: optionalInteger('--retries', opts.retries, { min: 0 }),
+          retryAllErrors: opts.retryErrors,
           listeners: [reporter.listener],
         });
         let interrupts = 0;
@@ -191,7 +153,8 @@ export function register(program: Command): void {
           process.exitCode = EXIT_INTERRUPTED;
         }
       } finally {
-        store.close();
+        reporter.stop();
+        opened?.close();
       }
     });
 }

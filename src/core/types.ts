@@ -9,9 +9,6 @@ export type ModelRef = Brand<string, 'ModelRef'>;
 export type ProbeId = Brand<string, 'ProbeId'>;
 export type RunName = Brand<string, 'RunName'>;
 
-/** The adapters we have; a profile in providers/*.yaml binds a name to one of them. */
-export type ProviderKind = 'openai' | 'anthropic' | 'ollama' | 'lab' | 'replay';
-
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';
   readonly content: string;

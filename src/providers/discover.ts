@@ -3,8 +3,8 @@
 import { ProviderUnavailableError } from '../core/errors.js';
 import { oneLine } from '../core/sanitize.js';
 import type { Profile } from './profile.js';
-import type { Capabilities } from './provider.js';
-import { resolveProvider } from './registry.js';
+import type { Capabilities, Provider } from './provider.js';
+import type { ProviderRegistry } from './registry.js';
 
 export type Discovery =
   | {
@@ -24,6 +24,8 @@ export type Discovery =
     };
 
 export interface DiscoverOptions {
+  /** The registry that builds each provider (the entry point's, with lab and replay handed in). */
+  readonly registry: ProviderRegistry;
   readonly profiles: ReadonlyMap<string, Profile>;
   readonly env: NodeJS.ProcessEnv;
   readonly profilesDir: string;
@@ -43,9 +45,9 @@ function reasonOf(err: unknown, name: string): string {
 /** Discover one provider. Never throws for a provider that is merely unavailable. */
 export async function discoverProvider(prefix: string, options: DiscoverOptions): Promise<Discovery> {
   const kind = options.profiles.get(prefix)?.kind ?? prefix;
-  let provider;
+  let provider: Provider;
   try {
-    provider = resolveProvider(prefix, {
+    provider = options.registry.resolveProvider(prefix, {
       env: options.env,
       profilesDir: options.profilesDir,
       profiles: options.profiles,

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { DEFAULTS } from '../core/defaults.js';
 import { InputError } from '../core/errors.js';
+import { PROVIDER_KIND_NAMES, PROVIDER_KINDS } from '../core/provider-kinds.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z
@@ -20,7 +22,7 @@ export const ProfileSchema = z
     name: z
       .string()
       .regex(/^[a-z][a-z0-9_-]*$/, 'use lowercase letters, digits, dash or underscore, starting with a letter'),
-    kind: z.enum(['openai', 'anthropic', 'ollama', 'lab', 'replay']),
+    kind: z.enum(PROVIDER_KIND_NAMES),
     description: z.string().optional(),
     /** Base URL (OpenAI-compatible: ends in /v1; Ollama: the host). Absent: `baseURLEnv`, then the SDK default. */
     baseURL: z.url().optional(),
@@ -28,7 +30,7 @@ export const ProfileSchema = z
     baseURLEnv: envName.optional(),
     /** Variable holding the API key. Absent: no key needed (local servers). */
     keyEnv: envName.optional(),
-    timeoutMs: z.number().int().positive().default(60_000),
+    timeoutMs: z.number().int().positive().default(DEFAULTS.timeoutMs),
     defaults: z
       .object({
         temperature: z.number().min(0),
@@ -43,11 +45,11 @@ export const ProfileSchema = z
     prices: z.record(z.string(), Price).default({}),
     rateLimit: z
       .object({
-        maxConcurrency: z.number().int().positive().default(4),
+        maxConcurrency: z.number().int().positive().default(DEFAULTS.concurrency),
         requestsPerMinute: z.number().positive().optional(),
       })
       .strict()
-      .default({ maxConcurrency: 4 }),
+      .default({ maxConcurrency: DEFAULTS.concurrency }),
     temperature: z
       .object({
         default: z.number().min(0).default(1),
@@ -151,17 +153,10 @@ export function profilesDir(env: NodeJS.ProcessEnv = process.env): string {
     : fileURLToPath(new URL('../../providers/', import.meta.url));
 }
 
-const KEY_ENV: Partial<Record<ProfileKind, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
-const BASE_URL_ENV: Partial<Record<ProfileKind, string>> = {
-  openai: 'OPENAI_BASE_URL',
-  anthropic: 'ANTHROPIC_BASE_URL',
-  ollama: 'OLLAMA_HOST',
-};
-
 /** The profile a bare kind prefix gets when no file defines it (e.g. `lab:`). */
 export function implicitProfile(kind: ProfileKind): Profile {
   return parseProfile(
-    { name: kind, kind, keyEnv: KEY_ENV[kind], baseURLEnv: BASE_URL_ENV[kind] },
+    { name: kind, kind, keyEnv: PROVIDER_KINDS[kind].keyEnv, baseURLEnv: PROVIDER_KINDS[kind].baseURLEnv },
     `(built-in ${kind} profile)`,
   );
 }

@@ -96,11 +96,6 @@ export function cacheKey(input: CacheKeyInput): string {
   return sha256Hex(cacheKeyJson(input));
 }
 
-/** The text a prompt shows, used to match probes across suites (replay, imports). */
-export function promptText(prompt: Prompt): string {
-  return prompt.kind === 'prefix' ? prompt.prefix : prompt.messages.map((m) => m.content).join('\n\n');
-}
-
 export interface EmbeddingKeyInput {
   /** The adapter kind, as in CacheKeyInput: two profiles on one server share embeddings. */
   readonly providerKind: string;

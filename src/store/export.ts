@@ -5,7 +5,7 @@ import { outcomeColumns } from './outcome-columns.js';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { RunData } from '../core/run.js';
-import { promptText } from './cache-key.js';
+import { promptText } from '../core/prompt.js';
 
 export type ExportFormat = 'jsonl' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv'];

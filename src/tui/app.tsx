@@ -19,14 +19,21 @@ const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 const SHOW_CURSOR = '\u001b[?25h';
 const CLEAR_SCREEN = '\u001b[2J\u001b[H';
 
+/** The real backend, with the entry point's provider registry (lab and replay handed in). */
+async function realBackend(options: StartOptions): Promise<TuiBackend> {
+  const [{ createRealBackend }, { providerRegistry }] = await Promise.all([
+    import('./real-backend.js'),
+    import('../commands/providers-setup.js'),
+  ]);
+  return createRealBackend({ registry: providerRegistry, resultsDir: options.resultsDir, env: options.env });
+}
+
 /** Run the app until the user quits; a run still collecting is cancelled and waited for, so what it has is stored. */
 export async function startApp(options: StartOptions = {}): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   // The real backend is imported lazily so `phylo --help` never pays for SQLite, the SDKs and the lab.
-  const backend: TuiBackend =
-    options.backend ??
-    (await import('./real-backend.js')).createRealBackend({ resultsDir: options.resultsDir, env: options.env });
+  const backend: TuiBackend = options.backend ?? (await realBackend(options));
   let running: RunHandle | undefined;
   const fullScreen = stdout.isTTY === true;
   let restored = false;
@@ -40,7 +47,13 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
   if (fullScreen) stdout.write(ENTER_ALT_SCREEN);
   const instance = render(
     <ThemeContext.Provider value={themeFromEnv(options.env)}>
-      <App backend={backend} initialRoute={options.initialRoute} onRunChange={(h) => (running = h)} />
+      <App
+        backend={backend}
+        initialRoute={options.initialRoute}
+        onRunChange={(h) => {
+          running = h;
+        }}
+      />
     </ThemeContext.Provider>,
     // Not ink's incrementalRendering: in a real terminal (tmux) it left stale lines when a frame got shorter.
     { stdout, stdin, exitOnCtrlC: true, patchConsole: true, maxFps: 20 },

@@ -3,60 +3,75 @@
 import fs from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { launchCollection } from '../collect/launch.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { InputError, ProviderUnavailableError } from '../core/errors.js';
 import { resultsDir as resolveResultsDir } from '../core/options.js';
+import { PROVIDER_KIND_NAMES, PROVIDER_KINDS } from '../core/provider-kinds.js';
 import { modelRef, parseModelRef, runName } from '../core/refs.js';
-import type { ModelRef, RunSpec, Suite } from '../core/types.js';
 import { oneLine } from '../core/sanitize.js';
-import { ProviderCallError, type Provider } from '../providers/provider.js';
-import { loadProfiles, profilesDir as defaultProfilesDir, type Profile } from '../providers/profile.js';
-import { resolveProvider } from '../providers/registry.js';
+import type { ModelRef, Suite } from '../core/types.js';
 import { ZooModels, zooDirFrom } from '../lab/provider.js';
-import { listSuites, loadSuite, suitesDir as defaultSuitesDir } from '../probes/load.js';
 import { estimateRun } from '../probes/estimate.js';
-import { prepareRun, secretsFromEnv, startCollection } from '../collect/index.js';
+import { listSuites, loadSuite, suitesDir as defaultSuitesDir } from '../probes/load.js';
+import { profilesDir as defaultProfilesDir, loadProfiles, type Profile } from '../providers/profile.js';
+import { ProviderCallError, type Provider } from '../providers/provider.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import { openStore, type SqliteStore } from '../store/sqlite.js';
 import type { Exported, ProviderStatus, RunHandle, SuiteInfo, TuiBackend } from './backend.js';
 import { EventLog } from './event-log.js';
 import { analyseForTui } from './analysis-adapter.js';
 
 export interface RealBackendOptions {
+  /** The entry point's provider registry (src/commands/providers-setup.ts), with lab and replay handed in. */
+  readonly registry: ProviderRegistry;
   readonly resultsDir?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly suitesDir?: string;
   readonly profilesDir?: string;
-  /** How long discovery waits for a provider to list its models. */
+  /** How long discovery waits for a provider to list its models; default DEFAULTS.discoveryTimeoutMs. */
   readonly discoveryTimeoutMs?: number;
 }
 
-const BUILT_IN = ['lab', 'openai', 'anthropic', 'ollama'] as const;
+/** The kinds the app lists even without a profile file. */
+const OFFERED_KINDS = PROVIDER_KIND_NAMES.filter((kind) => PROVIDER_KINDS[kind].offeredInApp);
 const EXTENSIONS: Record<Exported['format'], string> = { newick: 'nwk', tsv: 'tsv', json: 'json' };
 
 function message(err: unknown): string {
   return oneLine(err instanceof Error ? err.message : String(err));
 }
 
-export function createRealBackend(options: RealBackendOptions = {}): TuiBackend {
+export function createRealBackend(options: RealBackendOptions): TuiBackend {
   const env = options.env ?? process.env;
   const dir = resolveResultsDir(options.resultsDir, env);
   // PHYLO_SUITES points the app at a folder of one's own suites instead of the built-in probes/.
   const suitesDir = options.suitesDir ?? (env.PHYLO_SUITES ? path.resolve(env.PHYLO_SUITES) : defaultSuitesDir());
   const profiles = options.profilesDir ?? defaultProfilesDir(env);
-  const timeoutMs = options.discoveryTimeoutMs ?? 4000;
+  const timeoutMs = options.discoveryTimeoutMs ?? DEFAULTS.discoveryTimeoutMs;
   const providers = new Map<string, Provider>();
   const suiteFiles = new Map<string, string>();
   let store: SqliteStore | undefined;
 
   let profileMap: Map<string, Profile> | undefined;
 
-  const theStore = () => (store ??= openStore(dir));
+  const theStore = (): SqliteStore => {
+    store ??= openStore(dir);
+    return store;
+  };
   // Without a providers/ folder the built-in kinds still work, with their implicit profiles.
-  const knownProfiles = (): Map<string, Profile> =>
-    (profileMap ??= fs.existsSync(profiles) ? loadProfiles(profiles) : new Map());
+  const knownProfiles = (): Map<string, Profile> => {
+    profileMap ??= fs.existsSync(profiles) ? loadProfiles(profiles) : new Map();
+    return profileMap;
+  };
   const provider = (prefix: string): Provider => {
     const known = providers.get(prefix);
     if (known) return known;
-    const created = resolveProvider(prefix, { env, profilesDir: profiles, profiles: knownProfiles(), resultsDir: dir });
+    const created = options.registry.resolveProvider(prefix, {
+      env,
+      profilesDir: profiles,
+      profiles: knownProfiles(),
+      resultsDir: dir,
+    });
     providers.set(prefix, created);
     return created;
   };
@@ -95,7 +110,7 @@ export function createRealBackend(options: RealBackendOptions = {}): TuiBackend 
     resultsDir: dir,
 
     async providers() {
-      const names = new Set<string>([...BUILT_IN, ...knownProfiles().keys()]);
+      const names = new Set<string>([...OFFERED_KINDS, ...knownProfiles().keys()]);
       return Promise.all([...names].map(discover));
     },
 
@@ -137,28 +152,20 @@ export function createRealBackend(options: RealBackendOptions = {}): TuiBackend 
 
     async startRun(request): Promise<RunHandle> {
       if (request.models.length === 0) throw new InputError('a run needs at least one model');
-      const spec: RunSpec = {
+      const log = new EventLog();
+      const { prepared, collection } = launchCollection({
+        store: theStore,
         name: runName(request.name),
         suite: suite(request.suite),
         models: request.models.map(modelRef),
         samples: request.samples,
         sampling: { temperature: request.temperature },
-      };
-      // Resolve every provider before the first request, so a missing key fails here and not halfway.
-      for (const m of spec.models) provider(parseModelRef(m).prefix);
-      const s = theStore();
-      prepareRun(s, spec);
-      const log = new EventLog();
-      const collection = startCollection({
-        store: s,
-        spec,
-        providerFor: (m) => provider(parseModelRef(m).prefix),
-        concurrency: (p) => p.rateLimit?.maxConcurrency ?? 8,
-        secrets: secretsFromEnv(env),
+        providerFor: provider,
+        env,
         listeners: [log.push],
       });
       return {
-        name: spec.name,
+        name: prepared.spec.name,
         subscribe: (l) => log.subscribe(l),
         pause: () => collection.pause(),
         resume: () => collection.resume(),

@@ -12,7 +12,7 @@ import { createLabProvider } from '../../src/lab/provider.js';
 import { startLabServer, type LabServer } from '../../src/lab/server.js';
 import { generate } from '../../src/lab/decode.js';
 import { loadCheckpoint } from '../../src/lab/checkpoint.js';
-import { resolveProvider } from '../../src/providers/registry.js';
+import { providerRegistry } from '../../src/commands/providers-setup.js';
 
 const config = { vocab: 128, ctx: 32, d: 16, heads: 2, layers: 2, hidden: 32 };
 
@@ -178,7 +178,7 @@ describe('lab server and provider', () => {
     expect(res.logprobs).toHaveLength(12);
     expect(res.usage).toEqual({ inputTokens: 9, outputTokens: 12 });
     // The registry resolves the `lab:` prefix to the same zoo (PHYLO_LAB_ZOO).
-    const viaRegistry = resolveProvider('lab', { env: { PHYLO_LAB_ZOO: dir } });
+    const viaRegistry = providerRegistry.resolveProvider('lab', { env: { PHYLO_LAB_ZOO: dir } });
     expect(viaRegistry.kind).toBe('lab');
     expect((await viaRegistry.listModels({ signal: new AbortController().signal, timeoutMs: 1000 })).sort()).toEqual([
       'alpha',

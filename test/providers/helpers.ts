@@ -1,7 +1,7 @@
 // Shared set-up for the provider tests: a provider of a given kind bound to one of our local servers.
 import type { CallOptions, Provider } from '../../src/providers/provider.js';
 import { parseProfile } from '../../src/providers/profile.js';
-import { resolveProvider } from '../../src/providers/registry.js';
+import { providerRegistry } from '../../src/commands/providers-setup.js';
 import type { SamplingParams } from '../../src/core/types.js';
 
 // Dummy keys are assembled at run time so that no committed line looks like a real key to secret scanners.
@@ -15,7 +15,7 @@ export function localProvider(
   env: NodeJS.ProcessEnv = { LOCAL_KEY: KEY },
 ): Provider {
   const p = parseProfile({ name: 'local', kind, baseURL: url, keyEnv: 'LOCAL_KEY', ...profile }, 'local.yaml');
-  return resolveProvider('local', { profiles: new Map([['local', p]]), env });
+  return providerRegistry.resolveProvider('local', { profiles: new Map([['local', p]]), env });
 }
 
 export function call(timeoutMs = 2000, signal: AbortSignal = new AbortController().signal): CallOptions {
@@ -29,6 +29,7 @@ export const sampling = (over: Partial<SamplingParams> = {}): SamplingParams => 
 });
 
 /** The rejection of a promise (fails the test if it resolves). */
+// biome-ignore lint/suspicious/noExplicitAny: callers read the error's fields (kind, status, retryAfterMs) directly
 export async function rejection(p: Promise<unknown>): Promise<any> {
   try {
     await p;

@@ -4,14 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, ProviderUnavailableError } from '../../src/core/errors.js';
+import { providerRegistry } from '../../src/commands/providers-setup.js';
+import { PROVIDER_KIND_NAMES } from '../../src/core/provider-kinds.js';
+import type { Provider } from '../../src/providers/provider.js';
 import {
-  knownPrefixes,
+  builtInFactories,
+  createProviderRegistry,
+  knownPrefixes as builtInPrefixes,
   loadProfiles,
   profilesDir,
-  providerFactories,
-  resolveModelRef,
-  resolveProvider,
 } from '../../src/providers/registry.js';
+
+const { knownPrefixes, resolveModelRef, resolveProvider } = providerRegistry;
 
 describe('resolveProvider', () => {
   it('binds the openai prefix to providers/openai.yaml, base URL from OPENAI_BASE_URL', () => {
@@ -62,7 +66,7 @@ describe('resolveProvider', () => {
       const provider = resolveProvider('ollama', { profilesDir: empty, env: { OLLAMA_HOST: 'localhost:5555' } });
       expect(provider.baseURL).toBe('http://localhost:5555');
       expect(() => resolveProvider('openai', { profilesDir: empty, env: {} })).toThrow(/set OPENAI_API_KEY/);
-      expect(knownPrefixes(new Map())).toEqual(Object.keys(providerFactories).sort());
+      expect(knownPrefixes(new Map())).toEqual([...PROVIDER_KIND_NAMES].sort());
     } finally {
       fs.rmSync(empty, { recursive: true });
     }
@@ -72,5 +76,40 @@ describe('resolveProvider', () => {
     const { provider, model } = resolveModelRef('ollama:llama3.2:1b', { env: {} });
     expect(provider.kind).toBe('ollama');
     expect(model).toBe('llama3.2:1b');
+  });
+});
+
+describe('createProviderRegistry', () => {
+  it('knows only the network adapters until the entry point hands in lab and replay', () => {
+    expect(Object.keys(builtInFactories).sort()).toEqual(['anthropic', 'ollama', 'openai']);
+    expect(builtInPrefixes(new Map())).toEqual(['anthropic', 'ollama', 'openai']);
+    expect(() => createProviderRegistry().resolveProvider('lab', { env: {} })).toThrow(
+      /unknown provider "lab": known prefixes are anthropic, ollama, openai/,
+    );
+  });
+
+  it('builds a handed-in kind through the factory it was given, with the implicit profile', () => {
+    const seen: string[] = [];
+    const stub = { kind: 'lab', name: 'lab' } as unknown as Provider;
+    const registry = createProviderRegistry({
+      lab: (context) => {
+        seen.push(`${context.profile.name}:${context.profile.kind}:${context.resultsDir}`);
+        return stub;
+      },
+    });
+    expect(registry.resolveProvider('lab', { env: {}, resultsDir: '/tmp/r' })).toBe(stub);
+    expect(seen).toEqual(['lab:lab:/tmp/r']);
+    expect(registry.knownPrefixes(new Map())).toEqual(['anthropic', 'lab', 'ollama', 'openai']);
+  });
+
+  it("the entry point's registry serves replay from a results folder, and says when there is no store", () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-replay-'));
+    try {
+      expect(() => resolveProvider('replay', { env: {}, resultsDir: empty })).toThrow(
+        /provider replay is unavailable: no store in .*phylo-replay-.*phylo import/,
+      );
+    } finally {
+      fs.rmSync(empty, { recursive: true });
+    }
   });
 });

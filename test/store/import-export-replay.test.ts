@@ -6,7 +6,7 @@ import { InputError } from '../../src/core/errors.js';
 import type { ModelRef, ProbeId, RunName, Suite } from '../../src/core/types.js';
 import { csvField, writeExport } from '../../src/store/export.js';
 import { importJsonl } from '../../src/store/import-jsonl.js';
-import { ReplayProvider } from '../../src/store/replay-provider.js';
+import { ReplayProvider } from '../../src/providers/replay.js';
 import { summarizeRun } from '../../src/store/summary.js';
 import { FakeClock, specOf } from '../collect/fakes.js';
 import { storeFixture } from './store-fixture.js';

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startOpenAIServer, type TestServer } from '../../src/testing/servers/index.js';
+import { providerRegistry } from '../../src/commands/providers-setup.js';
 import { createRealBackend } from '../../src/tui/real-backend.js';
 import type { TuiBackend } from '../../src/tui/backend.js';
 import type { RunEvent } from '../../src/core/events.js';
@@ -45,6 +46,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(tmp, 'suites'));
   fs.writeFileSync(path.join(tmp, 'suites', 'tiny.yaml'), SUITE);
   backend = createRealBackend({
+    registry: providerRegistry,
     resultsDir: path.join(tmp, 'results'),
     suitesDir: path.join(tmp, 'suites'),
     profilesDir: path.join(tmp, 'no-profiles'),

@@ -1,17 +1,21 @@
 // The `replay` provider: serves responses already in the store for `replay:MODEL`, from imported runs, matched by
 // the probe's prompt text (not its id, so a run with another suite that asks the same thing gets the same answer).
 // An imported run can then be re-analysed or re-collected offline through the ordinary collection path.
-import fs from 'node:fs';
-import path from 'node:path';
-import { ProviderUnavailableError } from '../core/errors.js';
-import { resultsDir } from '../core/options.js';
+import { promptText } from '../core/prompt.js';
 import { parseModelRef } from '../core/refs.js';
-import type { ProviderContext } from '../providers/factory.js';
-import type { Completion, ModelRef, RunName } from '../core/types.js';
-import { ProviderCallError, type CallOptions, type CompletionRequest, type Provider } from '../providers/provider.js';
-import type { RunStore } from './api.js';
-import { promptText } from './cache-key.js';
-import { DB_FILE, openStoreReadonly } from './sqlite.js';
+import type { RunRecord } from '../core/run.js';
+import type { Completion, ModelRef, RunName, Sample } from '../core/types.js';
+import { ProviderCallError, type CallOptions, type CompletionRequest, type Provider } from './provider.js';
+
+/**
+ * Where the replay provider reads recorded runs: handed in by the entry point (the results folder's store satisfies
+ * it), so that providers never open the store themselves.
+ */
+export interface RecordedRuns {
+  listRuns(): readonly { readonly name: RunName }[];
+  getRun(name: RunName): RunRecord;
+  samplesOf(name: RunName, model?: ModelRef): Sample[];
+}
 
 interface StoredAnswer {
   readonly completion: Completion;
@@ -34,7 +38,7 @@ export class ReplayProvider implements Provider {
   private readonly models = new Map<string, ModelIndex>();
 
   constructor(
-    private readonly store: RunStore,
+    private readonly store: RecordedRuns,
     readonly name: string = 'replay',
   ) {}
 
@@ -76,7 +80,10 @@ export class ReplayProvider implements Provider {
         const text = prompts.get(s.probe);
         if (text === undefined) continue;
         let byIndex = index.get(text);
-        if (!byIndex) index.set(text, (byIndex = new Map()));
+        if (!byIndex) {
+          byIndex = new Map();
+          index.set(text, byIndex);
+        }
         // The first import that has this (prompt, index) wins; later imports of the same model do not overwrite it.
         if (!byIndex.has(s.index)) {
           const { status: _status, ...completion } = s.outcome;
@@ -97,7 +104,7 @@ export class ReplayProvider implements Provider {
         `no imported run has answers of replay:${request.model}; import one with phylo import`,
       );
     }
-    const text = request.kind === 'chat' ? request.messages.map((m) => m.content).join('\n\n') : request.prefix;
+    const text = promptText(request);
     const byIndex = index.get(text);
     const sampleIndex = request.sampleIndex ?? 0;
     const hit = byIndex?.get(sampleIndex);
@@ -109,21 +116,4 @@ export class ReplayProvider implements Provider {
     }
     return hit.completion;
   }
-}
-
-/** The registry's factory: a replay provider over the results folder's store. */
-export function createReplayProvider(resultsDir: string, name = 'replay'): ReplayProvider {
-  // Read-only: asking for replay must never create an empty store where there was none.
-  if (!fs.existsSync(path.join(resultsDir, DB_FILE))) {
-    throw new ProviderUnavailableError(
-      name,
-      `no store in ${resultsDir}; import responses first (phylo import) or pass --results`,
-    );
-  }
-  return new ReplayProvider(openStoreReadonly(resultsDir), name);
-}
-
-/** The registry's factory for kind `replay` (src/providers/registry.ts): reads the results folder it is given. */
-export function replayProviderFactory(context: ProviderContext): Provider {
-  return createReplayProvider(context.resultsDir ?? resultsDir(undefined, context.env), context.profile.name);
 }

@@ -1,0 +1,89 @@
+// The one way to start a collection, for `phylo run` and the app (the lab experiment next): resolve every model's
+// provider before anything is stored, create the run or check that it resumes the same experiment, then start the
+// scheduler with the environment's secrets and the concurrency and timeout the providers' profiles ask for.
+//
+//   const { prepared, collection } = launchCollection({
+//     store: () => openStore(results), name, suite, models, env: process.env,
+//     providerFor: (prefix) => providerRegistry.resolveProvider(prefix, { env, resultsDir: results }),
+//   });
+import { attemptsFor, DEFAULTS } from '../core/defaults.js';
+import type { RunListener } from '../core/events.js';
+import { parseModelRef } from '../core/refs.js';
+import type { ModelRef, RunName, RunSpec, SamplingParams, Suite } from '../core/types.js';
+import type { Provider } from '../providers/provider.js';
+import type { SqliteStore } from '../store/sqlite.js';
+import { type Collection, startCollection } from './collector.js';
+import { type PreparedRun, prepareRun } from './prepare.js';
+import { secretsFromEnv } from './redact.js';
+
+export interface LaunchRequest {
+  /** The results folder's store, opened only once every provider has resolved (a bad prefix creates nothing). */
+  readonly store: () => SqliteStore;
+  readonly name: RunName;
+  readonly suite: Suite;
+  readonly models: readonly ModelRef[];
+  /** Samples per probe; default the stored run's when resuming, else the suite's. */
+  readonly samples?: number;
+  /** Sampling flags, laid over the stored run's when resuming (so a resume need not repeat them). */
+  readonly sampling?: Partial<SamplingParams>;
+  /** The provider serving a model-ref prefix: the entry point's registry. Called once per prefix. */
+  readonly providerFor: (prefix: string) => Provider;
+  /** Where the secrets to blank out of stored messages are read. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Requests in flight per provider; default its profile's rateLimit, else DEFAULTS.concurrency. */
+  readonly concurrency?: number;
+  /** Per-request timeout; default the longest of the providers' profile timeouts, else DEFAULTS.timeoutMs. */
+  readonly timeoutMs?: number;
+  /** Retries per sample after the first attempt; default DEFAULTS.retries. */
+  readonly retries?: number;
+  /** On resume, also re-request samples stored with a permanent failure. */
+  readonly retryAllErrors?: boolean;
+  readonly listeners?: readonly RunListener[];
+  /** Where the run came from, stored with it; default 'run'. */
+  readonly origin?: string;
+}
+
+export interface LaunchedRun {
+  readonly store: SqliteStore;
+  readonly prepared: PreparedRun;
+  readonly collection: Collection;
+}
+
+/** Resolve, prepare and start a run; the returned collection is running (await `collection.done`). */
+export function launchCollection(request: LaunchRequest): LaunchedRun {
+  const byPrefix = new Map<string, Provider>();
+  for (const ref of request.models) {
+    const { prefix } = parseModelRef(ref);
+    if (!byPrefix.has(prefix)) byPrefix.set(prefix, request.providerFor(prefix));
+  }
+  const store = request.store();
+  const prepared = prepareRun(store, runSpec(store, request), request.origin);
+  const providers = [...byPrefix.values()];
+  const collection = startCollection({
+    store,
+    spec: prepared.spec,
+    providerFor: (m) => byPrefix.get(parseModelRef(m).prefix)!,
+    concurrency: (p) => request.concurrency ?? p.rateLimit?.maxConcurrency ?? DEFAULTS.concurrency,
+    timeoutMs: request.timeoutMs ?? Math.max(...providers.map((p) => p.timeoutMs ?? DEFAULTS.timeoutMs)),
+    maxAttempts: attemptsFor(request.retries ?? DEFAULTS.retries),
+    secrets: secretsFromEnv(request.env),
+    ...(request.retryAllErrors !== undefined ? { retryAllErrors: request.retryAllErrors } : {}),
+    ...(request.listeners !== undefined ? { listeners: request.listeners } : {}),
+  });
+  return { store, prepared, collection };
+}
+
+/** The run's spec: the request over what is stored under its name (a resume keeps the stored samples and flags). */
+function runSpec(store: SqliteStore, request: LaunchRequest): RunSpec {
+  const existing = store.hasRun(request.name) ? store.getRun(request.name) : undefined;
+  const sampling: Partial<SamplingParams> = { ...(existing?.sampling ?? {}) };
+  for (const [key, value] of Object.entries(request.sampling ?? {}))
+    if (value !== undefined) Object.assign(sampling, { [key]: value });
+  return {
+    name: request.name,
+    suite: request.suite,
+    models: request.models,
+    samples: request.samples ?? existing?.samples ?? request.suite.defaults.samples,
+    ...(Object.keys(sampling).length > 0 ? { sampling } : {}),
+  };
+}
