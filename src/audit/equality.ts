@@ -21,7 +21,7 @@ export interface EqualityOptions {
   alpha?: number;
   /** How many of the most contributing probes to return (default 5). */
   evidence?: number;
-  /** Bootstrap replicates over probes for the effect's interval (default 400). */
+  /** Bootstrap replicates over probes for the effect's interval (default 200). */
   bootstrap?: number;
 }
 
@@ -63,7 +63,7 @@ export interface EqualityResult {
 /** Fewer shared probes than this and a test over one sample each has too few distinct relabellings to mean much. */
 export const MIN_SHARED_PROBES = 5;
 
-export const EQUALITY_DEFAULTS = { permutations: 1000, seed: 1, alpha: 0.05, evidence: 5, bootstrap: 400 } as const;
+export const EQUALITY_DEFAULTS = { permutations: 1000, seed: 1, alpha: 0.05, evidence: 5, bootstrap: 200 } as const;
 
 function textOf(s: Sample): string {
   return s.outcome.status === 'ok' ? s.outcome.text : '';

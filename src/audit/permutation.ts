@@ -38,6 +38,36 @@ function addRow(target: Float64Array, rows: Float64Array, row: number, width: nu
   for (let k = 0; k < width; k++) target[k]! += rows[base + k]!;
 }
 
+/** Pair probes are flipped in groups of 4 whose 16 subset sums are tabulated once ("four Russians"). */
+const FLIP_GROUP = 4;
+const FLIP_GROUP_STATES = 1 << FLIP_GROUP;
+
+interface FlipTable {
+  readonly groups: number;
+  /** Mask of the coins that exist in each group (the last group may be partial). */
+  readonly valid: Int32Array;
+  /** groups x 256 x width: the sum of the deltas of the flipped pairs in each state of a group. */
+  readonly table: Float64Array;
+}
+
+function flipTable(deltas: Float64Array, pairs: number, W: number): FlipTable {
+  const groups = Math.ceil(pairs / FLIP_GROUP);
+  const valid = new Int32Array(groups);
+  const table = new Float64Array(groups * FLIP_GROUP_STATES * W);
+  for (let g = 0; g < groups; g++) {
+    const size = Math.min(FLIP_GROUP, pairs - g * FLIP_GROUP);
+    valid[g] = (1 << size) - 1;
+    for (let mask = 1; mask < 1 << size; mask++) {
+      const low = mask & -mask;
+      const pair = g * FLIP_GROUP + 31 - Math.clz32(low);
+      const to = (g * FLIP_GROUP_STATES + mask) * W;
+      const from = (g * FLIP_GROUP_STATES + (mask ^ low)) * W;
+      for (let k = 0; k < W; k++) table[to + k] = table[from + k]! + deltas[pair * W + k]!;
+    }
+  }
+  return { groups, valid, table };
+}
+
 export function permutationStatistics(layout: Layout, permutations: number, rng: Rng): PermutationStatistics {
   const { pooled, matched, start, countA, totalA, totalB } = layout;
   const probes = layout.probes.length;
@@ -65,6 +95,7 @@ export function permutationStatistics(layout: Layout, permutations: number, rng:
       pairDelta[i * W + k] = X[(ra + 1) * W + k]! - X[ra * W + k]!;
     }
   });
+  const flips = flipTable(pairDelta, pairs.length, W);
 
   // The matched part: a pair probe's term ||x_a - x_b||^2 is the same under any relabelling, so it is a constant.
   const MW = matched?.width ?? 0;
@@ -94,14 +125,14 @@ export function permutationStatistics(layout: Layout, permutations: number, rng:
   for (let perm = 0; perm <= permutations; perm++) {
     const observed = perm === 0;
     sumA.set(base);
-    for (let i = 0; i < pairs.length; i += 32) {
-      const bits = observed ? 0 : (rng() * 4294967296) >>> 0;
-      const end = Math.min(pairs.length, i + 32);
-      for (let j = i; j < end; j++) {
-        if (((bits >>> (j - i)) & 1) === 0) continue;
-        const off = j * W;
-        for (let k = 0; k < W; k++) sumA[k]! += pairDelta[off + k]!;
-      }
+    let bits = 0;
+    for (let g = 0; g < flips.groups; g++) {
+      // One 32-bit draw gives the coins of eight groups of 4 pair probes.
+      if ((g & 7) === 0) bits = observed ? 0 : (rng() * 4294967296) >>> 0;
+      const mask = (bits >>> ((g & 7) * 4)) & flips.valid[g]!;
+      if (mask === 0) continue;
+      const off = (g * FLIP_GROUP_STATES + mask) * W;
+      for (let k = 0; k < W; k++) sumA[k]! += flips.table[off + k]!;
     }
     const row = perm * C;
     if (matched) for (let j = 0; j < matchedConstant.length; j++) values[row + pooledC + j] = matchedConstant[j]!;
