@@ -3,15 +3,18 @@
 // genotype tree, and print them against the known lineage.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { analyseRun } from '../analysis/analyse.js';
+import { analyseRunLazily } from '../analysis/analysed-run.js';
+import { DEFAULT_METHOD, type Signal } from '../analysis/signals/index.js';
 import { startProgressReporter } from '../collect/progress-reporter.js';
+import type { RunData } from '../core/run.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { genotypeMatrix } from '../genotype/analysis.js';
 import { compareModels } from '../genotype/compare.js';
-import { asRef, collectZooRun, logprobMatrix, logprobSuite, readTruth, relabel } from '../lab/experiment.js';
+import { logprobSuite } from '../lab/experiment/logprob-suite.js';
+import { asRef, collectZooRun, readTruth, relabel } from '../lab/experiment/zoo-run.js';
 import { zooDirFrom } from '../lab/provider.js';
 import { listZoo } from '../lab/zoo.js';
-import { bionj, leafLabels, neighborJoining, renderTree, robinsonFoulds, type Tree } from '../phylo/index.js';
+import { leafLabels, neighborJoining, renderTree, robinsonFoulds, type Tree } from '../phylo/index.js';
 import { loadSuite } from '../probes/load.js';
 import { openStore } from '../store/sqlite.js';
 
@@ -60,8 +63,8 @@ export function register(program: Command): void {
       );
       const store = openStore(results);
       const reporter = startProgressReporter({ quiet: opts.quiet });
-      let data;
-      let lpData;
+      let data: RunData;
+      let lpData: RunData;
       try {
         ({ data } = await collectZooRun({
           store,
@@ -100,17 +103,21 @@ export function register(program: Command): void {
       const g = robinsonFoulds(geno, truth);
       rows.push({ tree: 'genotype', signal: 'weights', method: 'nj', ...g });
       show(`Genotype tree (L2 weight distances, neighbor joining): RF ${g.rf} of ${g.max}`, geno);
-      for (const signal of ['embed', 'alleles', 'combined'] as const) {
+      // One analysed run: the combined signal reuses the embed and alleles models.
+      const run = analyseRunLazily(data);
+      const shown: readonly Signal[] = ['embed', 'alleles', 'combined'];
+      for (const signal of shown) {
         say(`demo: phenotype tree from ${signal} with ${bootstrap} bootstrap replicates`);
-        const a = analyseRun(data, { signal, bootstrap, seed: 1 });
-        const r = robinsonFoulds(a.tree, truth);
-        rows.push({ tree: 'phenotype', signal, method: a.method, ...r });
+        const method = DEFAULT_METHOD[signal];
+        const tree = run.tree({ signal, method, bootstrap, seed: 1 });
+        const r = robinsonFoulds(tree, truth);
+        rows.push({ tree: 'phenotype', signal, method, ...r });
         show(
-          `Phenotype tree (${signal}, ${a.matrix.metric}, ${a.method}; support from ${bootstrap} replicates): RF ${r.rf} of ${r.max}`,
-          a.tree,
+          `Phenotype tree (${signal}, ${run.matrix(signal).metric}, ${method}; support from ${bootstrap} replicates): RF ${r.rf} of ${r.max}`,
+          tree,
         );
       }
-      const lpTree = bionj(logprobMatrix(lpData));
+      const lpTree = analyseRunLazily(lpData).tree({ signal: 'logprobs', method: 'bionj' });
       const lp = robinsonFoulds(lpTree, truth);
       rows.push({ tree: 'phenotype', signal: 'logprobs', method: 'bionj', ...lp });
       show(

@@ -4,7 +4,7 @@ import { InputError } from '../core/errors.js';
 import { makeDistanceMatrix, type DistanceMatrix } from '../core/matrix.js';
 import { compareLayers } from './align.js';
 import type { GenotypeComparison } from './compare.js';
-import { pearson, spearman } from './correlation.js';
+import { pearson, spearman } from '../distance/correlation.js';
 import { addInto, emptyStats, metricValue, type GenotypeMetric, type PairStats } from './metrics.js';
 
 export interface GenotypeViewOptions {

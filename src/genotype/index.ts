@@ -27,4 +27,4 @@ export type { GenotypeViewOptions, LayerDistance, LayerImportance } from './anal
 export { genotypeTree } from './tree.js';
 export { referenceDistances } from './reference.js';
 export type { GenotypeTreeOptions } from './tree.js';
-export { pearson, spearman, ranks } from './correlation.js';
+export { pearson, spearman, ranks } from '../distance/correlation.js';

@@ -6,7 +6,7 @@ import { neighborJoining, parseNewick, patristicDistances, preorder, robinsonFou
 import { canonicalName } from '../../src/genotype/align.js';
 import { genotypeMatrix, layerDistances, layerImportance, matchLabels } from '../../src/genotype/analysis.js';
 import { compareModels, uniqueLabels } from '../../src/genotype/compare.js';
-import { pearson, ranks, spearman } from '../../src/genotype/correlation.js';
+import { pearson, ranks, spearman } from '../../src/distance/correlation.js';
 import { accumulatePair, emptyStats, metricValue } from '../../src/genotype/metrics.js';
 import { writeSafetensors } from '../../src/genotype/safetensors-write.js';
 import { referenceDistances } from '../../src/genotype/reference.js';

@@ -15,7 +15,8 @@ import { checkpointFile, trainZoo } from '../../src/lab/zoo.js';
 import { leafLabels, neighborJoining, robinsonFoulds } from '../../src/phylo/index.js';
 import { openStore } from '../../src/store/sqlite.js';
 import { analyseRun } from '../../src/analysis/analyse.js';
-import { experimentMarkdown, runExperiment } from '../../src/lab/experiment.js';
+import { experimentMarkdown } from '../../src/lab/experiment/report.js';
+import { runExperiment } from '../../src/lab/experiment/run.js';
 import { loadSuite } from '../../src/probes/load.js';
 
 const small = {

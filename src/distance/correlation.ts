@@ -1,4 +1,5 @@
-// Correlation of two paired samples (here: the upper triangles of two distance matrices, as in a Mantel statistic).
+// Correlation of two paired samples: Pearson's r and Spearman's rho (e.g. the upper triangles of two distance matrices,
+// as in a Mantel statistic, or two rankings of layers).
 
 /** Pearson's r; NaN when either sample has no variance (nothing to correlate). */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
