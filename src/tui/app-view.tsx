@@ -1,28 +1,26 @@
 // The app: one route at a time (home, new run, run, results, compare), a help overlay on `?`, and the terminal's
-// size passed down so every screen lays itself out for it. All data comes through the TuiBackend.
-import { useEffect, useState } from 'react';
+// size passed down so every screen lays itself out for it. All data comes through the TuiBackend; the state machine
+// is in hooks/app-state.ts, and this runs its effects (discovery, the store, starting a run).
+import { type ReactNode, useCallback, useEffect, useReducer } from 'react';
 import { Box, Text, useApp } from 'ink';
-import type { ProviderStatus, ResultsData, RunHandle, SuiteInfo, TuiBackend } from './backend.js';
-import type { RunSummaryRow } from '../store/api.js';
+import type { NewRunRequest, RunHandle, TuiBackend } from './backend.js';
 import { useKeys } from './hooks/use-keys.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { type AppAction, appKeyAction, initialAppState, reduceApp, type Route } from './hooks/app-state.js';
+import type { NewRunStep } from './hooks/new-run-state.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import type { KeyHint } from './components/key-hints.js';
 import { HomeScreen, HOME_KEYS } from './screens/home.js';
-import { NewRunScreen, NEW_RUN_KEYS, type NewRunStep } from './screens/new-run.js';
+import { NewRunScreen, NEW_RUN_KEYS } from './screens/new-run.js';
 import { RUN_KEYS } from './screens/run.js';
 import { RunRoute } from './screens/run-live.js';
-import { ResultsScreen, RESULTS_KEYS, type ResultTab } from './screens/results.js';
-import { CompareScreen, COMPARE_KEYS } from './screens/compare.js';
+import { RESULTS_KEYS } from './screens/results.js';
+import { COMPARE_KEYS } from './screens/compare.js';
+import { CompareRoute, ResultsRoute } from './screens/analysis-routes.js';
 import { oneLine } from '../core/sanitize.js';
 import { useTheme, tint } from './theme.js';
 
-export type Route =
-  | { readonly name: 'home' }
-  | { readonly name: 'new' }
-  | { readonly name: 'run'; readonly handle: RunHandle }
-  | { readonly name: 'results'; readonly run: string; readonly tab?: ResultTab }
-  | { readonly name: 'compare'; readonly a: string; readonly b: string };
+export type { Route } from './hooks/app-state.js';
 
 export interface AppProps {
   readonly backend: TuiBackend;
@@ -35,158 +33,79 @@ function message(err: unknown): string {
   return oneLine(err instanceof Error ? err.message : String(err));
 }
 
-function Loading({ text }: { readonly text: string }) {
-  const theme = useTheme();
-  return <Text dimColor={theme.color}>{text}</Text>;
-}
-
-function useAnalysis(backend: TuiBackend, runs: readonly string[]): { data?: ResultsData[]; error?: string } {
-  const [state, setState] = useState<{ data?: ResultsData[]; error?: string }>({});
-  useEffect(() => {
-    let live = true;
-    setState({});
-    Promise.all(runs.map((r) => backend.analyse(r))).then(
-      (data) => live && setState({ data }),
-      (err: unknown) => live && setState({ error: message(err) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, runs.join('\n')]);
-  return state;
-}
-
-function ResultsRoute({
-  backend,
-  run,
-  tab,
-  width,
-  height,
-  active,
-  onBack,
-}: {
-  backend: TuiBackend;
-  run: string;
-  tab?: ResultTab;
-  width: number;
-  height: number;
-  active: boolean;
-  onBack(): void;
-}) {
-  const theme = useTheme();
-  const { data, error } = useAnalysis(backend, [run]);
-  useKeys((_input, key) => key.escape && onBack(), active && !data);
-  if (error) return <Text color={tint(theme, 'red')}>{`cannot analyse ${run}: ${error} (esc: home)`}</Text>;
-  if (!data) return <Loading text={`analysing ${run}: phenotypes, distances, trees and bootstrap…`} />;
-  return (
-    <ResultsScreen
-      width={width}
-      height={height}
-      data={data[0]!}
-      active={active}
-      initialTab={tab}
-      onExport={(name, format, text) => backend.writeExport(name, format, text)}
-      onBack={onBack}
-    />
-  );
-}
-
-function CompareRoute({
-  backend,
-  a,
-  b,
-  width,
-  height,
-  active,
-  onBack,
-}: {
-  backend: TuiBackend;
-  a: string;
-  b: string;
-  width: number;
-  height: number;
-  active: boolean;
-  onBack(): void;
-}) {
-  const theme = useTheme();
-  const { data, error } = useAnalysis(backend, [a, b]);
-  useKeys((_input, key) => key.escape && onBack(), active && !data);
-  if (error) return <Text color={tint(theme, 'red')}>{`cannot compare: ${error} (esc: home)`}</Text>;
-  if (!data) return <Loading text={`analysing ${a} and ${b}…`} />;
-  return <CompareScreen width={width} height={height} a={data[0]!} b={data[1]!} active={active} onBack={onBack} />;
+/** The store's recent runs, or the status line saying why they cannot be read. */
+function readRuns(backend: TuiBackend): AppAction {
+  try {
+    return { type: 'runs', runs: backend.recentRuns() };
+  } catch (err) {
+    return { type: 'status', text: `cannot read the store: ${message(err)}` };
+  }
 }
 
 export function App({ backend, initialRoute, onRunChange }: AppProps) {
   const theme = useTheme();
   const { exit } = useApp();
   const { columns, rows, generation } = useTerminalSize();
-  const [route, setRoute] = useState<Route>(initialRoute ?? { name: 'home' });
-  const [help, setHelp] = useState(false);
-  const [providers, setProviders] = useState<ProviderStatus[] | undefined>(undefined);
-  const [labModels, setLabModels] = useState<string[] | undefined>(undefined);
-  const [runs, setRuns] = useState<RunSummaryRow[]>([]);
-  const [suites, setSuites] = useState<SuiteInfo[] | undefined>(undefined);
-  const [status, setStatus] = useState<string | undefined>(undefined);
-  const [newRunStep, setNewRunStep] = useState<NewRunStep>('models');
-  const [lastModels, setLastModels] = useState<readonly string[] | undefined>(undefined);
-
-  const refreshRuns = () => {
-    try {
-      setRuns(backend.recentRuns());
-    } catch (err) {
-      setStatus(`cannot read the store: ${message(err)}`);
-    }
-  };
+  const [state, dispatch] = useReducer(reduceApp, initialRoute, initialAppState);
+  const { route, help, status } = state;
 
   useEffect(() => {
     let live = true;
-    refreshRuns();
-    backend.labModels().then(
-      (m) => live && setLabModels(m),
-      (err: unknown) => {
-        if (!live) return;
-        setLabModels([]);
-        setStatus(`lab zoo: ${message(err)}`);
-      },
-    );
-    backend.providers().then(
-      (p) => live && setProviders(p),
-      (err: unknown) => {
-        if (!live) return;
-        setProviders([]);
-        setStatus(`provider discovery failed: ${message(err)}`);
-      },
-    );
-    backend.suites().then(
-      (s) => live && setSuites(s),
-      (err: unknown) => {
-        if (!live) return;
-        setSuites([]);
-        setStatus(`cannot load suites: ${message(err)}`);
-      },
-    );
+    const settle = <T,>(
+      promise: Promise<T>,
+      ok: (value: T) => AppAction,
+      source: 'providers' | 'lab-models' | 'suites',
+    ) =>
+      promise.then(
+        (value) => live && dispatch(ok(value)),
+        (err: unknown) => live && dispatch({ type: 'discovery-failed', source, message: message(err) }),
+      );
+    dispatch(readRuns(backend));
+    settle(backend.labModels(), (models) => ({ type: 'lab-models', models }), 'lab-models');
+    settle(backend.providers(), (providers) => ({ type: 'providers', providers }), 'providers');
+    settle(backend.suites(), (suites) => ({ type: 'suites', suites }), 'suites');
     return () => {
       live = false;
     };
   }, [backend]);
 
   const go = (next: Route) => {
-    setStatus(undefined);
-    if (next.name === 'home') refreshRuns();
-    if (next.name === 'new') setNewRunStep('models');
-    setRoute(next);
+    dispatch({ type: 'go', route: next });
+    if (next.name === 'home') dispatch(readRuns(backend));
   };
 
+  const startRun = (request: NewRunRequest) => {
+    dispatch({ type: 'run-requested', models: request.models });
+    backend.startRun(request).then(
+      (handle) => {
+        onRunChange?.(handle);
+        handle.done.then(
+          () => onRunChange?.(undefined),
+          (err: unknown) => {
+            onRunChange?.(undefined);
+            dispatch({ type: 'status', text: `run ${handle.name} failed: ${message(err)}` });
+          },
+        );
+        go({ name: 'run', handle });
+      },
+      (err: unknown) => dispatch({ type: 'status', text: `cannot start the run: ${message(err)}` }),
+    );
+  };
+  // Stable, so the new-run screen's effects do not run again on every render of the app.
+  const estimate = useCallback((r: Omit<NewRunRequest, 'name'>) => backend.estimate(r), [backend]);
+  const onNewRunStep = useCallback((step: NewRunStep) => dispatch({ type: 'new-run-step', step }), []);
+
   useKeys((input, key) => {
-    if (input === '?') setHelp(!help);
-    else if (help && key.escape) setHelp(false);
+    const action = appKeyAction(state, input, key);
+    if (action) dispatch(action);
   }, true);
 
   const width = Math.max(40, columns);
   const height = Math.max(12, rows - 1);
   const active = !help;
+  const home = () => go({ name: 'home' });
 
-  let screen;
+  let screen: ReactNode;
   let keys: readonly KeyHint[];
   let screenName: string = route.name;
   switch (route.name) {
@@ -197,9 +116,9 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
           width={width}
           height={height}
           resultsDir={backend.resultsDir}
-          providers={providers}
-          labModels={labModels}
-          runs={runs}
+          providers={state.providers}
+          labModels={state.labModels}
+          runs={state.runs}
           active={active}
           status={status}
           onNewRun={() => go({ name: 'new' })}
@@ -210,41 +129,25 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
       );
       break;
     case 'new':
-      keys = NEW_RUN_KEYS[newRunStep];
-      screenName = `new run (${newRunStep})`;
+      keys = NEW_RUN_KEYS[state.newRunStep];
+      screenName = `new run (${state.newRunStep})`;
       screen =
-        suites === undefined ? (
-          <Loading text="loading suites…" />
+        state.suites === undefined ? (
+          <Text dimColor={theme.color}>loading suites…</Text>
         ) : (
           <Box flexDirection="column">
             <NewRunScreen
               width={width}
               height={height}
-              providers={providers ?? []}
-              labModels={labModels ?? []}
-              suites={suites}
+              providers={state.providers ?? []}
+              labModels={state.labModels ?? []}
+              suites={state.suites}
               active={active}
-              initialModels={lastModels}
-              estimate={(r) => backend.estimate(r)}
-              onStep={setNewRunStep}
-              onBack={() => go({ name: 'home' })}
-              onStart={(request) => {
-                setLastModels(request.models);
-                backend.startRun(request).then(
-                  (handle) => {
-                    onRunChange?.(handle);
-                    handle.done.then(
-                      () => onRunChange?.(undefined),
-                      (err: unknown) => {
-                        onRunChange?.(undefined);
-                        setStatus(`run ${handle.name} failed: ${message(err)}`);
-                      },
-                    );
-                    go({ name: 'run', handle });
-                  },
-                  (err: unknown) => setStatus(`cannot start the run: ${message(err)}`),
-                );
-              }}
+              initialModels={state.lastModels}
+              estimate={estimate}
+              onStep={onNewRunStep}
+              onBack={home}
+              onStart={startRun}
             />
             {status ? <Text color={tint(theme, 'red')}>{status}</Text> : null}
           </Box>
@@ -259,7 +162,7 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
           height={height}
           active={active}
           onResults={() => go({ name: 'results', run: route.handle.name })}
-          onHome={() => go({ name: 'home' })}
+          onHome={home}
         />
       );
       break;
@@ -273,7 +176,7 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
           width={width}
           height={height}
           active={active}
-          onBack={() => go({ name: 'home' })}
+          onBack={home}
         />
       );
       break;
@@ -287,7 +190,7 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
           width={width}
           height={height}
           active={active}
-          onBack={() => go({ name: 'home' })}
+          onBack={home}
         />
       );
       break;

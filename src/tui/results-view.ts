@@ -1,7 +1,10 @@
 // What the results screen derives from an analysed run for the current choices (signal, method, rooting): pure.
 import type { Tree } from '../phylo/tree.js';
 import { leafLabels, midpointRoot, outgroupRoot, renderTree, writeNewick } from '../phylo/index.js';
-import type { TraitTable } from './backend.js';
+import type { EvidenceProbe, EvidenceResponse, Exported, TraitTable } from './backend.js';
+import type { DistanceMatrix } from '../core/matrix.js';
+import { formatMatrixTsv } from '../distance/matrix-io.js';
+import type { MapPoint } from './layout-map.js';
 import { compactNumber } from '../core/format.js';
 
 export type Rooting = 'unrooted' | 'midpoint' | 'outgroup';
@@ -60,4 +63,53 @@ export function traitTableTsv(table: TraitTable): string {
     ...table.rows.map((r) => [r.model, ...r.values.map((v) => String(v))].join('\t')),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** What is on screen when the user exports: the file's contents depend on the format and the tab. */
+export interface ExportSource {
+  readonly run: string;
+  readonly tab: string;
+  readonly signal: string;
+  readonly method: string;
+  readonly rooting: Rooting;
+  readonly outgroup: string | undefined;
+  readonly view: TreeView | undefined;
+  readonly matrix: DistanceMatrix | undefined;
+  readonly map: readonly MapPoint[] | undefined;
+  readonly traits: TraitTable;
+  readonly evidence: { readonly probe: EvidenceProbe; readonly responses: readonly EvidenceResponse[] } | undefined;
+}
+
+export type ExportFile =
+  | { readonly kind: 'file'; readonly baseName: string; readonly text: string }
+  | { readonly kind: 'nothing'; readonly reason: string };
+
+/** The file an export writes: Newick of the tree, TSV of the matrix (or the trait table), JSON of everything shown. */
+export function exportFile(format: Exported['format'], s: ExportSource): ExportFile {
+  const base = `${s.run}.${s.signal}.${s.method}`;
+  if (format === 'newick')
+    return s.view
+      ? { kind: 'file', baseName: base, text: `${s.view.newick}\n` }
+      : { kind: 'nothing', reason: 'no tree to export' };
+  if (format === 'tsv') {
+    if (s.tab === 'traits') return { kind: 'file', baseName: `${s.run}.traits`, text: traitTableTsv(s.traits) };
+    return s.matrix
+      ? { kind: 'file', baseName: `${s.run}.${s.signal}`, text: formatMatrixTsv(s.matrix) }
+      : { kind: 'nothing', reason: 'no matrix to export' };
+  }
+  const m = s.matrix;
+  const json = {
+    run: s.run,
+    tab: s.tab,
+    signal: s.signal,
+    method: s.method,
+    rooting: s.rooting,
+    outgroup: s.rooting === 'outgroup' ? s.outgroup : undefined,
+    newick: s.view?.newick,
+    matrix: m ? { labels: m.labels, signal: m.signal, metric: m.metric, values: Array.from(m.values) } : undefined,
+    map: s.map,
+    traits: s.traits,
+    evidence: s.tab === 'evidence' ? s.evidence : undefined,
+  };
+  return { kind: 'file', baseName: `${base}.${s.tab}`, text: `${JSON.stringify(json, null, 2)}\n` };
 }

@@ -58,7 +58,9 @@ function fakeBackend() {
     }),
     startRun: async (request) => {
       started.push(request);
-      const done = new Promise<void>((resolve) => (finish = resolve));
+      const done = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
       const handle: RunHandle = {
         name: request.name,
         subscribe: (l) => log.subscribe(l),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from 'ink-testing-library';
-import { NewRunScreen, availableModels, defaultRunName } from '../../src/tui/screens/new-run.js';
+import { NewRunScreen } from '../../src/tui/screens/new-run.js';
+import { availableModels, defaultRunName } from '../../src/tui/hooks/new-run-state.js';
 import type { ProviderStatus, RunEstimate, SuiteInfo } from '../../src/tui/backend.js';
 import { KEYS, tick } from './helpers.js';
 

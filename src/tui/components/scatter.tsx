@@ -4,6 +4,7 @@ import type { MapPoint } from '../layout-map.js';
 import { marker, scatterLines } from '../plot.js';
 import { fit } from '../../core/format.js';
 import { useTheme } from '../theme.js';
+import { numberLines } from './numbered-lines.js';
 
 export function Scatter({
   points,
@@ -21,8 +22,8 @@ export function Scatter({
   return (
     <Box flexDirection="column">
       <Box borderStyle="single" borderDimColor={theme.color} flexDirection="column" width={width}>
-        {lines.map((line, i) => (
-          <Text key={i}>{line || ' '}</Text>
+        {numberLines(lines).map((row) => (
+          <Text key={row.number}>{row.text || ' '}</Text>
         ))}
       </Box>
       <Text dimColor={theme.color}>{caption}</Text>

@@ -31,6 +31,11 @@ export function columnWindow(
   return { start: start + 1, end: start + 1 + shown };
 }
 
+/** The rows in the window from `top`, each with its index in the whole table (its identity as the view scrolls). */
+function visibleRows(rows: TableProps['rows'], top: number, height: number) {
+  return rows.slice(top, top + height).map((row, k) => ({ row, at: top + k }));
+}
+
 export function Table({
   columns,
   rows,
@@ -69,8 +74,8 @@ export function Table({
           );
         })}
       </Text>
-      {rows.slice(top, top + height).map((row, k) => (
-        <Text key={top + k} inverse={top + k === cursor}>
+      {visibleRows(rows, top, height).map(({ row, at }) => (
+        <Text key={at} inverse={at === cursor}>
           {shown.map((c, i) => cell(row[c] ?? '', c) + (i < shown.length - 1 ? ' ' : '')).join('')}
         </Text>
       ))}

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { fit } from '../../core/format.js';
 import { useTheme } from '../theme.js';
+import { numberLines } from './numbered-lines.js';
 
 export interface TextPaneProps {
   readonly lines: readonly string[];
@@ -16,12 +17,12 @@ export interface TextPaneProps {
 export function TextPane({ lines, width, height, offset = 0, tail = false, dim = false }: TextPaneProps) {
   const theme = useTheme();
   const start = tail ? Math.max(0, lines.length - height) : Math.max(0, Math.min(offset, lines.length - height));
-  const shown = lines.slice(start, start + height);
+  const shown = numberLines(lines.slice(start, start + height), start);
   return (
     <Box flexDirection="column">
-      {shown.map((line, i) => (
-        <Text key={start + i} dimColor={dim && theme.color}>
-          {fit(line, width).trimEnd() || ' '}
+      {shown.map((line) => (
+        <Text key={line.number} dimColor={dim && theme.color}>
+          {fit(line.text, width).trimEnd() || ' '}
         </Text>
       ))}
       {!tail && lines.length > start + height ? (

@@ -1,6 +1,7 @@
 // New run: choose models (filter by typing, multi-select, add by id), a suite (with the estimate of requests,
-// tokens and cost), samples and temperature, then confirm.
-import { useEffect, useMemo, useState } from 'react';
+// tokens and cost), samples and temperature, then confirm. The state machine is in hooks/new-run-state.ts; this
+// draws it and runs its effects (the estimate, starting the run, going back).
+import { type ReactNode, useEffect, useReducer } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import type { NewRunRequest, ProviderStatus, RunEstimate, SuiteInfo } from '../backend.js';
@@ -11,9 +12,18 @@ import { fit } from '../../core/format.js';
 import { formatEstimate } from '../../probes/estimate.js';
 import { useTheme, tint } from '../theme.js';
 import { oneLine } from '../../core/sanitize.js';
+import {
+  estimateRequest,
+  initialNewRunState,
+  NEW_RUN_STEPS,
+  type NewRunStep,
+  newRunKeyAction,
+  newRunView,
+  reduceNewRun,
+  SETTINGS_FIELDS,
+} from '../hooks/new-run-state.js';
 
-export type NewRunStep = 'models' | 'suite' | 'settings' | 'confirm';
-const STEPS: readonly NewRunStep[] = ['models', 'suite', 'settings', 'confirm'];
+export type { NewRunStep } from '../hooks/new-run-state.js';
 
 export const NEW_RUN_KEYS: Record<NewRunStep, readonly KeyHint[]> = {
   models: [
@@ -61,148 +71,55 @@ export interface NewRunProps {
   readonly now?: Date;
 }
 
-const MODEL_REF = /^[a-z][a-z0-9_-]*:\S+$/;
+const SETTINGS_LABELS = { samples: 'samples per probe', temperature: 'temperature', name: 'run name' } as const;
 
-export function defaultRunName(suite: string, now: Date): string {
-  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return `${suite.replace(/[^A-Za-z0-9._-]/g, '-')}-${stamp}`;
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
-
-export function availableModels(providers: readonly ProviderStatus[], labModels: readonly string[]): string[] {
-  const refs = new Set<string>(labModels);
-  for (const p of providers) if (p.state === 'ready') for (const m of p.models) refs.add(`${p.name}:${m}`);
-  return [...refs];
-}
-
-const TEMPERATURE_STEP = 0.1;
 
 export function NewRunScreen(props: NewRunProps) {
   const theme = useTheme();
-  const [step, setStepState] = useState<NewRunStep>('models');
-  const [filter, setFilter] = useState('');
-  const [cursor, setCursor] = useState(0);
-  const [extra, setExtra] = useState<readonly string[]>([]);
-  const [selected, setSelected] = useState<readonly string[]>(props.initialModels ?? []);
-  const [suiteAt, setSuiteAt] = useState(0);
-  const [field, setField] = useState(0);
-  const [samples, setSamples] = useState(1);
-  const [temperature, setTemperature] = useState(0.7);
-  const [settingsFor, setSettingsFor] = useState<string | undefined>(undefined);
-  const [name, setName] = useState<string | undefined>(undefined);
-  const [estimate, setEstimate] = useState<RunEstimate | undefined>(undefined);
-  const [estimateError, setEstimateError] = useState<string | undefined>(undefined);
-  const [note, setNote] = useState<string | undefined>(undefined);
-
-  const setStep = (s: NewRunStep) => {
-    setStepState(s);
-    setNote(undefined);
-    props.onStep?.(s);
+  const { estimate: estimateRun, onStep } = props;
+  const [state, dispatch] = useReducer(reduceNewRun, props.initialModels, initialNewRunState);
+  const context = {
+    providers: props.providers,
+    labModels: props.labModels,
+    suites: props.suites,
+    now: props.now ?? new Date(),
   };
+  const view = newRunView(state, context);
+  const { step, filter, selected, samples, temperature, estimate } = state;
+  const { all, shown, suite, runName } = view;
 
-  const all = useMemo(
-    () => [...availableModels(props.providers, props.labModels), ...extra.filter((e) => !props.labModels.includes(e))],
-    [props.providers, props.labModels, extra],
-  );
-  const shown = useMemo(() => {
-    const f = filter.toLowerCase();
-    return f ? all.filter((m) => m.toLowerCase().includes(f)) : all;
-  }, [all, filter]);
-  const at = Math.min(cursor, Math.max(0, shown.length - 1));
-  const suite = props.suites[Math.min(suiteAt, props.suites.length - 1)];
-  const runName = name ?? defaultRunName(suite?.name ?? 'run', props.now ?? new Date());
+  useEffect(() => onStep?.(step), [step, onStep]);
 
+  // The request as a value: the effect runs again only when what is estimated changes.
+  const requestKey = JSON.stringify(estimateRequest(state, view) ?? null);
   useEffect(() => {
-    if (!suite || selected.length === 0 || step === 'models') return;
+    const request = JSON.parse(requestKey) as Omit<NewRunRequest, 'name'> | null;
+    if (!request) return;
     let live = true;
-    setEstimateError(undefined);
-    props.estimate({ models: selected, suite: suite.name, samples, temperature }).then(
-      (e) => live && setEstimate(e),
-      (err: unknown) => live && setEstimateError(err instanceof Error ? err.message : String(err)),
+    dispatch({ type: 'estimate-started' });
+    estimateRun(request).then(
+      (e) => live && dispatch({ type: 'estimated', estimate: e }),
+      (err: unknown) => live && dispatch({ type: 'estimate-failed', message: message(err) }),
     );
     return () => {
       live = false;
     };
-  }, [suite?.name, selected.join('\n'), samples, temperature, step === 'models']);
-
-  const toggle = (ref: string) => setSelected((s) => (s.includes(ref) ? s.filter((x) => x !== ref) : [...s, ref]));
+  }, [requestKey, estimateRun]);
 
   useKeys((input, key) => {
-    if (step === 'models') {
-      if (key.escape) {
-        if (filter) setFilter('');
-        else props.onBack();
-      } else if (key.upArrow) setCursor(Math.max(0, at - 1));
-      else if (key.downArrow) setCursor(Math.min(shown.length - 1, at + 1));
-      else if (key.return) {
-        if (selected.length === 0) setNote('select at least one model (space), or type an id and press tab');
-        else if (props.suites.length === 0) setNote('no suites found in probes/: add a suite file first');
-        else setStep('suite');
-      } else if (key.tab) {
-        const id = filter.trim();
-        if (MODEL_REF.test(id)) {
-          if (!all.includes(id)) setExtra((e) => [...e, id]);
-          if (!selected.includes(id)) toggle(id);
-          setFilter('');
-          setNote(`added ${id}`);
-        } else setNote('type a full model id such as openai:gpt-4o-mini, then press tab');
-      } else if (key.ctrl && input === 'a') {
-        const allOn = shown.every((m) => selected.includes(m));
-        setSelected((s) =>
-          allOn ? s.filter((m) => !shown.includes(m)) : [...s, ...shown.filter((m) => !s.includes(m))],
-        );
-      } else if (input === ' ') {
-        if (shown[at]) toggle(shown[at]);
-      } else if (key.backspace || key.delete || /^[\u007f\b]+$/.test(input)) {
-        // Several backspaces in one read (key repeat, a fast script) arrive as one string.
-        const n = Math.max(1, input.length);
-        setFilter((f) => [...f].slice(0, -n).join(''));
-        setCursor(0);
-      } else if (input && input !== '?' && !key.ctrl && !key.meta) {
-        const printable = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-        if (printable) {
-          setFilter((f) => f + printable);
-          setCursor(0);
-        }
-      }
-    } else if (step === 'suite') {
-      if (key.escape) setStep('models');
-      else if (key.upArrow || input === 'k') setSuiteAt(Math.max(0, suiteAt - 1));
-      else if (key.downArrow || input === 'j') setSuiteAt(Math.min(props.suites.length - 1, suiteAt + 1));
-      else if (key.return && suite) {
-        // Settings start from the suite's own defaults (a gene suite wants 8 samples at temperature 1).
-        if (settingsFor !== suite.name) {
-          setSamples(suite.samples);
-          setTemperature(suite.temperature);
-          setSettingsFor(suite.name);
-        }
-        setStep('settings');
-      }
-    } else if (step === 'settings') {
-      const delta = key.rightArrow || input === '+' ? 1 : key.leftArrow || input === '-' ? -1 : 0;
-      if (key.escape) setStep('suite');
-      else if (key.upArrow) setField(Math.max(0, field - 1));
-      else if (key.downArrow) setField(Math.min(2, field + 1));
-      else if (key.return) {
-        if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(runName))
-          setNote('run name: use letters, digits, dot, dash or underscore');
-        else setStep('confirm');
-      } else if (field === 0 && delta !== 0) setSamples((s) => Math.max(1, Math.min(100, s + delta)));
-      else if (field === 1 && delta !== 0)
-        setTemperature((t) => Math.round(Math.max(0, Math.min(2, t + delta * TEMPERATURE_STEP)) * 10) / 10);
-      else if (field === 2) {
-        if (key.backspace || key.delete) setName(runName.slice(0, -1));
-        else if (input && /^[A-Za-z0-9._-]+$/.test(input)) setName(runName + input);
-      }
-    } else if (step === 'confirm') {
-      if (key.escape) setStep('settings');
-      else if (key.return && suite)
-        props.onStart({ name: runName, models: selected, suite: suite.name, samples, temperature });
-    }
+    const action = newRunKeyAction(state, context, input, key);
+    if (!action) return;
+    if (action.type === 'back') props.onBack();
+    else if (action.type === 'start') props.onStart(action.request);
+    else dispatch(action);
   }, props.active);
 
   const stepLine = (
     <Box columnGap={1}>
-      {STEPS.map((s, i) => (
+      {NEW_RUN_STEPS.map((s, i) => (
         <Text
           key={s}
           bold={s === step}
@@ -217,21 +134,17 @@ export function NewRunScreen(props: NewRunProps) {
 
   const estimateLines = (
     <Box flexDirection="column">
-      {estimateError ? <Text color={tint(theme, 'red')}>{`estimate failed: ${oneLine(estimateError)}`}</Text> : null}
-      {estimate ? (
-        <Text>
-          {`estimate: ${formatEstimate(estimate)}`}
-          {estimate.unpriced.length > 0 ? (
-            <Text dimColor={theme.color}>{` (no price for ${estimate.unpriced.map(oneLine).join(', ')})`}</Text>
-          ) : null}
-        </Text>
-      ) : estimateError ? null : (
+      {estimate.kind === 'failed' ? (
+        <Text color={tint(theme, 'red')}>{`estimate failed: ${oneLine(estimate.message)}`}</Text>
+      ) : estimate.kind === 'ready' ? (
+        <EstimateLine estimate={estimate.estimate} />
+      ) : (
         <Text dimColor={theme.color}>estimating…</Text>
       )}
     </Box>
   );
 
-  let body;
+  let body: ReactNode;
   if (step === 'models') {
     body = (
       <Box flexDirection="column">
@@ -243,7 +156,7 @@ export function NewRunScreen(props: NewRunProps) {
         </Text>
         <SelectList
           items={shown.map((m) => ({ key: m, label: m, checked: selected.includes(m) }))}
-          cursor={at}
+          cursor={view.cursor}
           width={props.width}
           height={Math.max(3, props.height - 10)}
           checkable
@@ -260,7 +173,7 @@ export function NewRunScreen(props: NewRunProps) {
             label: s.name,
             detail: `v${s.version}  ${String(s.probes).padStart(4)} probes  ${fit(s.tags.join(','), 30).trimEnd()}`,
           }))}
-          cursor={Math.min(suiteAt, props.suites.length - 1)}
+          cursor={view.suiteAt}
           width={props.width}
           height={Math.max(3, props.height - 14)}
         />
@@ -276,18 +189,18 @@ export function NewRunScreen(props: NewRunProps) {
       </Box>
     );
   } else if (step === 'settings') {
-    const fields: [string, string][] = [
-      ['samples per probe', String(samples)],
-      ['temperature', temperature.toFixed(1)],
-      ['run name', runName],
-    ];
+    const values = { samples: String(samples), temperature: temperature.toFixed(1), name: runName };
     body = (
       <Box flexDirection="column">
-        {fields.map(([label, value], i) => (
-          <Text key={label} inverse={i === field}>
-            {`${i === field ? '›' : ' '} ${fit(label, 20)} ${i < 2 ? '◂ ' : ''}${value}${i < 2 ? ' ▸' : ''}`}
-          </Text>
-        ))}
+        {SETTINGS_FIELDS.map((f) => {
+          const here = f === state.field;
+          const [open, close] = f === 'name' ? ['', ''] : ['◂ ', ' ▸'];
+          return (
+            <Text key={f} inverse={here}>
+              {`${here ? '›' : ' '} ${fit(SETTINGS_LABELS[f], 20)} ${open}${values[f]}${close}`}
+            </Text>
+          );
+        })}
         <Box marginTop={1}>{estimateLines}</Box>
       </Box>
     );
@@ -305,11 +218,23 @@ export function NewRunScreen(props: NewRunProps) {
   }
 
   return (
-    <Frame title="new run" width={props.width} hints={NEW_RUN_KEYS[step]} status={note}>
+    <Frame title="new run" width={props.width} hints={NEW_RUN_KEYS[step]} status={state.note}>
       {stepLine}
       <Box marginTop={1} flexDirection="column">
         {body}
       </Box>
     </Frame>
+  );
+}
+
+function EstimateLine({ estimate }: { readonly estimate: RunEstimate }) {
+  const theme = useTheme();
+  return (
+    <Text>
+      {`estimate: ${formatEstimate(estimate)}`}
+      {estimate.unpriced.length > 0 ? (
+        <Text dimColor={theme.color}>{` (no price for ${estimate.unpriced.map(oneLine).join(', ')})`}</Text>
+      ) : null}
+    </Text>
   );
 }

@@ -1,0 +1,201 @@
+// The results screen's state machine, without ink: which tab, which tree (signal, method, rooting, outgroup), where
+// each tab is scrolled to, and what the next key means (browsing, or picking an export format).
+// `resultsKeyAction` maps a key to an action, `reduceResults` an action to the next state. Some actions are also
+// effects the screen carries out after reducing them (`back`, `export`); the state records that they happened.
+import type { Exported, TreeMethodName } from '../backend.js';
+import { TREE_METHODS } from '../../phylo/index.js';
+import { ROOTINGS, type Rooting } from '../results-view.js';
+import { cycle, type KeyPress, moveWithin } from './key-press.js';
+
+export const RESULT_TABS = ['tree', 'heatmap', 'map', 'traits', 'evidence'] as const;
+export type ResultTab = (typeof RESULT_TABS)[number];
+
+/**
+ * What the next key means. One mode per pending choice, so a feature that asks the user for something (two models
+ * to test for equality, say) is one more member here and one more branch in `resultsKeyAction`.
+ */
+export type ResultsMode = { readonly kind: 'browse' } | { readonly kind: 'choose-export' };
+
+export interface ResultsState {
+  readonly tab: ResultTab;
+  /** Index into the run's signals. */
+  readonly signalAt: number;
+  /** Undefined: the method the analysis recommends for the signal. */
+  readonly method: TreeMethodName | undefined;
+  readonly rooting: Rooting;
+  /** Index into the matrix labels, used when rooting is `outgroup`. */
+  readonly outgroupAt: number;
+  readonly tree: { readonly scroll: number };
+  /** Sort column 0 is the model name, c > 0 trait c - 1. */
+  readonly traits: { readonly sortColumn: number; readonly descending: boolean; readonly row: number };
+  /** The probe shown, the first model column, and which sample of each model's answers. */
+  readonly evidence: { readonly probeAt: number; readonly modelPage: number; readonly sampleAt: number };
+  readonly mode: ResultsMode;
+  readonly status: string | undefined;
+}
+
+/** What the keys are bounded by: counts from the analysed run and sizes from the layout. */
+export interface ResultsBounds {
+  readonly signals: number;
+  /** The method the tree is drawn with now (the choice, or the signal's default). */
+  readonly method: TreeMethodName;
+  readonly treeLines: number;
+  readonly bodyHeight: number;
+  readonly traitRows: number;
+  readonly traits: number;
+  readonly probes: number;
+  readonly responses: number;
+  /** Model columns that fit side by side on the evidence tab. */
+  readonly perPage: number;
+}
+
+export type ResultsAction =
+  | { readonly type: 'tab'; readonly tab: ResultTab }
+  | { readonly type: 'next-signal'; readonly count: number }
+  | { readonly type: 'method'; readonly method: TreeMethodName }
+  | { readonly type: 'next-rooting' }
+  | { readonly type: 'next-outgroup' }
+  | { readonly type: 'scroll-tree'; readonly delta: number; readonly lines: number; readonly height: number }
+  | { readonly type: 'move-row'; readonly delta: number; readonly count: number }
+  | { readonly type: 'sort-column'; readonly delta: number; readonly traits: number }
+  | { readonly type: 'flip-direction' }
+  | { readonly type: 'move-probe'; readonly delta: number; readonly count: number }
+  | { readonly type: 'page-models'; readonly delta: number; readonly perPage: number; readonly count: number }
+  | { readonly type: 'next-sample' }
+  | { readonly type: 'choose-export' }
+  | { readonly type: 'cancel' }
+  | { readonly type: 'status'; readonly text: string }
+  // Effects: the screen acts on these after the reducer has seen them.
+  | { readonly type: 'back' }
+  | { readonly type: 'export'; readonly format: Exported['format'] };
+
+export const EXPORT_PROMPT = 'export: n Newick, t TSV, j JSON (any other key cancels)';
+const EXPORT_KEYS: ReadonlyMap<string, Exported['format']> = new Map<string, Exported['format']>([
+  ['n', 'newick'],
+  ['t', 'tsv'],
+  ['j', 'json'],
+]);
+
+export function initialResultsState(tab: ResultTab = 'tree'): ResultsState {
+  return {
+    tab,
+    signalAt: 0,
+    method: undefined,
+    rooting: 'midpoint',
+    outgroupAt: 0,
+    tree: { scroll: 0 },
+    traits: { sortColumn: 0, descending: false, row: 0 },
+    evidence: { probeAt: 0, modelPage: 0, sampleAt: 0 },
+    mode: { kind: 'browse' },
+    status: undefined,
+  };
+}
+
+export function reduceResults(state: ResultsState, action: ResultsAction): ResultsState {
+  const { traits, evidence } = state;
+  switch (action.type) {
+    case 'tab':
+      return { ...state, tab: action.tab };
+    case 'next-signal':
+      // Each signal starts at its recommended method.
+      return { ...state, signalAt: cycle(state.signalAt, 1, Math.max(1, action.count)), method: undefined };
+    case 'method':
+      return { ...state, method: action.method };
+    case 'next-rooting':
+      return { ...state, rooting: ROOTINGS[cycle(ROOTINGS.indexOf(state.rooting), 1, ROOTINGS.length)]! };
+    case 'next-outgroup':
+      return { ...state, outgroupAt: state.outgroupAt + 1, rooting: 'outgroup' };
+    case 'scroll-tree': {
+      const last = Math.max(0, action.lines - action.height);
+      return { ...state, tree: { scroll: Math.max(0, Math.min(last, state.tree.scroll + action.delta)) } };
+    }
+    case 'move-row':
+      return { ...state, traits: { ...traits, row: moveWithin(traits.row, action.delta, action.count) } };
+    case 'sort-column':
+      return {
+        ...state,
+        traits: { ...traits, sortColumn: moveWithin(traits.sortColumn, action.delta, action.traits + 1) },
+      };
+    case 'flip-direction':
+      return { ...state, traits: { ...traits, descending: !traits.descending } };
+    case 'move-probe':
+      return {
+        ...state,
+        evidence: { ...evidence, probeAt: moveWithin(evidence.probeAt, action.delta, action.count), sampleAt: 0 },
+      };
+    case 'page-models': {
+      const last = Math.max(0, action.count - action.perPage);
+      const modelPage = Math.max(0, Math.min(last, evidence.modelPage + action.delta * action.perPage));
+      return { ...state, evidence: { ...evidence, modelPage } };
+    }
+    case 'next-sample':
+      return { ...state, evidence: { ...evidence, sampleAt: evidence.sampleAt + 1 } };
+    case 'choose-export':
+      return { ...state, mode: { kind: 'choose-export' }, status: EXPORT_PROMPT };
+    case 'cancel':
+      return { ...state, mode: { kind: 'browse' }, status: undefined };
+    case 'status':
+      return { ...state, status: action.text };
+    case 'back':
+      return state;
+    case 'export':
+      return { ...state, mode: { kind: 'browse' }, status: `exporting ${action.format}…` };
+  }
+}
+
+function browseKey(
+  state: ResultsState,
+  bounds: ResultsBounds,
+  input: string,
+  key: KeyPress,
+): ResultsAction | undefined {
+  const digit = Number.parseInt(input, 10);
+  const tabAt = RESULT_TABS.indexOf(state.tab);
+  if (key.escape) return { type: 'back' };
+  if (digit >= 1 && digit <= RESULT_TABS.length) return { type: 'tab', tab: RESULT_TABS[digit - 1]! };
+  if (key.rightArrow || key.tab) return { type: 'tab', tab: RESULT_TABS[cycle(tabAt, 1, RESULT_TABS.length)]! };
+  if (key.leftArrow) return { type: 'tab', tab: RESULT_TABS[cycle(tabAt, -1, RESULT_TABS.length)]! };
+  if (input === 's') return { type: 'next-signal', count: bounds.signals };
+  if (input === 'm')
+    return {
+      type: 'method',
+      method: TREE_METHODS[cycle(TREE_METHODS.indexOf(bounds.method), 1, TREE_METHODS.length)]!,
+    };
+  if (input === 'r') return { type: 'next-rooting' };
+  if (input === 'o') return { type: 'next-outgroup' };
+  if (input === 'e') return { type: 'choose-export' };
+  if (key.upArrow || key.downArrow || input === 'k' || input === 'j') {
+    const delta = key.upArrow || input === 'k' ? -1 : 1;
+    if (state.tab === 'tree') return { type: 'scroll-tree', delta, lines: bounds.treeLines, height: bounds.bodyHeight };
+    if (state.tab === 'traits') return { type: 'move-row', delta, count: bounds.traitRows };
+    if (state.tab === 'evidence') return { type: 'move-probe', delta, count: bounds.probes };
+    return undefined;
+  }
+  if (input === '[' || input === ']') {
+    const delta = input === '[' ? -1 : 1;
+    if (state.tab === 'traits') return { type: 'sort-column', delta, traits: bounds.traits };
+    if (state.tab === 'evidence')
+      return { type: 'page-models', delta, perPage: bounds.perPage, count: bounds.responses };
+    return undefined;
+  }
+  if (input === 'd' && state.tab === 'traits') return { type: 'flip-direction' };
+  if (input === 'n' && state.tab === 'evidence') return { type: 'next-sample' };
+  return undefined;
+}
+
+/** The action a key stands for in the current mode, or nothing. */
+export function resultsKeyAction(
+  state: ResultsState,
+  bounds: ResultsBounds,
+  input: string,
+  key: KeyPress,
+): ResultsAction | undefined {
+  switch (state.mode.kind) {
+    case 'choose-export': {
+      const format = EXPORT_KEYS.get(input);
+      return format ? { type: 'export', format } : { type: 'cancel' };
+    }
+    case 'browse':
+      return browseKey(state, bounds, input, key);
+  }
+}
