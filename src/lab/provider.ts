@@ -13,7 +13,7 @@ import {
   type Provider,
 } from '../providers/provider.js';
 import { loadCheckpoint } from './checkpoint.js';
-import { Decoder, generate } from './decode.js';
+import { Decoder, generate, sampleSeed } from './decode.js';
 import type { Model } from './model.js';
 import { listZoo } from './zoo.js';
 
@@ -169,7 +169,9 @@ export function createLabProvider(options: { zooDir?: string; name?: string } = 
           maxTokens: s.maxTokens,
           temperature: s.temperature,
           ...(s.topP !== undefined ? { topP: s.topP } : {}),
-          ...(s.seed !== undefined ? { seed: s.seed } : {}),
+          // An explicit seed is honoured as given (as `phylo lab serve` does); without one the sample is still seeded,
+          // from (model, prompt, sample index), so that the same request draws the same sample.
+          seed: s.seed ?? sampleSeed(0, request.model, prefix, request.sampleIndex ?? 0),
           ...(s.topLogprobs !== undefined ? { logprobs: true, topLogprobs: s.topLogprobs } : {}),
         },
         options.signal,
