@@ -11,6 +11,7 @@ import { loadCheckpoint } from '../lab/checkpoint.js';
 import { defaultZooDir, zooDirFrom } from '../lab/provider.js';
 import { loadRecipe } from '../lab/recipe.js';
 import { startLabServer } from '../lab/server.js';
+import { registerAuditCheck } from '../lab/audit-check/command.js';
 import { listZoo, subtreeOf, trainZoo, type ZooEvent } from '../lab/zoo.js';
 import { bestPhenotype, experimentMarkdown } from '../lab/experiment/report.js';
 import { runExperiment } from '../lab/experiment/run.js';
@@ -63,6 +64,7 @@ export function register(program: Command): void {
   const lab = program
     .command('lab')
     .description('tiny language models with a known lineage: train, list, sample, serve, experiment');
+  registerAuditCheck(lab);
 
   lab
     .command('train')
