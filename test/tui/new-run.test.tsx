@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from 'ink-testing-library';
 import { NewRunScreen } from '../../src/tui/screens/new-run.js';
-import { availableModels, defaultRunName } from '../../src/tui/hooks/new-run-state.js';
+import { availableModels } from '../../src/tui/hooks/new-run-state.js';
+import { defaultRunName } from '../../src/core/run-name.js';
 import type { ProviderStatus, RunEstimate, SuiteInfo } from '../../src/tui/backend.js';
 import { KEYS, tick } from './helpers.js';
 
@@ -76,7 +77,7 @@ describe('availableModels', () => {
   it('lists lab models and the models of reachable providers only', () => {
     expect(availableModels(providers, ['lab:base'])).toEqual(['lab:base', 'openai:gpt-4o-mini', 'openai:gpt-4o']);
   });
-  it('names runs after the suite and the time', () => {
+  it('names runs after the suite and the time, as phylo run does', () => {
     expect(defaultRunName('smoke', new Date('2026-11-26T05:00:00Z'))).toBe('smoke-20261126-050000');
   });
 });

@@ -1,6 +1,7 @@
 // The new-run screen's state machine, without ink: choose models (filter by typing, multi-select, add by id), a
 // suite, samples, temperature and a name, then confirm. `newRunKeyAction` maps a key to an action (or to leaving the
 // screen), `reduceNewRun` maps an action to the next state; the screen draws the state and runs the effects.
+import { defaultRunName } from '../../core/run-name.js';
 import type { NewRunRequest, ProviderStatus, RunEstimate, SuiteInfo } from '../backend.js';
 import { type KeyPress, moveWithin } from './key-press.js';
 
@@ -81,11 +82,6 @@ const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const TEMPERATURE_STEP = 0.1;
 const MAX_SAMPLES = 100;
 const MAX_TEMPERATURE = 2;
-
-export function defaultRunName(suite: string, now: Date): string {
-  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return `${suite.replace(/[^A-Za-z0-9._-]/g, '-')}-${stamp}`;
-}
 
 export function availableModels(providers: readonly ProviderStatus[], labModels: readonly string[]): string[] {
   const refs = new Set<string>(labModels);
