@@ -1,6 +1,7 @@
 // The new-run screen's state machine, without ink: choose models (filter by typing, multi-select, add by id), a
 // suite, samples, temperature and a name, then confirm. `newRunKeyAction` maps a key to an action (or to leaving the
 // screen), `reduceNewRun` maps an action to the next state; the screen draws the state and runs the effects.
+import { runName } from '../../core/refs.js';
 import { defaultRunName } from '../../core/run-name.js';
 import type { NewRunRequest, ProviderStatus, RunEstimate, SuiteInfo } from '../backend.js';
 import { type KeyPress, moveWithin } from './key-press.js';
@@ -78,7 +79,6 @@ export type NewRunAction =
 export type NewRunExit = { readonly type: 'back' } | { readonly type: 'start'; readonly request: NewRunRequest };
 
 const MODEL_REF = /^[a-z][a-z0-9_-]*:\S+$/;
-const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const TEMPERATURE_STEP = 0.1;
 const MAX_SAMPLES = 100;
 const MAX_TEMPERATURE = 2;
@@ -244,10 +244,15 @@ function settingsKey(state: NewRunState, view: NewRunView, input: string, key: K
   if (key.escape) return { type: 'go', step: 'suite' };
   if (key.upArrow) return { type: 'move-field', delta: -1 };
   if (key.downArrow) return { type: 'move-field', delta: 1 };
-  if (key.return)
-    return RUN_NAME.test(view.runName)
-      ? { type: 'go', step: 'confirm' }
-      : { type: 'note', text: 'run name: use letters, digits, dot, dash or underscore' };
+  if (key.return) {
+    // The store's own check, so the screen refuses exactly the names the run would.
+    try {
+      runName(view.runName);
+      return { type: 'go', step: 'confirm' };
+    } catch (err) {
+      return { type: 'note', text: err instanceof Error ? err.message : String(err) };
+    }
+  }
   if (state.field !== 'name') return delta !== 0 ? { type: 'adjust', delta } : undefined;
   if (key.backspace || key.delete) return { type: 'rename', name: view.runName.slice(0, -1) };
   if (input && /^[A-Za-z0-9._-]+$/.test(input)) return { type: 'rename', name: view.runName + input };
