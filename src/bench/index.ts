@@ -9,6 +9,7 @@ import { benchmark as analysis } from './analysis.js';
 import { benchmark as lab } from './lab.js';
 import { benchmark as embeddings } from './embeddings.js';
 import { benchmark as logprobs } from './logprobs.js';
+import { benchmark as lofo } from './lofo.js';
 
 export type Benchmark = { readonly name: string; readonly run: () => Promise<void> };
 
@@ -24,6 +25,7 @@ const benchmarks: Benchmark[] = [
   lab,
   embeddings,
   logprobs,
+  lofo,
 ];
 
 const only = process.argv.slice(2);
