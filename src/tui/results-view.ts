@@ -3,7 +3,7 @@ import type { Tree } from '../phylo/tree.js';
 import { leafLabels, midpointRoot, outgroupRoot, renderTree, writeNewick } from '../phylo/index.js';
 import type { EvidenceProbe, EvidenceResponse, Exported, TraitTable } from './backend.js';
 import type { DistanceMatrix } from '../core/matrix.js';
-import { formatMatrixTsv } from '../distance/matrix-io.js';
+import { formatMatrixTsv } from '../analysis/matrix-files.js';
 import type { MapPoint } from './layout-map.js';
 import { compactNumber } from '../core/format.js';
 
