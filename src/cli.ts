@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import './core/epipe.js';
 import { InputError, EXIT_BAD_INPUT } from './core/errors.js';
 import { oneLine } from './core/sanitize.js';
 import { commandModules } from './commands/index.js';

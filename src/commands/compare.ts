@@ -7,7 +7,8 @@ import {
   compareSplits,
   keepTips,
   leafLabels,
-  readNewickFile,
+  PHYLO_LIMITS_HELP,
+  readNamedTree,
   robinsonFoulds,
   type Split,
   type Tree,
@@ -16,6 +17,7 @@ import {
 interface CompareOptions {
   json?: boolean;
   common?: boolean;
+  labelMap?: string;
 }
 
 function listSome(xs: readonly string[], max = 5): string {
@@ -68,6 +70,11 @@ export function register(program: Command): void {
     .argument('<a>', 'first tree (Newick file)')
     .argument('<b>', 'second tree (Newick file)')
     .option('--common', 'when the trees hold different models, compare them on the models they share')
+    .option(
+      '--label-map <file>',
+      "labels.tsv (id, name) to map both trees' ids back to names (default: a labels.tsv beside a tree that " +
+        'names all its leaves, as --labels safe writes)',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -76,6 +83,8 @@ The trees are read as unrooted. RF counts the splits (bipartitions of the models
 normalized RF divides by 2(n-3), its largest value for n models (as phangorn's RF.dist). Each split is shown by its
 smaller side.
 
+${PHYLO_LIMITS_HELP}
+
 Examples:
   $ phylo compare results/phenotype.nwk results/genotype.nwk
   $ phylo compare nj.nwk bme.nwk --json | jq .normalized
@@ -83,7 +92,11 @@ Examples:
 `,
     )
     .action((a: string, b: string, opts: CompareOptions) => {
-      const { ta, tb, note } = sameModels(a, readNewickFile(a), b, readNewickFile(b), opts.common ?? false);
+      const ra = readNamedTree(a, opts.labelMap);
+      const rb = readNamedTree(b, opts.labelMap);
+      for (const r of [ra, rb])
+        if (r.mappedBy && !opts.labelMap) process.stderr.write(`note: labels mapped back through ${r.mappedBy}\n`);
+      const { ta, tb, note } = sameModels(a, ra.tree, b, rb.tree, opts.common ?? false);
       if (note) process.stderr.write(`note: ${note}\n`);
       const rf = robinsonFoulds(ta, tb);
       const cmp = compareSplits(ta, tb);

@@ -1,9 +1,10 @@
 // `phylo genotype MODEL...`: compare weights on disk layer by layer, print the per-layer table, the distance matrix
 // and the genotype tree; `--inspect MODEL` lists a model's tensors.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../core/errors.js';
+import { readTextFile } from '../core/text-file.js';
 import { formatMatrixTsv } from '../distance/matrix-io.js';
 import { genotypeMatrix, layerImportance } from '../genotype/analysis.js';
 import { canonicalName } from '../genotype/align.js';
@@ -20,7 +21,9 @@ import {
   tensorsTsv,
 } from '../genotype/format.js';
 import { GENOTYPE_METRICS, type GenotypeMetric } from '../genotype/metrics.js';
+import { MAX_GGUF_ARRAY_DEPTH } from '../genotype/gguf.js';
 import { openWeights } from '../genotype/open.js';
+import { MAX_SAFETENSORS_TENSORS } from '../genotype/safetensors.js';
 import { referenceDistances } from '../genotype/reference.js';
 import { genotypeTree } from '../genotype/tree.js';
 import {
@@ -86,6 +89,10 @@ export function register(program: Command): void {
 Canonical tensor names follow GGUF (blk.N.attn_q.weight, token_embd.weight, output.weight...); Hugging Face
 llama-style and GPT-2-style names are mapped onto them so models of different formats compare.
 
+Limits: GGUF metadata arrays nested at most ${MAX_GGUF_ARRAY_DEPTH} deep; at most
+${MAX_SAFETENSORS_TENSORS.toLocaleString('en')} tensors and a 100 MB header per safetensors file. A tensor holding NaN
+or infinite values is refused, naming the model, tensor and element (leave it out with --layers).
+
 Examples:
   $ phylo genotype --inspect ollama:llama3.2:1b
   $ phylo genotype zoo/base zoo/child-a zoo/child-b zoo/grandchild-a1 --reference zoo/truth.nwk --out results/genotype
@@ -125,16 +132,8 @@ function parseRegex(text: string | undefined): RegExp | undefined {
   }
 }
 
-async function readReference(file: string): Promise<Tree> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new InputError(
-      `--reference ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a Newick file`,
-    );
-  }
-  return parseNewick(text, file);
+function readReference(file: string): Tree {
+  return parseNewick(readTextFile(file, '--reference tree'), file);
 }
 
 async function genotype(models: string[], opts: GenotypeOptions): Promise<void> {
@@ -150,7 +149,7 @@ async function genotype(models: string[], opts: GenotypeOptions): Promise<void> 
     throw new InputError(`--bootstrap ${opts.bootstrap}: give a whole number >= 0`);
   const seed = Number(opts.seed);
   if (!Number.isInteger(seed)) throw new InputError(`--seed ${opts.seed}: give a whole number`);
-  const reference = opts.reference ? await readReference(opts.reference) : undefined;
+  const reference = opts.reference ? readReference(opts.reference) : undefined;
   const progress = progressLine();
   let cmp: GenotypeComparison;
   try {

@@ -1,37 +1,31 @@
 // `phylo score TREE.nwk --labels FAMILIES.tsv`: does the tree recover known model families? (families as clades of
 // the unrooted tree, and 1-nearest-neighbour family accuracy by patristic distance and, optionally, by a matrix).
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
-import type { DistanceMatrix } from '../core/matrix.js';
 import { oneLine } from '../core/sanitize.js';
-import { readMatrixTsv, readPhylip } from '../distance/matrix-io.js';
+import { readTextFile } from '../core/text-file.js';
+import { readDistanceMatrix } from '../distance/matrix-io.js';
 import {
   familyClades,
   leafLabels,
   nearestNeighbourAccuracy,
   patristicDistances,
-  readNewickFile,
+  PHYLO_LIMITS_HELP,
+  readNamedTree,
   type NearestNeighbourResult,
 } from '../phylo/index.js';
 
 interface ScoreOptions {
   labels: string;
   matrix?: string;
+  labelMap?: string;
   json?: boolean;
 }
 
 /** model -> family from a TSV with a header naming `model` and `family` columns (others ignored). */
 export function readFamilies(file: string): Map<string, string> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(
-      `labels ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`,
-    );
-  }
+  const text = readTextFile(file, 'labels');
   const lines = text.split(/\r?\n/);
   const header = (lines[0] ?? '').split('\t').map((h) => h.trim().toLowerCase());
   const mi = header.indexOf('model');
@@ -77,10 +71,6 @@ export function familiesOfLeaves(
   return out;
 }
 
-function readMatrix(file: string): DistanceMatrix {
-  return /\.(phy|phylip|dist)$/i.test(file) ? readPhylip(file) : readMatrixTsv(file);
-}
-
 function listSome(xs: readonly string[], max = 6): string {
   return xs.slice(0, max).map(oneLine).join(', ') + (xs.length > max ? `, and ${xs.length - max} more` : '');
 }
@@ -95,7 +85,12 @@ export function register(program: Command): void {
     )
     .argument('<tree>', 'tree to score (Newick file)')
     .requiredOption('--labels <file>', 'TSV with a header naming "model" and "family" columns (other columns ignored)')
-    .option('--matrix <file>', 'also score 1-NN accuracy on this distance matrix (TSV, or PHYLIP .phy)')
+    .option('--matrix <file>', 'also score 1-NN accuracy on this distance matrix (TSV, PHYLIP or NEXUS)')
+    .option(
+      '--label-map <file>',
+      "labels.tsv (id, name) mapping the tree's ids back to model names (default: a labels.tsv beside the tree " +
+        'that names all its leaves, as --labels safe writes)',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -106,18 +101,21 @@ labelled model (by patristic distance in the tree, or by the matrix) of the same
 if every model at the smallest distance shares the family. Models not in the tree are ignored; tree leaves without
 a family take no part.
 
+${PHYLO_LIMITS_HELP}
+
 Examples:
   $ phylo score results/tree.nwk --labels ../shared/data/alpaca_eval/FAMILIES.tsv
   $ phylo score tree.nwk --labels FAMILIES.tsv --matrix matrix.tsv --json
 `,
     )
     .action((treeFile: string, opts: ScoreOptions) => {
-      const tree = readNewickFile(treeFile);
+      const { tree, mappedBy } = readNamedTree(treeFile, opts.labelMap);
       const all = readFamilies(opts.labels);
       const leaves = leafLabels(tree);
       const matched = familiesOfLeaves(leaves, all);
       const families = new Map([...matched].map(([leaf, { family }]) => [leaf, family]));
       const notes: string[] = [];
+      if (mappedBy && !opts.labelMap) notes.push(`labels mapped back through ${mappedBy}`);
       const unlabelled = leaves.filter((l) => !matched.has(l));
       if (unlabelled.length)
         notes.push(
@@ -134,7 +132,7 @@ Examples:
       const byTree = nearestNeighbourAccuracy(patristicDistances(tree), families);
       let byMatrix: NearestNeighbourResult | undefined;
       if (opts.matrix) {
-        const m = readMatrix(opts.matrix);
+        const m = readDistanceMatrix(opts.matrix);
         const inMatrix = new Set(m.labels);
         const missing = leaves.filter((l) => families.has(l) && !inMatrix.has(l));
         if (missing.length)

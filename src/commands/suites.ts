@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { oneLine } from '../core/sanitize.js';
 import type { Probe, Suite } from '../core/types.js';
-import { listSuites, loadSuite, suitesDir, type SuiteListing } from '../probes/load.js';
+import { listSuites, loadSuite, SUITE_LIMITS_HELP, suitesDir, type SuiteListing } from '../probes/load.js';
 
 export function register(program: Command): void {
   program
@@ -13,7 +13,8 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ phylo suites\n  $ phylo suites core --json\n  $ phylo suites ./my-probes.yaml      # validate a suite file: exit 2 with one line if it is malformed\n',
+      `\n${SUITE_LIMITS_HELP}\n` +
+        '\nExamples:\n  $ phylo suites\n  $ phylo suites core --json\n  $ phylo suites ./my-probes.yaml      # validate a suite file: exit 2 with one line if it is malformed\n',
     )
     .action((suite: string | undefined, opts: { dir?: string; json?: boolean }) => {
       if (suite !== undefined) {

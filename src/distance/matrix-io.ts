@@ -1,17 +1,27 @@
-// Distance matrices on disk: TSV (first row and first column are labels; the corner cell says signal/metric) and
-// square PHYLIP (the format of PHYLIP's `neighbor`, FastME, clearcut, quicktree).
+// Distance matrices on disk: TSV (first row and first column are labels; the corner cell says signal/metric), square
+// PHYLIP (matrix-io-phylip.ts) and NEXUS (matrix-io-nexus.ts). Every reader ends in the one check of matrix-check.ts;
+// PHYLIP ids that stand for long or unsafe labels are mapped back through the labels.tsv written beside them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { DistanceMatrix } from '../core/matrix.js';
+import { readTextFile } from '../core/text-file.js';
+import { labelMapCandidates, readLabelMapFile } from '../phylo/files.js';
+import { formatLabelMap, mapLabelsBack } from '../phylo/label-map.js';
+import { MAX_MATRIX_TAXA } from '../phylo/limits.js';
+import { checkDistanceMatrix } from '../phylo/matrix-check.js';
+import type { Tree } from '../phylo/tree.js';
+import { formatNexus, parseNexusDistances } from './matrix-io-nexus.js';
+import { formatPhylip, parsePhylip, phylipIds } from './matrix-io-phylip.js';
 
-function readText(file: string, what: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${what} ${file}: cannot read it (${code ?? String(err)}); check the path`);
-  }
+export { formatPhylip, parsePhylip, phylipIds } from './matrix-io-phylip.js';
+export { formatNexus, parseNexusDistances, nexusQuote } from './matrix-io-nexus.js';
+
+/** Matrix files above this are refused unread (a 1,800-taxon matrix at full precision is ~64 MiB). */
+export const MAX_MATRIX_FILE_BYTES = 64 * 1024 * 1024;
+
+function readMatrixText(file: string, what: string): string {
+  return readTextFile(file, what, MAX_MATRIX_FILE_BYTES);
 }
 
 function parseDistance(text: string, file: string, row: string, col: string): number {
@@ -21,69 +31,53 @@ function parseDistance(text: string, file: string, row: string, col: string): nu
   return v;
 }
 
-/** Symmetric within rounding of the written digits, else an error naming the cell. */
-function checkSymmetric(file: string, labels: readonly string[], values: Float64Array): void {
-  const n = labels.length;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const a = values[i * n + j]!;
-      const b = values[j * n + i]!;
-      if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))) {
-        throw new InputError(
-          `${file}: not symmetric: row "${labels[i]}" has ${a} for "${labels[j]}" but row "${labels[j]}" has ${b}; give a symmetric distance matrix`,
-        );
-      }
+/** The matrix with its labels mapped back through a label map beside `file` that names every one of them. */
+function withNamesBeside(file: string, m: DistanceMatrix): DistanceMatrix {
+  for (const candidate of labelMapCandidates(file)) {
+    if (!fs.existsSync(candidate)) continue;
+    const names = mapLabelsBack(m.labels, readLabelMapFile(candidate));
+    if (names !== null) {
+      const mapped = { ...m, labels: names };
+      checkDistanceMatrix(mapped, `${file} (labels from ${candidate})`);
+      return mapped;
     }
   }
-}
-
-function checkLabels(file: string, labels: readonly string[]): void {
-  const seen = new Set<string>();
-  for (const l of labels) {
-    if (seen.has(l)) throw new InputError(`${file}: label "${l}" appears twice; labels must be unique`);
-    seen.add(l);
-  }
+  return m;
 }
 
 /**
- * Read a square PHYLIP distance matrix: the taxon count, then per taxon a label and n distances (whitespace
- * separated, rows may wrap over lines; relaxed PHYLIP, so labels end at whitespace). Lower-triangular files are refused.
+ * Read a square PHYLIP distance matrix (see parsePhylip); ids are mapped back to names when a label map beside the
+ * file (`<name>.labels.tsv` or `labels.tsv`) names every one.
  */
 export function readPhylip(file: string): DistanceMatrix {
-  const text = readText(file, 'PHYLIP matrix');
-  const tokens = text.split(/\s+/).filter((t) => t.length > 0);
-  let t = 0;
-  const n = Number(tokens[t++]);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InputError(
-      `${file}: first token "${tokens[0] ?? ''}" should be the number of taxa (PHYLIP distance matrix)`,
-    );
-  const labels: string[] = [];
-  const values = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const label = tokens[t++];
-    if (label === undefined) throw new InputError(`${file}: expected ${n} rows, found ${i}`);
-    labels.push(label);
-    for (let j = 0; j < n; j++) {
-      const v = tokens[t++];
-      if (v === undefined)
-        throw new InputError(`${file}: row ${i + 1} ("${label}") has ${j} of ${n} distances (square PHYLIP expected)`);
-      const x = Number(v);
-      if (!Number.isFinite(x)) {
-        throw new InputError(
-          `${file}: row ${i + 1} ("${label}"), column ${j + 1}: "${v}" is not a number (is the file lower-triangular? give a square matrix)`,
-        );
-      }
-      values[i * n + j] = x;
-    }
+  return withNamesBeside(file, parsePhylip(readMatrixText(file, 'PHYLIP matrix'), file));
+}
+
+export function readNexusMatrix(file: string): DistanceMatrix {
+  return withNamesBeside(file, parseNexusDistances(readMatrixText(file, 'NEXUS file'), file));
+}
+
+export type MatrixFormat = 'tsv' | 'phylip' | 'nexus';
+
+/** The format of a matrix file: NEXUS by its #NEXUS line, PHYLIP by a leading taxon count, else TSV. */
+export function sniffMatrixFormat(text: string): MatrixFormat {
+  const head = text.trimStart().slice(0, 64);
+  if (/^#nexus/i.test(head)) return 'nexus';
+  if (/^\d+\s/.test(head)) return 'phylip';
+  return 'tsv';
+}
+
+/** Read a distance matrix in any of the formats we write (PHYLIP, NEXUS, TSV), told apart by content. */
+export function readDistanceMatrix(file: string): DistanceMatrix {
+  const text = readMatrixText(file, 'matrix');
+  switch (sniffMatrixFormat(text)) {
+    case 'nexus':
+      return withNamesBeside(file, parseNexusDistances(text, file));
+    case 'phylip':
+      return withNamesBeside(file, parsePhylip(text, file));
+    case 'tsv':
+      return parseMatrixTsv(text, file);
   }
-  if (t < tokens.length)
-    throw new InputError(
-      `${file}: text after the ${n} rows ("${tokens[t]}"); the first line should give the number of taxa`,
-    );
-  checkLabels(file, labels);
-  checkSymmetric(file, labels, values);
-  return { labels, values, signal: 'file', metric: path.basename(file) };
 }
 
 /** Parse TSV text (see writeMatrixTsv); `file` names the source in errors. */
@@ -99,11 +93,12 @@ export function parseMatrixTsv(text: string, file: string): DistanceMatrix {
     throw new InputError(
       `${file}: the first row has no labels; expected a tab-separated header: (corner) label1 label2 ...`,
     );
+  if (n > MAX_MATRIX_TAXA)
+    throw new InputError(`${file}: ${n} labels, above the limit of ${MAX_MATRIX_TAXA} taxa per matrix`);
   if (lines.length - 1 !== n)
     throw new InputError(
       `${file}: ${n} labels in the first row but ${lines.length - 1} data rows; the matrix must be square`,
     );
-  checkLabels(file, labels);
   const values = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const cells = lines[i + 1]!.split('\t');
@@ -116,15 +111,16 @@ export function parseMatrixTsv(text: string, file: string): DistanceMatrix {
       throw new InputError(`${file}: row ${i + 2} ("${label}") has ${cells.length - 1} values, expected ${n}`);
     for (let j = 0; j < n; j++) values[i * n + j] = parseDistance(cells[j + 1]!, file, label, labels[j]!);
   }
-  checkSymmetric(file, labels, values);
   const slash = corner.indexOf('/');
   const [signal, metric] =
     slash > 0 ? [corner.slice(0, slash), corner.slice(slash + 1)] : ['file', path.basename(file)];
-  return { labels, values, signal, metric };
+  const m = { labels, values, signal, metric };
+  checkDistanceMatrix(m, file);
+  return m;
 }
 
 export function readMatrixTsv(file: string): DistanceMatrix {
-  return parseMatrixTsv(readText(file, 'matrix'), file);
+  return parseMatrixTsv(readMatrixText(file, 'matrix'), file);
 }
 
 /** TSV text: the corner cell is `signal/metric`, then labels; values in full precision. */
@@ -150,14 +146,25 @@ export function writeMatrixTsv(file: string, m: DistanceMatrix): void {
   fs.writeFileSync(file, formatMatrixTsv(m));
 }
 
-/** Square PHYLIP text with the given labels (callers map unsafe model names to safe ids first). */
-export function formatPhylip(m: DistanceMatrix, labels: readonly string[] = m.labels): string {
-  const n = m.labels.length;
-  const out: string[] = [String(n)];
-  for (let i = 0; i < n; i++) {
-    const row: string[] = [labels[i]!];
-    for (let j = 0; j < n; j++) row.push(String(m.values[i * n + j]!));
-    out.push(row.join(' '));
-  }
-  return `${out.join('\n')}\n`;
+/** The files `phylo tree` writes for a matrix: `<stem>.tsv`, `<stem>.phy` (+ `<stem>.labels.tsv` when PHYLIP needs
+ * ids) and `<stem>.nex` (with the trees given). Returns the paths written. */
+export function writeMatrixFiles(
+  dir: string,
+  m: DistanceMatrix,
+  trees: Readonly<Record<string, Tree>> = {},
+  stem = 'matrix',
+): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const base = path.join(dir, stem);
+  const written = [`${base}.tsv`, `${base}.phy`, `${base}.nex`];
+  fs.writeFileSync(written[0]!, formatMatrixTsv(m));
+  const { ids, mapped } = phylipIds(m.labels);
+  fs.writeFileSync(written[1]!, formatPhylip(m, ids));
+  if (mapped) {
+    const map = `${base}.labels.tsv`;
+    fs.writeFileSync(map, formatLabelMap(new Map(m.labels.map((l, i) => [l, ids[i]!]))));
+    written.push(map);
+  } else fs.rmSync(`${base}.labels.tsv`, { force: true });
+  fs.writeFileSync(written[2]!, formatNexus(m, trees));
+  return written;
 }

@@ -198,6 +198,9 @@ async function streamComparison(
       const w = windows[k]!;
       const bufs = slots.map((s) => s[k % 2]!);
       pairIndex.forEach(([a, b], p) => accumulatePair(bufs[a]!, bufs[b]!, w.count, tolerance, stats[p]![w.tensor]!));
+      // A NaN or infinity poisons every sum it enters; one check of the pair sums per window finds it cheaply.
+      if (pairIndex.some((_, p) => !Number.isFinite(stats[p]![w.tensor]!.normA2 + stats[p]![w.tensor]!.normB2)))
+        throw nonFiniteWeights(bufs, w, labels, plan);
       for (let m = 0; m < n; m++)
         bytesDone += (plan.infos[m]![w.tensor]!.bytes * w.count) / plan.tensors[w.tensor]!.elements;
       opts.onProgress?.({ bytesDone, bytesTotal, tensor: plan.tensors[w.tensor]!.canonical });
@@ -236,6 +239,33 @@ async function streamComparison(
     notes: plan.notes,
     tolerance,
   };
+}
+
+/** The one-line refusal naming the model, tensor and first element that is NaN or infinite. */
+function nonFiniteWeights(
+  bufs: readonly Float32Array[],
+  w: { readonly tensor: number; readonly start: number; readonly count: number },
+  labels: readonly string[],
+  plan: AlignmentPlan,
+): InputError {
+  for (let m = 0; m < bufs.length; m++) {
+    const values = bufs[m]!.subarray(0, w.count);
+    let first = -1;
+    let count = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isFinite(values[i]!)) continue;
+      if (first < 0) first = i;
+      count++;
+    }
+    if (first < 0) continue;
+    const info = plan.infos[m]![w.tensor]!;
+    return new InputError(
+      `genotype: ${labels[m]}: tensor ${info.name} (${info.dtype}) holds ${count} NaN or infinite values ` +
+        `(first at element ${w.start + first}${count > 1 ? ', counted in one window' : ''}); distances need finite ` +
+        'weights: the file is damaged or its dtype misread; leave the tensor out with --layers',
+    );
+  }
+  return new InputError('genotype: a weight sum is not finite although every value read is; report this as a bug');
 }
 
 /** Labels from model paths, lengthened with parent folders until they are unique. */

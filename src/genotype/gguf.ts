@@ -59,6 +59,8 @@ export const GGUF_VALUE = {
 const DEFAULT_ALIGNMENT = 32;
 /** Arrays longer than this (token lists, merges) are summarised in the metadata rather than kept. */
 const MAX_KEPT_ARRAY = 64;
+/** Metadata arrays nest at most this deep (real files use one level); deeper is a corrupt or hostile header. */
+export const MAX_GGUF_ARRAY_DEPTH = 8;
 
 export interface GgufArraySummary {
   readonly arrayOf: string;
@@ -209,14 +211,16 @@ export function parseGgufHeader(file: string, buf: Uint8Array, fileSize: number)
         throw bad(`unknown metadata value type ${type}`);
     }
   };
-  const value = (key: string, type: number): unknown => {
+  const value = (key: string, type: number, depth = 0): unknown => {
     if (type !== GGUF_VALUE.ARRAY) return scalar(type);
+    if (depth >= MAX_GGUF_ARRAY_DEPTH)
+      throw bad(`metadata ${key}: arrays nested more than ${MAX_GGUF_ARRAY_DEPTH} deep (the limit)`);
     const itemType = c.u32();
     const length = toSafe(c.u64(), `metadata ${key} length`, bad);
     if (length > fileSize) throw bad(`metadata ${key}: array length ${length} exceeds the file size`);
     const kept: unknown[] = [];
     for (let j = 0; j < length; j++) {
-      const v = value(key, itemType);
+      const v = value(key, itemType, depth + 1);
       if (length <= MAX_KEPT_ARRAY) kept.push(v);
     }
     return length <= MAX_KEPT_ARRAY ? kept : ({ arrayOf: valueTypeName(itemType), length } satisfies GgufArraySummary);

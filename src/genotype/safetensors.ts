@@ -27,6 +27,18 @@ export const SAFETENSORS_DTYPE_BYTES: Readonly<Record<string, number>> = {
 
 /** The reference implementation refuses headers above 100 MB; so do we (a corrupt length would otherwise allocate). */
 const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Tensors one file may declare. Real checkpoints hold hundreds to a few tens of thousands per file; JSON.parse of a
+ * header of a million costs over 1 GB, so objects are counted in the raw bytes before the header is parsed.
+ */
+export const MAX_SAFETENSORS_TENSORS = 200_000;
+
+/** JSON objects in a header, at most: every `{` byte (an escape cannot hide one); each tensor entry is one object. */
+function countObjects(buf: Buffer): number {
+  let count = 0;
+  for (let at = buf.indexOf(0x7b); at >= 0; at = buf.indexOf(0x7b, at + 1)) count++;
+  return count;
+}
 
 export interface SafetensorsFile {
   readonly file: string;
@@ -52,6 +64,10 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsFi
     const buf = Buffer.alloc(headerLength);
     const { bytesRead } = await handle.read(buf, 0, headerLength, 8);
     if (bytesRead !== headerLength) throw bad(`header cut short at ${bytesRead} of ${headerLength} bytes`);
+    // Less the header object itself and __metadata__.
+    const entries = countObjects(buf) - 2;
+    if (entries > MAX_SAFETENSORS_TENSORS)
+      throw bad(`header declares ${entries} tensors, above the limit of ${MAX_SAFETENSORS_TENSORS} per file`);
     json = buf.toString('utf8');
   } finally {
     await handle.close();

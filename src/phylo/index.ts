@@ -1,7 +1,20 @@
 // The phylogenetics core: one immutable Tree type and plain functions named after the methods (STYLE.md: ape, skbio).
 export type { Tree, TreeNode } from './tree.js';
 export { parseNewick, writeNewick, quoteLabel } from './newick.js';
-export { readNewickFile, writeNewickFile } from './files.js';
+export type { NewickWriteOptions } from './newick.js';
+export {
+  readNewickFile,
+  writeNewickFile,
+  readNamedTree,
+  readLabelMapFile,
+  labelMapCandidates,
+  labelStyle,
+  LABEL_STYLES,
+} from './files.js';
+export type { LabelStyle } from './files.js';
+export { safeLabels, isSafeLabel, renameNodes, formatLabelMap, parseLabelMap, mapLabelsBack } from './label-map.js';
+export { checkDistanceMatrix, checkTreeInput, MatrixError, MATRIX_TOLERANCE } from './matrix-check.js';
+export { MAX_TREE_LEAVES, MAX_TREE_INTERNAL_NODES, MAX_MATRIX_TAXA, PHYLO_LIMITS_HELP } from './limits.js';
 export { leafLabels, preorder, postorder } from './traverse.js';
 export { splitsOf, compareSplits, robinsonFoulds } from './splits.js';
 export type { Split, SplitComparison } from './splits.js';

@@ -1,10 +1,14 @@
 // Newick read/write (Felsenstein's "Newick" standard, https://phylipweb.github.io/phylip/newicktree.html): labels
 // that hold reserved characters are single-quoted with quotes doubled; support values are internal node labels.
 import { InputError } from '../core/errors.js';
+import { stripBom } from '../core/text-file.js';
+import { MAX_TREE_INTERNAL_NODES, MAX_TREE_LEAVES } from './limits.js';
 import type { Tree, TreeNode } from './tree.js';
 
 // Characters that end an unquoted label, plus whitespace. Model refs such as `openai:gpt-4o-mini` hit `:`.
 const RESERVED = /[()[\]':;,\s]/;
+// Written labels are quoted for these and for `_`, which the standard reads as a blank when unquoted (DendroPy does).
+const NEEDS_QUOTES = /[()[\]':;,\s_]/;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 interface MutableNode {
@@ -22,8 +26,11 @@ interface MutableNode {
  * read as proportions (divided by 100 when any exceeds 1, as bootstrap percentages are written). Underscores are kept
  * as they are (as ape does), so labels round-trip exactly. `source` names the file in error messages.
  */
-export function parseNewick(text: string, source = 'Newick'): Tree {
+export function parseNewick(input: string, source = 'Newick'): Tree {
+  const text = stripBom(input);
   let pos = 0;
+  let leaves = 0;
+  let internal = 0;
   let rootedHint: boolean | undefined;
 
   const fail = (what: string): never => {
@@ -108,6 +115,8 @@ export function parseNewick(text: string, source = 'Newick'): Tree {
   subtree: for (;;) {
     skip();
     if (text[pos] === '(') {
+      if (++internal > MAX_TREE_INTERNAL_NODES)
+        fail(`more than ${MAX_TREE_INTERNAL_NODES} internal nodes (the limit; nested ${open.length} deep here)`);
       const node: MutableNode = { children: [] };
       attach(node);
       open.push(node);
@@ -115,6 +124,7 @@ export function parseNewick(text: string, source = 'Newick'): Tree {
       continue;
     }
     // A leaf; an empty one is legal Newick (e.g. "(,,);") and gets no name.
+    if (++leaves > MAX_TREE_LEAVES) fail(`more than ${MAX_TREE_LEAVES} leaves (the limit)`);
     const leaf: MutableNode = { children: [] };
     const label = readLabel();
     if (label) leaf.name = label.text;
@@ -171,10 +181,19 @@ export function parseNewick(text: string, source = 'Newick'): Tree {
   return { root: top, rooted: rootedHint ?? top.children.length === 2 };
 }
 
-/** Quote a label when Newick would otherwise misread it. `internal` labels that look numeric are quoted too. */
+/**
+ * Quote a label when a Newick reader would otherwise misread it (reserved characters, blanks, `_`). `internal`
+ * labels that look numeric are quoted too, so they are not read as support.
+ */
 export function quoteLabel(label: string, internal = false): string {
-  if (label === '' || RESERVED.test(label) || (internal && NUMBER.test(label))) return `'${label.replace(/'/g, "''")}'`;
+  if (label === '' || NEEDS_QUOTES.test(label) || (internal && NUMBER.test(label)))
+    return `'${label.replace(/'/g, "''")}'`;
   return label;
+}
+
+export interface NewickWriteOptions {
+  /** How a label is written (default quoteLabel); NEXUS passes its own, stricter rules. */
+  readonly quote?: (label: string, internal: boolean) => string;
 }
 
 /** Number text that reads back to the same double (shortest round-trip form). */
@@ -186,9 +205,10 @@ function formatNumber(x: number): string {
 /**
  * Write a tree as one line of Newick. Branch lengths keep full double precision; support is written as the
  * internal node label (a proportion in [0, 1]); an internal node with both a name and support keeps the support.
- * A rooted tree with a root of degree 3 or more is marked `[&R]`.
+ * Every tree starts with `[&R]` or `[&U]`, so no reader has to guess rootedness from the root's degree.
  */
-export function writeNewick(tree: Tree): string {
+export function writeNewick(tree: Tree, opts: NewickWriteOptions = {}): string {
+  const quote = opts.quote ?? quoteLabel;
   const parts: string[] = [];
   const stack: { node: TreeNode; next: number }[] = [{ node: tree.root, next: 0 }];
   while (stack.length > 0) {
@@ -202,13 +222,12 @@ export function writeNewick(tree: Tree): string {
     if (n.children.length > 0) {
       parts.push(')');
       if (n.support !== undefined) parts.push(formatNumber(n.support));
-      else if (n.name !== undefined) parts.push(quoteLabel(n.name, true));
+      else if (n.name !== undefined) parts.push(quote(n.name, true));
     } else if (n.name !== undefined) {
-      parts.push(quoteLabel(n.name));
+      parts.push(quote(n.name, false));
     }
     if (n.length !== undefined) parts.push(':', formatNumber(n.length));
     stack.pop();
   }
-  const marker = tree.rooted !== (tree.root.children.length === 2) ? (tree.rooted ? '[&R] ' : '[&U] ') : '';
-  return `${marker}${parts.join('')};`;
+  return `${tree.rooted ? '[&R]' : '[&U]'} ${parts.join('')};`;
 }

@@ -7,12 +7,20 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { formatByteLimit, stripBom } from '../core/text-file.js';
 import { probeId } from '../core/refs.js';
 import type { Answer, ChatMessage, Probe, SamplingParams, Suite } from '../core/types.js';
 import { suiteSchema, type AnswerFile, type ProbeFile, type SuiteFile } from './schema.js';
 
 const SUITE_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
 const BARE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Suite files above this are refused unread: the YAML parser takes ~60x a file's size in memory. */
+export const MAX_SUITE_BYTES = 4 * 1024 * 1024;
+/** YAML aliases a suite may use: enough for shared message lists, far too few for an alias bomb. */
+export const MAX_SUITE_ALIASES = 100;
+export const SUITE_LIMITS_HELP =
+  `Limits: a suite file of at most ${formatByteLimit(MAX_SUITE_BYTES)} and ${MAX_SUITE_ALIASES} YAML aliases ` +
+  '(split larger suites); a leading byte-order mark is accepted.';
 
 /** The built-in suites: `probes/` at the repo root, two levels above this module in src/probes/ and dist/probes/. */
 export function suitesDir(): string {
@@ -28,8 +36,14 @@ export function loadSuite(nameOrPath: string): Suite {
     stat = fs.statSync(file);
     const cached = loaded.get(file);
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.suite;
+    if (stat.size > MAX_SUITE_BYTES)
+      throw new InputError(
+        `${displayPath(file)}: suite file of ${stat.size} bytes is above the ${formatByteLimit(MAX_SUITE_BYTES)} ` +
+          'limit; split it into several suites',
+      );
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(
       `${displayPath(file)}: cannot read suite file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
     );
@@ -74,8 +88,9 @@ export function listSuites(dir: string = suitesDir()): SuiteListing[] {
 }
 
 /** Parse and validate suite text; `file` names it in errors and picks the parser (.json is JSON, else YAML). */
-export function parseSuite(text: string, file: string): Suite {
+export function parseSuite(input: string, file: string): Suite {
   const shown = displayPath(file);
+  const text = stripBom(input);
   let data: unknown;
   if (file.endsWith('.json')) {
     try {
@@ -85,9 +100,14 @@ export function parseSuite(text: string, file: string): Suite {
     }
   } else {
     try {
-      data = parseYaml(text);
+      data = parseYaml(text, { maxAliasCount: MAX_SUITE_ALIASES });
     } catch (err) {
       if (err instanceof YAMLParseError) throw new InputError(yamlErrorLine(shown, text, err));
+      // The yaml library throws a plain ReferenceError for an alias bomb (and for an alias to no anchor).
+      if (err instanceof ReferenceError)
+        throw new InputError(
+          `${shown}: invalid YAML: ${err.message} (at most ${MAX_SUITE_ALIASES} aliases; write the repeated text out)`,
+        );
       throw err;
     }
   }

@@ -144,12 +144,12 @@ describe('neighborJoining', () => {
     }
   });
 
-  it('handles negative and zero distances, ties and duplicate points', () => {
+  it('handles zero distances, ties and duplicate points', () => {
     const n = 30;
     const rng = seededRng(5);
     const values = new Float64Array(n * n);
     for (let i = 0; i < n; i++)
-      for (let j = i + 1; j < n; j++) values[i * n + j] = values[j * n + i] = Math.floor(rng() * 4) - 1;
+      for (let j = i + 1; j < n; j++) values[i * n + j] = values[j * n + i] = Math.floor(rng() * 3);
     const m = { labels: taxa(n), values, signal: 't', metric: 'x' };
     const fast = neighborJoining(m);
     expect(leafLabels(fast).sort()).toEqual(taxa(n).sort());

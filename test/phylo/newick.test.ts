@@ -78,7 +78,24 @@ describe('writeNewick', () => {
         ],
       },
     });
-    expect(text).toBe("('openai:gpt-4o-mini':0.1,'bob''s model':0.2,('x y',z)0.5:0.3);");
+    expect(text).toBe("[&U] ('openai:gpt-4o-mini':0.1,'bob''s model':0.2,('x y',z)0.5:0.3);");
+  });
+
+  it('always says rooted or unrooted, and quotes labels holding _ (an unquoted _ is a blank to the standard)', () => {
+    const leaf = (name: string) => ({ name, children: [] });
+    const unrooted = { rooted: false, root: { children: [leaf('a_b'), leaf('c'), leaf('d')] } };
+    expect(writeNewick(unrooted)).toBe("[&U] ('a_b',c,d);");
+    const rootedPair = { rooted: true, root: { children: [leaf('a'), { children: [leaf('b'), leaf('c')] }] } };
+    expect(writeNewick(rootedPair)).toBe('[&R] (a,(b,c));');
+    // An unrooted tree stored with a degree-2 root is marked too, so readers do not take it for rooted.
+    const unrootedPair = { ...rootedPair, rooted: false };
+    expect(writeNewick(unrootedPair)).toBe('[&U] (a,(b,c));');
+    expect(parseNewick(writeNewick(unrootedPair)).rooted).toBe(false);
+    expect(leafLabels(parseNewick(writeNewick(unrooted)))).toEqual(['a_b', 'c', 'd']);
+  });
+
+  it('accepts a leading byte-order mark', () => {
+    expect(leafLabels(parseNewick('\uFEFF(a,b,(c,d));'))).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('round-trips random awkward labels, lengths and support exactly', () => {
@@ -147,6 +164,20 @@ describe('writeNewick', () => {
     });
     expect(text).toBe('[&R] (a,b,c);');
     expect(parseNewick(text).rooted).toBe(true);
+  });
+});
+
+describe('size limits', () => {
+  it('refuses trees past the leaf and internal-node limits with one line, before building them', async () => {
+    const { MAX_TREE_LEAVES, MAX_TREE_INTERNAL_NODES } = await import('../../src/phylo/limits.js');
+    const wide = `(${Array.from({ length: MAX_TREE_LEAVES + 1 }, (_, i) => `a${i}`).join(',')});`;
+    expect(() => parseNewick(wide, 'wide.nwk')).toThrow(InputError);
+    expect(() => parseNewick(wide, 'wide.nwk')).toThrow(/wide\.nwk: more than 20000 leaves \(the limit\)/);
+    const deep = `${'('.repeat(MAX_TREE_INTERNAL_NODES + 1)}a${')'.repeat(MAX_TREE_INTERNAL_NODES + 1)};`;
+    expect(() => parseNewick(deep, 'deep.nwk')).toThrow(/deep\.nwk: more than 20000 internal nodes/);
+    // At the limit a caterpillar still reads.
+    const atLimit = `${'('.repeat(MAX_TREE_INTERNAL_NODES)}a${')'.repeat(MAX_TREE_INTERNAL_NODES)};`;
+    expect(leafLabels(parseNewick(atLimit))).toEqual(['a']);
   });
 });
 
