@@ -4,13 +4,8 @@
 import { secretsFromEnv } from '../collect/index.js';
 import { InputError, ProviderUnavailableError } from '../core/errors.js';
 import { parseModelRef } from '../core/refs.js';
-import {
-  distinctTexts,
-  embedTexts,
-  type EmbedTextsOptions,
-  type EmbedTextsResult,
-  type TextEmbeddings,
-} from '../phenotype/provider-embeddings.js';
+import { embedTexts, type EmbedTextsOptions, type EmbedTextsResult } from '../collect/embeddings.js';
+import { distinctTexts, type TextEmbeddings } from '../phenotype/provider-embeddings.js';
 import { responseTable } from '../phenotype/responses.js';
 import { loadProfiles, profileFor, profilesDir, resolveProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/provider.js';

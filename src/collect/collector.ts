@@ -2,70 +2,23 @@
 // through the model's provider, with per-provider adaptive concurrency, retries with backoff, a per-request timeout,
 // and batched writes. Progress goes out as RunEvents; the engine knows nothing about who listens.
 import { setMaxListeners } from 'node:events';
-import type { RunEvent, RunListener } from '../core/events.js';
-import { seededRng, type Rng } from '../core/random.js';
+import { attemptsFor, DEFAULTS } from '../core/defaults.js';
+import type { RunEvent } from '../core/events.js';
+import { type Rng, seededRng } from '../core/random.js';
 import { parseModelRef } from '../core/refs.js';
 import type { Completion, FailureKind, ModelRef, RunSpec } from '../core/types.js';
-import { ProviderCallError, type CompletionRequest, type Provider } from '../providers/provider.js';
+import type { CompletionRequest, Provider, ProviderCallError } from '../providers/provider.js';
 import { cacheKey } from '../store/cache-key.js';
-import type { CacheWrite, SampleWrite, SqliteStore } from '../store/sqlite.js';
+import type { SqliteStore } from '../store/sqlite.js';
 import { AdaptiveLimit } from './adaptive-limit.js';
-import { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js';
-import { systemClock, type Clock } from './clock.js';
-import { planRun, type PlanItem } from './plan.js';
+import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelay } from './backoff.js';
+import { classify } from './classify.js';
+import { type Clock, systemClock } from './clock.js';
+import type { CollectOptions, CollectResult } from './collection.js';
+import { type PlanItem, planRun } from './plan.js';
 import { redact } from './redact.js';
-
-export interface CollectOptions {
-  readonly store: SqliteStore;
-  /** The run must already exist in the store (see prepareRun). */
-  readonly spec: RunSpec;
-  /** The provider serving a model ref (resolve them up front so a bad prefix or missing key fails before any request). */
-  readonly providerFor: (model: ModelRef) => Provider;
-  /** Concurrency ceiling per provider (its profile's limit or --concurrency). Default 8. */
-  readonly concurrency?: (provider: Provider) => number;
-  readonly timeoutMs?: number;
-  /** Attempts per sample including the first. Default 5. */
-  readonly maxAttempts?: number;
-  /** Successes in a row before a lowered concurrency grows back by one. Default 10. */
-  readonly growAfter?: number;
-  readonly backoff?: BackoffPolicy;
-  readonly clock?: Clock;
-  readonly rng?: Rng;
-  readonly listeners?: readonly RunListener[];
-  /** Samples per write transaction, and the longest a written sample waits in memory. */
-  readonly batchSize?: number;
-  readonly flushMs?: number;
-  readonly retryAllErrors?: boolean;
-  /** Values to blank out of any stored or reported error message (see redact.ts). */
-  readonly secrets?: readonly string[];
-}
-
-export interface CollectResult {
-  readonly run: string;
-  /** Samples this session had to produce. */
-  readonly planned: number;
-  readonly requested: number;
-  readonly cached: number;
-  readonly ok: number;
-  readonly errors: number;
-  readonly errorsByKind: Readonly<Partial<Record<FailureKind, number>>>;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly costUsd: number;
-  readonly cancelled: boolean;
-}
-
-export interface Collection {
-  readonly done: Promise<CollectResult>;
-  pause(): void;
-  resume(): void;
-  /** Abort in-flight requests and start no more; everything answered is already stored; the run is marked interrupted. */
-  cancel(): void;
-  readonly paused: boolean;
-  readonly cancelled: boolean;
-  /** Subscribe to events; returns an unsubscribe function. */
-  on(listener: RunListener): () => void;
-}
+import { SampleWriter } from './sample-writer.js';
+import { InFlightRequests } from './timed-call.js';
 
 const CANCELLED = Symbol('cancelled');
 type AttemptOutcome =
@@ -74,61 +27,6 @@ type AttemptOutcome =
   | { readonly completion: Completion; readonly latencyMs: number; readonly epoch: number }
   | { readonly error: ProviderCallError; readonly latencyMs: number; readonly epoch: number };
 const MAX_MESSAGE = 500;
-
-/** Start collecting; the returned handle controls it and `done` settles when everything planned is stored. */
-export function startCollection(options: CollectOptions): Collection {
-  const listeners = new Set<RunListener>(options.listeners ?? []);
-  const abort = new AbortController();
-  let paused = false;
-  let gate: { promise: Promise<void>; open: () => void } | undefined;
-
-  const emit = (event: RunEvent): void => {
-    for (const l of listeners) {
-      try {
-        l(event);
-      } catch {
-        // A broken view must not stop the collection.
-      }
-    }
-  };
-
-  const handle: Collection = {
-    done: Promise.resolve().then(() => collect(options, emit, abort.signal, () => gate?.promise)),
-    pause() {
-      if (paused || abort.signal.aborted) return;
-      paused = true;
-      let open!: () => void;
-      const promise = new Promise<void>((r) => (open = r));
-      gate = { promise, open };
-      emit({ type: 'paused' });
-    },
-    resume() {
-      if (!paused) return;
-      paused = false;
-      gate?.open();
-      gate = undefined;
-      emit({ type: 'resumed' });
-    },
-    cancel() {
-      if (abort.signal.aborted) return;
-      abort.abort(new Error('collection cancelled'));
-      gate?.open();
-      gate = undefined;
-      paused = false;
-    },
-    get paused() {
-      return paused;
-    },
-    get cancelled() {
-      return abort.signal.aborted;
-    },
-    on(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  return handle;
-}
 
 /** Collect to completion (or cancellation) without keeping a handle. */
 export function collect(
@@ -156,16 +54,10 @@ class Collector {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly backoff: BackoffPolicy;
-  private readonly batchSize: number;
-  private readonly flushMs: number;
   private readonly secrets: readonly string[];
   private readonly models = new Map<ModelRef, ModelState>();
-  /** Controllers of the requests in flight, aborted together on cancel. */
-  private readonly inFlight = new Set<AbortController>();
-
-  private pendingSamples: SampleWrite[] = [];
-  private pendingCache: CacheWrite[] = [];
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly inFlight: InFlightRequests;
+  private readonly writer: SampleWriter;
 
   private requested = 0;
   private cached = 0;
@@ -186,14 +78,16 @@ class Collector {
     this.rng = options.rng ?? seededRng(Date.now() & 0x7fffffff);
     this.spec = options.spec;
     this.store = options.store;
-    this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? attemptsFor(DEFAULTS.retries));
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    // A commit rewrites every B-tree page it touches, and cache keys are hashes that land on random pages: 256 rows
-    // per commit write a third fewer WAL bytes than 64 and block the event loop a third as long. At a modest rate
-    // flushMs decides anyway, so nothing answered waits longer in memory than before.
-    this.batchSize = Math.max(1, options.batchSize ?? 256);
-    this.flushMs = options.flushMs ?? 200;
+    this.inFlight = new InFlightRequests(signal);
+    // At a modest rate flushMs decides, so nothing answered waits long in memory; at a high one, the batch size.
+    this.writer = new SampleWriter(
+      options.store,
+      Math.max(1, options.batchSize ?? DEFAULTS.writeBatch),
+      options.flushMs ?? DEFAULTS.flushMs,
+    );
     this.secrets = options.secrets ?? [];
     // Every backoff wait listens to the one cancel signal (requests in flight are aborted through one listener).
     setMaxListeners(0, signal);
@@ -207,8 +101,8 @@ class Collector {
       const provider = this.options.providerFor(model);
       let limit = limits.get(provider.name);
       if (!limit) {
-        const ceiling = Math.max(1, Math.floor(this.options.concurrency?.(provider) ?? 8));
-        limit = new AdaptiveLimit(ceiling, this.options.growAfter ?? 10, (c) =>
+        const ceiling = Math.max(1, Math.floor(this.options.concurrency?.(provider) ?? DEFAULTS.concurrency));
+        limit = new AdaptiveLimit(ceiling, this.options.growAfter ?? DEFAULTS.growAfter, (c) =>
           this.emit({ type: 'concurrency', provider: provider.name, limit: c.limit, reason: c.reason }),
         );
         limits.set(provider.name, limit);
@@ -253,16 +147,13 @@ class Collector {
       this.cached++;
       this.recordOk(item, completion, { latencyMs: 0, attempts: 0, costUsd: 0, cached: true });
     }
-    this.flush();
+    this.writer.flush();
 
-    this.signal.addEventListener('abort', this.abortInFlight, { once: true });
+    this.signal.addEventListener('abort', this.inFlight.abortAll, { once: true });
     const tasks = misses.map(({ item, key }) => this.produce(item, key));
     await Promise.all(tasks);
-    this.signal.removeEventListener('abort', this.abortInFlight);
-
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    this.flush();
+    this.signal.removeEventListener('abort', this.inFlight.abortAll);
+    this.writer.flush();
     const cancelled = this.signal.aborted;
     store.setStatus(spec.name, cancelled ? 'interrupted' : 'finished');
     this.emit({ type: 'run-end', run: spec.name, ok: this.ok, errors: this.errors, cancelled });
@@ -326,7 +217,7 @@ class Collector {
         this.requested++;
         const t0 = this.clock.now();
         try {
-          const completion = await this.call(m.provider, request);
+          const completion = await this.inFlight.call(m.provider, request, this.timeoutMs);
           return { completion, latencyMs: this.clock.now() - t0, epoch };
         } catch (err) {
           if (this.signal.aborted) return CANCELLED;
@@ -389,55 +280,6 @@ class Collector {
     }
   }
 
-  /** One request with the per-request timeout, also aborted by cancel; a provider that ignores the signal is raced. */
-  // One promise, one controller and one timer per request, and no listener on the run's signal (cancel walks the
-  // in-flight set instead): at hundreds of requests a second, per-request listeners and races are measurable.
-  private call(provider: Provider, request: CompletionRequest): Promise<Completion> {
-    return new Promise<Completion>((resolve, reject) => {
-      const controller = new AbortController();
-      const settle = (): void => {
-        clearTimeout(timer);
-        this.inFlight.delete(controller);
-      };
-      // The race: whichever comes first, the provider's answer or the abort, settles the call.
-      controller.signal.addEventListener(
-        'abort',
-        () => {
-          settle();
-          reject(controller.signal.reason);
-        },
-        { once: true },
-      );
-      const timer = setTimeout(
-        () => controller.abort(new ProviderCallError('timeout', `no answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-      this.inFlight.add(controller);
-      if (this.signal.aborted) controller.abort(this.signal.reason);
-      let answer: Promise<Completion>;
-      try {
-        answer = provider.complete(request, { signal: controller.signal, timeoutMs: this.timeoutMs });
-      } catch (err) {
-        answer = Promise.reject(err);
-      }
-      answer.then(
-        (completion) => {
-          settle();
-          resolve(completion);
-        },
-        (err: unknown) => {
-          settle();
-          reject(err);
-        },
-      );
-    });
-  }
-
-  /** Cancel: abort every request in flight with the run's reason. */
-  private readonly abortInFlight = (): void => {
-    for (const controller of [...this.inFlight]) controller.abort(this.signal.reason);
-  };
-
   private clean(message: string): string {
     const text = redact(message, this.secrets);
     return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}...` : text;
@@ -454,7 +296,7 @@ class Collector {
     this.outputTokens += completion.usage.outputTokens;
     this.costUsd += meta.costUsd;
     const outcome = { status: 'ok' as const, ...completion };
-    this.queue(
+    this.writer.queue(
       {
         run: this.spec.name,
         model: item.model,
@@ -484,7 +326,7 @@ class Collector {
   private recordError(item: PlanItem, kind: FailureKind, message: string, attempts: number, latencyMs: number): void {
     this.errors++;
     this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + 1;
-    this.queue({
+    this.writer.queue({
       run: this.spec.name,
       model: item.model,
       probe: item.probe.id,
@@ -507,40 +349,4 @@ class Collector {
       costUsd: 0,
     });
   }
-
-  private queue(sample: SampleWrite, cache?: CacheWrite): void {
-    this.pendingSamples.push(sample);
-    if (cache) this.pendingCache.push(cache);
-    if (this.pendingSamples.length >= this.batchSize) this.flush();
-    else if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = undefined;
-        this.flush();
-      }, this.flushMs);
-    }
-  }
-
-  private flush(): void {
-    if (this.flushTimer) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-    }
-    if (this.pendingSamples.length === 0 && this.pendingCache.length === 0) return;
-    const samples = this.pendingSamples;
-    const cache = this.pendingCache;
-    this.pendingSamples = [];
-    this.pendingCache = [];
-    this.store.writeBatch(samples, cache);
-  }
-}
-
-/** Anything a provider throws, as a failure kind; adapters should throw ProviderCallError, the rest is a guess. */
-export function classify(err: unknown): ProviderCallError {
-  if (err instanceof ProviderCallError) return err;
-  const e = err as { name?: string; message?: string; code?: string } | undefined;
-  const message = e?.message ?? String(err);
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new ProviderCallError('timeout', message);
-  if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR)/.test(e.code))
-    return new ProviderCallError('connection', message);
-  return new ProviderCallError('bad_response', message);
 }

@@ -6,14 +6,11 @@
 //   collection.on((event) => view.apply(event));                                 // RunEvents: progress, retries
 //   process.on('SIGINT', () => collection.cancel());                            // answered samples are already stored
 //   const result = await collection.done;                                       // { ok, errors, cached, cancelled, ... }
-export {
-  startCollection,
-  collect,
-  classify,
-  type Collection,
-  type CollectOptions,
-  type CollectResult,
-} from './collector.js';
+export { classify } from './classify.js';
+export { type Collection, type CollectOptions, type CollectResult, startCollection } from './collection.js';
+export { collect } from './collector.js';
+export { type LaunchedRun, type LaunchRequest, launchCollection } from './launch.js';
+export { embedTexts, type EmbedTextsOptions, type EmbedTextsResult } from './embeddings.js';
 export { planRun, plannedTotal, resolveSampling, samplesOfProbe, PERMANENT_FAILURES, type PlanItem } from './plan.js';
 export { prepareRun, type PreparedRun } from './prepare.js';
 export { AdaptiveLimit } from './adaptive-limit.js';

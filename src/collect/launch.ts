@@ -12,7 +12,7 @@ import { parseModelRef } from '../core/refs.js';
 import type { ModelRef, RunName, RunSpec, SamplingParams, Suite } from '../core/types.js';
 import type { Provider } from '../providers/provider.js';
 import type { SqliteStore } from '../store/sqlite.js';
-import { type Collection, startCollection } from './collector.js';
+import { type Collection, startCollection } from './collection.js';
 import { type PreparedRun, prepareRun } from './prepare.js';
 import { secretsFromEnv } from './redact.js';
 

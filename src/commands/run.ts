@@ -1,6 +1,6 @@
 // `phylo run`: collect a run (models x suite x samples) into the results folder; re-running a name resumes it.
 import type { Command } from 'commander';
-import type { CollectResult } from '../collect/collector.js';
+import type { CollectResult } from '../collect/collection.js';
 import { launchCollection } from '../collect/launch.js';
 import { startProgressReporter } from '../collect/progress-reporter.js';
 import { DEFAULTS } from '../core/defaults.js';
