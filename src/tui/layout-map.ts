@@ -1,5 +1,6 @@
-// A 2-D map of models from a distance matrix, for the "map" tab. UMAP (McInnes, Healy & Melville 2018, arXiv:1802.03426)
-// on the exact k-nearest neighbours of the matrix; below UMAP's minimum size, classical MDS (Torgerson 1952).
+// A 2-D map of models from a distance matrix, for the "map" tab. UMAP (McInnes, Healy & Melville 2018,
+// arXiv:1802.03426) on the exact k-nearest neighbours of the matrix; below UMAP's minimum size, classical MDS
+// (Torgerson 1952).
 import { UMAP } from 'umap-js';
 import type { DistanceMatrix } from '../core/matrix.js';
 import { seededRng } from '../core/random.js';
@@ -10,7 +11,7 @@ export interface MapPoint {
   readonly y: number;
 }
 
-/** Classical multidimensional scaling: the top two eigenvectors of the double-centred squared distances (power iteration). */
+/** Classical MDS: the top two eigenvectors of the double-centred squared distances (power iteration). */
 export function classicalMds(m: DistanceMatrix, seed = 1): MapPoint[] {
   const n = m.labels.length;
   if (n === 0) return [];

@@ -1,4 +1,5 @@
-// Character-grid drawings for the terminal: a labelled scatter plot and a heatmap colour scale. Pure: data in, text out.
+// Character-grid drawings for the terminal: a labelled scatter plot and a heatmap colour scale.
+// Pure: data in, text out.
 import type { MapPoint } from './layout-map.js';
 import { oneLine } from '../core/sanitize.js';
 

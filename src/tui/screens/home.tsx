@@ -49,6 +49,11 @@ const STATE_COLOUR: Record<ProviderStatus['state'], string> = {
   error: 'red',
 };
 
+function modelCount(p: ProviderStatus): string {
+  if (p.state !== 'ready') return '';
+  return `${p.models.length} model${p.models.length === 1 ? '' : 's'}`;
+}
+
 export function HomeScreen(props: HomeProps) {
   const theme = useTheme();
   const { runs } = props;
@@ -88,7 +93,14 @@ export function HomeScreen(props: HomeProps) {
     key: r.name,
     label: r.name,
     checked: marked.includes(r.name),
-    detail: `${fit(r.suite, 14)} ${String(r.models).padStart(3)} models ${String(r.samples).padStart(6)} samples ${String(r.errors).padStart(4)} err  ${fit(r.status, 11)} ${r.updatedAt.slice(0, 16).replace('T', ' ')}`,
+    detail: [
+      fit(r.suite, 14),
+      `${String(r.models).padStart(3)} models`,
+      `${String(r.samples).padStart(6)} samples`,
+      `${String(r.errors).padStart(4)} err `,
+      fit(r.status, 11),
+      r.updatedAt.slice(0, 16).replace('T', ' '),
+    ].join(' '),
   }));
   const providerRows = props.providers ?? [];
   const listHeight = Math.max(3, props.height - 12 - providerRows.length);
@@ -107,7 +119,7 @@ export function HomeScreen(props: HomeProps) {
         <Text key={p.name}>
           {'  '}
           <Text color={tint(theme, STATE_COLOUR[p.state])}>{p.state === 'ready' ? '●' : '○'}</Text>
-          {` ${fit(p.name, 12)} ${fit(STATE_TEXT[p.state], 12)} ${fit(p.state === 'ready' ? `${p.models.length} model${p.models.length === 1 ? '' : 's'}` : '', 11)} `}
+          {` ${fit(p.name, 12)} ${fit(STATE_TEXT[p.state], 12)} ${fit(modelCount(p), 11)} `}
           <Text dimColor={theme.color}>{fit(p.detail, Math.max(10, props.width - 42)).trimEnd()}</Text>
         </Text>
       ))}

@@ -87,7 +87,14 @@ export function RunScreen(props: RunScreenProps) {
             <Text bold color={tint(theme, phaseColour[p.phase])}>
               {p.phase.toUpperCase()}
             </Text>
-            {`  ${p.done}/${p.total} samples  ${p.errors} errors  ${formatCount(p.tokens)} tokens  ${formatCost(p.costUsd)}  elapsed ${formatDuration(p.elapsedMs)}  ETA ${p.phase === 'paused' ? 'paused' : formatDuration(p.etaMs ?? NaN)}`}
+            {`  ${[
+              `${p.done}/${p.total} samples`,
+              `${p.errors} errors`,
+              `${formatCount(p.tokens)} tokens`,
+              formatCost(p.costUsd),
+              `elapsed ${formatDuration(p.elapsedMs)}`,
+              `ETA ${p.phase === 'paused' ? 'paused' : formatDuration(p.etaMs ?? NaN)}`,
+            ].join('  ')}`}
           </Text>
           <Text>
             <ProgressBar
@@ -100,7 +107,16 @@ export function RunScreen(props: RunScreenProps) {
           </Text>
           <Box marginTop={1}>
             <Text dimColor={theme.color}>
-              {`${fit('model', modelWidth)} ${fit('progress', barWidth)} ${fit('done', 12, 'right')} ${fit('errors', 14)} ${fit('tokens', 8, 'right')} ${fit('cost', 9, 'right')} ${fit('p50', 8, 'right')} ${fit('ETA', 7, 'right')}`}
+              {[
+                fit('model', modelWidth),
+                fit('progress', barWidth),
+                fit('done', 12, 'right'),
+                fit('errors', 14),
+                fit('tokens', 8, 'right'),
+                fit('cost', 9, 'right'),
+                fit('p50', 8, 'right'),
+                fit('ETA', 7, 'right'),
+              ].join(' ')}
             </Text>
           </Box>
           {p.models.map((m) => {
@@ -110,7 +126,12 @@ export function RunScreen(props: RunScreenProps) {
                 {fit(m.model, modelWidth)} <ProgressBar done={m.done} total={m.total} width={barWidth} />
                 {` ${fit(`${m.done}/${m.total}`, 12, 'right')} `}
                 <Text color={errs === '-' ? undefined : tint(theme, 'red')}>{fit(errs, 14)}</Text>
-                {` ${fit(formatCount(m.tokens), 8, 'right')} ${fit(formatCost(m.costUsd), 9, 'right')} ${fit(formatMs(m.p50LatencyMs), 8, 'right')} ${fit(m.done >= m.total ? 'done' : formatDuration(m.etaMs ?? NaN), 7, 'right')}`}
+                {` ${[
+                  fit(formatCount(m.tokens), 8, 'right'),
+                  fit(formatCost(m.costUsd), 9, 'right'),
+                  fit(formatMs(m.p50LatencyMs), 8, 'right'),
+                  fit(m.done >= m.total ? 'done' : formatDuration(m.etaMs ?? NaN), 7, 'right'),
+                ].join(' ')}`}
               </Text>
             );
           })}
