@@ -167,8 +167,8 @@ export class AnalysedRun {
 
   /** A tree of this run, built once per (signal, method, bootstrap, seed, root). */
   tree(request: TreeRequest): Tree {
+    this.availableSignal(request.signal);
     const { signal, method, bootstrap, seed, root } = checkTreeRequest(request);
-    this.availableSignal(signal);
     const plainKey = `${signal}/${method}`;
     const supportedKey = bootstrap > 0 ? `${plainKey}/bootstrap ${bootstrap}/seed ${seed}` : plainKey;
     const supported = kept(this.trees, supportedKey, () => {

@@ -32,7 +32,8 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description(
-      'offline demo on the shipped lab zoo: collect, build phenotype and genotype trees, score them against the known lineage',
+      'offline demo on the shipped lab zoo: collect, build phenotype and genotype trees, score them against the ' +
+        'known lineage',
     )
     .option('--zoo <dir>', 'zoo folder (default: $PHYLO_LAB_ZOO or the shipped lab/zoo)')
     .option('--name <run>', 'run name in the results folder (re-running reuses its stored samples)', 'lab-demo')
@@ -43,7 +44,9 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ npm start                       # the same as: phylo demo\n  $ phylo demo --results /tmp/demo --bootstrap 200\n',
+      '\nExamples:\n' +
+        '  $ npm start                       # the same as: phylo demo\n' +
+        '  $ phylo demo --results /tmp/demo --bootstrap 200\n',
     )
     .action(async (opts: DemoOptions) => {
       const t0 = performance.now();
@@ -59,7 +62,8 @@ export function register(program: Command): void {
         if (!opts.quiet) process.stderr.write(`${s}\n`);
       };
       say(
-        `demo: ${leaves.length} lab models with a known lineage (${zooDir}), suite ${suite.name} (${suite.probes.length} probes), results in ${results}`,
+        `demo: ${leaves.length} lab models with a known lineage (${zooDir}), suite ${suite.name} ` +
+          `(${suite.probes.length} probes), results in ${results}`,
       );
       const store = openStore(results);
       const reporter = startProgressReporter({ quiet: opts.quiet });
@@ -113,7 +117,8 @@ export function register(program: Command): void {
         const r = robinsonFoulds(tree, truth);
         rows.push({ tree: 'phenotype', signal, method, ...r });
         show(
-          `Phenotype tree (${signal}, ${run.matrix(signal).metric}, ${method}; support from ${bootstrap} replicates): RF ${r.rf} of ${r.max}`,
+          `Phenotype tree (${signal}, ${run.matrix(signal).metric}, ${method}; support from ${bootstrap} ` +
+            `replicates): RF ${r.rf} of ${r.max}`,
           tree,
         );
       }
@@ -121,7 +126,8 @@ export function register(program: Command): void {
       const lp = robinsonFoulds(lpTree, truth);
       rows.push({ tree: 'phenotype', signal: 'logprobs', method: 'bionj', ...lp });
       show(
-        `Phenotype tree (first-byte top-20 logprobs, ${lpData.samples.length / leaves.length} queries per model, BIONJ): RF ${lp.rf} of ${lp.max}`,
+        `Phenotype tree (first-byte top-20 logprobs, ${lpData.samples.length / leaves.length} queries per model, ` +
+          `BIONJ): RF ${lp.rf} of ${lp.max}`,
         lpTree,
       );
       const seconds = (performance.now() - t0) / 1000;
@@ -148,13 +154,17 @@ export function register(program: Command): void {
       );
       for (const r of rows)
         process.stdout.write(
-          `  ${`${r.tree} (${r.signal}, ${r.method})`.padEnd(34)} RF ${String(r.rf).padStart(2)} of ${r.max}   normalized ${r.normalized.toFixed(3)}\n`,
+          `  ${`${r.tree} (${r.signal}, ${r.method})`.padEnd(34)} RF ${String(r.rf).padStart(2)} of ${r.max}   ` +
+            `normalized ${r.normalized.toFixed(3)}\n`,
         );
       process.stdout.write(
-        `\n${data.samples.length + lpData.samples.length} responses in runs ${opts.name} and ${opts.name}-logprobs (collect ${((t1 - t0) / 1000).toFixed(1)} s, total ${seconds.toFixed(1)} s), no key, no network.\n`,
+        `\n${data.samples.length + lpData.samples.length} responses in runs ${opts.name} and ` +
+          `${opts.name}-logprobs (collect ${((t1 - t0) / 1000).toFixed(1)} s, total ${seconds.toFixed(1)} s), no ` +
+          `key, no network.\n`,
       );
       process.stdout.write(
-        `Next: phylo show ${opts.name} --results ${results}   |   phylo lab experiment (every signal, method and budget: lab/zoo/EXPERIMENT.md)\n`,
+        `Next: phylo show ${opts.name} --results ${results}   |   phylo lab experiment (every signal, method and ` +
+          `budget: lab/zoo/EXPERIMENT.md)\n`,
       );
     });
 }

@@ -22,11 +22,11 @@ import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
 import { oneLine } from '../core/sanitize.js';
-import { writeMatrixTsv } from '../distance/matrix-io.js';
 import type { FeatureKind } from '../phenotype/features.js';
 import { renderTree, TREE_METHODS, writeNewick } from '../phylo/index.js';
 import type { RunData } from '../core/run.js';
 import { openStoreReadonly } from '../store/sqlite.js';
+import { LABELS_OPTION, MATRIX_OPTION, MATRIX_TREE_HELP, treeFromMatrixFile, writeTreeOutputs } from './tree-matrix.js';
 
 interface TreeFlags {
   signal: string;
@@ -45,6 +45,8 @@ interface TreeFlags {
   weights?: string;
   width?: string;
   embeddings?: string;
+  matrix?: string;
+  labels?: string;
 }
 
 function wholeNumber(flag: string, text: string, min: number): number {
@@ -131,7 +133,8 @@ async function embedRun(data: RunData, ref: string, dir: string): Promise<Provid
   });
   const s = result.stats;
   process.stderr.write(
-    `embeddings ${oneLine(ref)}: ${s.texts} distinct texts, ${s.cached} cached, ${s.texts - s.cached} embedded in ${s.requests} request(s)\n`,
+    `embeddings ${oneLine(ref)}: ${s.texts} distinct texts, ${s.cached} cached, ${s.texts - s.cached} embedded ` +
+      `in ${s.requests} request(s)\n`,
   );
   return result;
 }
@@ -140,7 +143,7 @@ export function register(program: Command): void {
   program
     .command('tree')
     .description('build the phylogeny of a stored run from its responses (no model is queried)')
-    .argument('<run>', 'run name (see phylo runs)')
+    .argument('[run]', 'run name (see phylo runs); or --matrix FILE')
     .option('--signal <signal>', `${SIGNALS.join(' | ')}`, DEFAULT_SIGNAL)
     .option(
       '--method <method>',
@@ -153,7 +156,8 @@ export function register(program: Command): void {
     .option('--root <how>', 'midpoint, or a model ref to root on (outgroup)')
     .option(
       '--out <dir>',
-      'where to write tree.nwk, matrix.tsv, summary.json (default: RESULTS/<run>/tree-<signal>-<method>[-<embeddings>]/)',
+      'where to write tree.nwk, matrix.tsv, summary.json (default: ' +
+        'RESULTS/<run>/tree-<signal>-<method>[-<embeddings>]/)',
     )
     .option('--json', 'print the summary as JSON on stdout instead of the drawing')
     .option(
@@ -165,7 +169,8 @@ export function register(program: Command): void {
     .option('--tf <weighting>', 'embed: raw | sublinear | binary term frequency', DEFAULT_EMBED.tfidf.tf)
     .option(
       '--embeddings <provider:model>',
-      'embed: vectors from an embedding model instead of TF-IDF, cached in the store (e.g. openai:text-embedding-3-small, ollama:nomic-embed-text)',
+      'embed: vectors from an embedding model instead of TF-IDF, cached in the store (e.g. ' +
+        'openai:text-embedding-3-small, ollama:nomic-embed-text)',
     )
     .option('--allele-metric <metric>', 'alleles: nei (Nei 1972, as PhyloLM) or js (Jensen-Shannon)', 'nei')
     .option(
@@ -175,15 +180,25 @@ export function register(program: Command): void {
     )
     .option(
       '--weights <list>',
-      'combined: signal weights, e.g. embed=2,traits=1,alleles=1,logprobs=1 (default all 1; logprobs only if the run has them)',
+      'combined: signal weights, e.g. embed=2,traits=1,alleles=1,logprobs=1 (default all 1; logprobs only if the ' +
+        'run has them)',
     )
     .option('--width <columns>', 'width of the drawing (default: terminal width or 100)')
     .option(...RESULTS_OPTION)
+    .option(...MATRIX_OPTION)
+    .option(...LABELS_OPTION)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ phylo tree alpaca_eval\n  $ phylo tree core-20250101-120000 --signal traits --method bionj --bootstrap 200 --root midpoint\n  $ phylo tree lab-zoo --signal alleles --json | jq .newick\n  $ phylo tree lab-logprobs --signal logprobs   # a run collected with phylo run --logprobs 20\n  $ phylo tree alpaca_eval --embeddings openai:text-embedding-3-small   # OPENAI_API_KEY unless all are cached\n',
+      '\nExamples:\n' +
+        '  $ phylo tree alpaca_eval\n' +
+        '  $ phylo tree core-20250101-120000 --signal traits --method bionj --bootstrap 200 --root midpoint\n' +
+        '  $ phylo tree lab-zoo --signal alleles --json | jq .newick\n' +
+        '  $ phylo tree lab-logprobs --signal logprobs   # a run collected with phylo run --logprobs 20\n' +
+        '  $ phylo tree alpaca_eval --embeddings openai:text-embedding-3-small\n' +
+        '      # needs OPENAI_API_KEY unless every text is cached\n' + MATRIX_TREE_HELP,
     )
-    .action(async (run: string, flags: TreeFlags) => {
+    .action(async (run: string | undefined, flags: TreeFlags) => {
+      if (run === undefined || flags.matrix !== undefined) return treeFromMatrixFile(run, flags);
       const { signal, method } = checkTreeRequest({
         signal: flags.signal,
         ...(flags.method !== undefined ? { method: flags.method } : {}),
@@ -237,8 +252,7 @@ export function register(program: Command): void {
         summary: path.join(out, 'summary.json'),
       };
       const summary = treeSummary(name, result, files, embedded);
-      fs.writeFileSync(files.tree, `${summary.newick as string}\n`);
-      writeMatrixTsv(files.matrix, result.matrix);
+      const written = writeTreeOutputs(out, result.tree, result.matrix, result.method, flags.labels);
       fs.writeFileSync(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
       for (const w of result.warnings) process.stderr.write(`warning: ${oneLine(w)}\n`);
       if (flags.json) {
@@ -248,9 +262,11 @@ export function register(program: Command): void {
       const width = flags.width ? wholeNumber('--width', flags.width, 20) : (process.stdout.columns ?? 100);
       process.stdout.write(`${renderTree(result.tree, { width, support: bootstrap > 0 })}\n`);
       process.stdout.write(
-        `${result.models} models, ${result.probes} probes; signal ${result.signal} (${oneLine(result.matrix.metric)}), method ${result.method}` +
-          `${bootstrap > 0 ? `, support from ${bootstrap} bootstrap replicates over probes (seed ${seed})` : ''}; ${result.timings.total.toFixed(1)} s\n`,
+        `${result.models} models, ${result.probes} probes; signal ${result.signal} ` +
+          `(${oneLine(result.matrix.metric)}), method ${result.method}` +
+          `${bootstrap > 0 ? `, support from ${bootstrap} bootstrap replicates over probes (seed ${seed})` : ''}` +
+          `; ${result.timings.total.toFixed(1)} s\n`,
       );
-      process.stderr.write(`wrote ${files.tree}, ${files.matrix}, ${files.summary}\n`);
+      process.stderr.write(`wrote ${[...written, files.summary].join(', ')}\n`);
     });
 }

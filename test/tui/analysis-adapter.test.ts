@@ -61,6 +61,11 @@ describe('analyseForTui on AlpacaEval outputs', () => {
       for (const s of supports) expect(s >= 0 && s <= 1).toBe(true);
     }
     expect(results.tree('embed', 'nj')).toBe(results.tree('embed', 'nj'));
+    expect(results.matrix('traits')).toBe(results.matrix('traits'));
+  });
+
+  it('names the signals this run offers when asked for one it cannot give', () => {
+    expect(() => results.tree('alleles', 'nj')).toThrow(/this run offers: embed, traits, combined$/);
   });
 
   it('gives a trait row per model and the stored responses as evidence', () => {

@@ -65,7 +65,9 @@ export async function nextByteScores(
   };
 }
 
-/** For each leaf, its nearest other leaf by a matrix: is it its sibling in the truth, does it share the last dataset? */
+/**
+ * For each leaf, its nearest other leaf by a matrix: is it its sibling in the truth, does it share the last dataset?
+ */
 export function nearestLeafStats(
   m: DistanceMatrix,
   sibling: (a: string) => string | undefined,

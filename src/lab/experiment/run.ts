@@ -29,7 +29,10 @@ export interface ExperimentReport {
   /** Trees from first-token top-k logprobs, collected through the provider (one query per probe). */
   readonly logprobs: TreeScore[];
   readonly logprobQueriesPerModel: readonly number[];
-  /** Under the noise-free phenotype, how many leaves have their true sibling, or a leaf with the same last dataset, as nearest neighbour. */
+  /**
+   * Under the noise-free phenotype, how many leaves have their true sibling, or a leaf with the same last dataset, as
+   * nearest neighbour.
+   */
   readonly recency: { readonly sibling: number; readonly sameLast: number; readonly total: number };
   readonly budget: BudgetPoint[];
   readonly genotype: GenotypeResult;
@@ -73,7 +76,8 @@ export async function runExperiment(options: {
   });
   const t1 = performance.now();
   stage(
-    `phenotype: ${TEXT_SIGNALS.length} signals x ${TREE_METHODS.length} methods, ${options.bootstrap} bootstrap replicates`,
+    `phenotype: ${TEXT_SIGNALS.length} signals x ${TREE_METHODS.length} methods, ${options.bootstrap} bootstrap ` +
+      `replicates`,
   );
   const phenotype = phenotypeScores(data, truth, options.bootstrap, options.seed);
   stage('budget curve');

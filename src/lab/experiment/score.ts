@@ -83,7 +83,7 @@ export function phenotypeScores(data: RunData, truth: Tree, bootstrap: number, s
   return out;
 }
 
-/** Every tree method on a logprob run, through the analysis's `logprobs` signal (one implementation, as `phylo tree`). */
+/** Every tree method on a logprob run, through the analysis's `logprobs` signal (as `phylo tree` builds it). */
 export function logprobScores(data: RunData, truth: Tree, label: string, bootstrap: number, seed: number): TreeScore[] {
   const run = analyseRunLazily(data);
   return TREE_METHODS.map((method) =>

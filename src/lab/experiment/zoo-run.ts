@@ -22,7 +22,8 @@ export async function readTruth(zooDir: string): Promise<Tree> {
     text = await readFile(file, 'utf8');
   } catch {
     throw new InputError(
-      `zoo ${zooDir}: no ${TRUTH_FILE}; train the zoo with "phylo lab train --out ${zooDir}" (it writes the ground truth)`,
+      `zoo ${zooDir}: no ${TRUTH_FILE}; train the zoo with "phylo lab train --out ${zooDir}" (it writes the ` +
+        `ground truth)`,
     );
   }
   return parseNewick(text, file);
