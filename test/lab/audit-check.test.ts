@@ -96,7 +96,7 @@ describe('audit-check collection', () => {
     // The int4 substitute, served under the same name with the same seeds, answers differently somewhere.
     expect(inProcess.get('b')!.texts).not.toEqual(a);
     expect(a.every((t) => t.length === 6)).toBe(true);
-  });
+  }, 300_000);
 
   it('lab provider: no seed is seeded from (model, prompt, sample index); a given seed is honoured', async () => {
     const provider = createLabProvider({ zooDir });
@@ -120,19 +120,8 @@ describe('audit-check collection', () => {
 });
 
 describe('phylo lab audit-check', () => {
-  const args = [
-    'lab',
-    'audit-check',
-    '--json',
-    '--quiet',
-    '--queries',
-    '10',
-    '--null-tests',
-    '4',
-    '--budgets',
-    '10,20',
-  ];
-  const small = [...args, '--replicates', '1', '--permutations', '99', '--workers', '0'];
+  const flags = ['--queries', '8', '--null-tests', '3', '--budgets', '6', '--replicates', '1'];
+  const small = ['lab', 'audit-check', '--json', '--quiet', ...flags, '--permutations', '99', '--workers', '0'];
   const withoutTimings = (out: string) => {
     const r = JSON.parse(out) as Record<string, unknown>;
     delete r.timings;
@@ -144,18 +133,18 @@ describe('phylo lab audit-check', () => {
     expect(first.code, first.err).toBe(0);
     const r = JSON.parse(first.out);
     expect(r.seed).toBe(3);
-    expect(r.nullTests).toBe(4);
+    expect(r.nullTests).toBe(3);
     for (const k of ['0.05', '0.01']) {
       expect(r.falsePositiveRate[k]).toBeGreaterThanOrEqual(0);
       expect(r.falsePositiveRate[k]).toBeLessThanOrEqual(1);
     }
     expect(r.falsePositiveRate['0.01']).toBeLessThanOrEqual(r.falsePositiveRate['0.05']);
-    expect(r.nullPValueHistogram.reduce((s: number, v: number) => s + v, 0)).toBe(4);
+    expect(r.nullPValueHistogram.reduce((s: number, v: number) => s + v, 0)).toBe(3);
     for (const k of ['sibling', 'cousin', 'int8', 'int4']) {
       expect(r.power[k]).toBeGreaterThanOrEqual(0);
       expect(r.power[k]).toBeLessThanOrEqual(1);
     }
-    expect(r.queriesPerModel.map((p: { queries: number }) => p.queries)).toEqual([10, 20]);
+    expect(r.queriesPerModel.map((p: { queries: number }) => p.queries)).toEqual([6, 8]);
     expect(r.identify).toHaveLength(12);
     expect(r.identifyTop1).toBeGreaterThanOrEqual(0);
     expect(r.identifyTop1).toBeLessThanOrEqual(1);
@@ -165,7 +154,7 @@ describe('phylo lab audit-check', () => {
     expect(withoutTimings(again.out)).toEqual(withoutTimings(first.out));
     const other = await runCli([...small, '--seed', '4']);
     expect(withoutTimings(other.out)).not.toEqual(withoutTimings(first.out));
-  }, 120_000);
+  }, 600_000);
 
   it('rejects a budget below the test minimum with one line and exit code 2', async () => {
     const r = await runCli(['lab', 'audit-check', '--queries', '3']);
