@@ -1,0 +1,38 @@
+// Vega-Lite specs rendered to SVG strings in Node (Satyanarayan et al. 2017, "Vega-Lite: A Grammar of Interactive
+// Graphics"): compiled to Vega, run headless with no renderer and serialised by view.toSVG(); no canvas, no network
+// (every spec carries its data inline). Vega escapes text and attributes itself; the data we give it is already made
+// visible (escape.ts) so that no control character reaches the XML.
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** Shared look: the report's font, no chart border, readable axis labels that are never cut short. */
+export const CHART_CONFIG = {
+  font: 'sans-serif',
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 },
+  title: { fontSize: 14, anchor: 'start' },
+} as const;
+
+/**
+ * Give every id in `svg` (and every reference to it) a prefix, so that several Vega figures inlined in one page do not
+ * share clip paths and gradients (each renderer counts its ids from 1).
+ */
+export function prefixSvgIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}-${id})`)
+    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${prefix}-${id}"`);
+}
+
+/** The SVG of a Vega-Lite spec; `id` prefixes its element ids (see prefixSvgIds) and names it for screen readers. */
+export async function vegaLiteSvg(spec: TopLevelSpec, id: string): Promise<string> {
+  const vega = compile({ ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
+  const view = new View(parse(vega), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return prefixSvgIds(svg, id).replace('<svg ', `<svg data-figure="${id}" `);
+  } finally {
+    view.finalize();
+  }
+}
