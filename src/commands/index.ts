@@ -15,6 +15,7 @@ import { register as registerCompare } from './compare.js';
 import { register as registerScore } from './score.js';
 import { register as registerTui } from './tui.js';
 import { register as registerPredict } from './predict.js';
+import { register as registerReport } from './report.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -35,4 +36,5 @@ export const commandModules: RegisterCommands[] = [
   registerScore,
   registerTui,
   registerPredict,
+  registerReport,
 ];
