@@ -195,7 +195,8 @@ export function register(program: Command): void {
         '  $ phylo tree lab-zoo --signal alleles --json | jq .newick\n' +
         '  $ phylo tree lab-logprobs --signal logprobs   # a run collected with phylo run --logprobs 20\n' +
         '  $ phylo tree alpaca_eval --embeddings openai:text-embedding-3-small\n' +
-        '      # needs OPENAI_API_KEY unless every text is cached\n' + MATRIX_TREE_HELP,
+        '      # needs OPENAI_API_KEY unless every text is cached\n' +
+        MATRIX_TREE_HELP,
     )
     .action(async (run: string | undefined, flags: TreeFlags) => {
       if (run === undefined || flags.matrix !== undefined) return treeFromMatrixFile(run, flags);
