@@ -1,6 +1,7 @@
 // Answered samples wait in memory until a batch is full or `flushMs` has passed, then go to the store in one
 // transaction with their cache entries: one fsync per sample would cap collection at a few hundred per second.
-import type { CacheWrite, SampleWrite, SqliteStore } from '../store/sqlite.js';
+import type { SampleWrite } from '../store/rows.js';
+import type { CacheWrite, SqliteStore } from '../store/sqlite.js';
 
 export class SampleWriter {
   private pendingSamples: SampleWrite[] = [];

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { runName } from '../core/refs.js';
 import type { ModelRef, Probe, ProbeId, RunName, Suite } from '../core/types.js';
-import type { SampleWrite, SqliteStore } from './sqlite.js';
+import type { SampleWrite } from './rows.js';
+import type { SqliteStore } from './sqlite.js';
 
 export interface AlpacaImportOptions {
   readonly name?: string;

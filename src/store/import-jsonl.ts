@@ -9,7 +9,8 @@ import { InputError } from '../core/errors.js';
 import { runName } from '../core/refs.js';
 import type { FailureKind, ModelRef, Probe, ProbeId, Suite } from '../core/types.js';
 import { defaultImportName, type ImportReport } from './import-alpaca-eval.js';
-import type { SampleWrite, SqliteStore } from './sqlite.js';
+import type { SampleWrite } from './rows.js';
+import type { SqliteStore } from './sqlite.js';
 
 const FAILURE_KINDS = [
   'rate_limit',

@@ -1,24 +1,15 @@
 // The results folder's SQLite store (better-sqlite3, WAL): runs, samples, and the response cache. Writes come in
 // batches, one transaction per batch, because one fsync per sample would cap collection at a few hundred per second.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../core/errors.js';
-import type {
-  Completion,
-  FailureKind,
-  ModelRef,
-  ProbeId,
-  RunName,
-  Sample,
-  SamplingParams,
-  Suite,
-} from '../core/types.js';
+import type { Completion, FailureKind, ModelRef, RunName, Sample, SamplingParams, Suite } from '../core/types.js';
 import type { RunData, RunRecord, RunStatus } from '../core/run.js';
 import type { EmbeddingCache, EmbeddingEntry, RunStore, RunSummaryRow } from './api.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import { outcomeColumns } from './outcome-columns.js';
+import { type RunRow, type SampleRow, type SampleWrite, sampleParams, toRecord, toSample } from './rows.js';
+import { decodeVector, encodeVector } from './vector-blob.js';
 
 export const DB_FILE = 'phylo.db';
 /** A run's updated_at moves with its writes at this granularity (see SqliteStore.touch). */
@@ -35,9 +26,6 @@ export interface NewRun {
   readonly status?: RunStatus;
 }
 
-/** A sample to write; `cached` marks one served from the response cache without a request. */
-export type SampleWrite = Sample & { readonly cached?: boolean };
-
 /** What the planner needs to know about a stored sample. */
 export interface StoredSampleState {
   readonly status: 'ok' | 'error';
@@ -52,41 +40,6 @@ export interface CacheWrite {
 /** The key of one (model, probe, index) cell; NUL cannot occur in a model ref or probe id. */
 export function sampleCellKey(model: string, probe: string, index: number): string {
   return `${model}\u0000${probe}\u0000${index}`;
-}
-
-interface RunRow {
-  id: number;
-  name: string;
-  suite_name: string;
-  suite: string;
-  models: string;
-  samples: number;
-  sampling: string;
-  status: RunStatus;
-  origin: string;
-  created_at: string;
-  updated_at: string;
-}
-
-interface SampleRow {
-  model: string;
-  probe: string;
-  idx: number;
-  status: 'ok' | 'error';
-  text: string | null;
-  finish_reason: string | null;
-  error_kind: string | null;
-  error_message: string | null;
-  input_tokens: number;
-  output_tokens: number;
-  latency_ms: number;
-  cost_usd: number;
-  attempts: number;
-  logprobs: string | null;
-  temperature_used: number | null;
-  served_model: string | null;
-  note: string | null;
-  at: string;
 }
 
 export class SqliteStore implements RunStore, EmbeddingCache {
@@ -371,94 +324,6 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     if (row === undefined) throw new InputError(`run "${name}" not found in ${this.file}; list runs with: phylo runs`);
     return row;
   }
-}
-
-function toRecord(r: RunRow): RunRecord {
-  return {
-    name: r.name as RunName,
-    suite: JSON.parse(r.suite) as Suite,
-    models: JSON.parse(r.models) as ModelRef[],
-    samples: r.samples,
-    status: r.status,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    origin: r.origin,
-    sampling: JSON.parse(r.sampling) as Partial<SamplingParams>,
-  };
-}
-
-function toSample(run: RunName, r: SampleRow): Sample {
-  const base = {
-    run,
-    model: r.model as ModelRef,
-    probe: r.probe as ProbeId,
-    index: r.idx,
-    latencyMs: r.latency_ms,
-    attempts: r.attempts,
-    costUsd: r.cost_usd,
-    at: r.at,
-  };
-  if (r.status === 'error') {
-    return {
-      ...base,
-      outcome: { status: 'error', kind: (r.error_kind ?? 'server') as FailureKind, message: r.error_message ?? '' },
-    };
-  }
-  const outcome: Sample['outcome'] = {
-    status: 'ok',
-    text: r.text ?? '',
-    finishReason: r.finish_reason ?? '',
-    usage: { inputTokens: r.input_tokens, outputTokens: r.output_tokens },
-    temperatureUsed: r.temperature_used ?? Number.NaN,
-    ...(r.logprobs !== null ? { logprobs: JSON.parse(r.logprobs) } : {}),
-    ...(r.served_model !== null ? { servedModel: r.served_model } : {}),
-    ...(r.note !== null ? { note: r.note } : {}),
-  };
-  return { ...base, outcome };
-}
-
-function sampleParams(runId: number, s: SampleWrite): Record<string, unknown> {
-  const o = s.outcome;
-  const ok = o.status === 'ok';
-  return {
-    run_id: runId,
-    model: s.model,
-    probe: s.probe,
-    idx: s.index,
-    ...outcomeColumns(o),
-    latency_ms: s.latencyMs,
-    cost_usd: s.costUsd,
-    attempts: s.attempts,
-    logprobs: ok && o.logprobs !== undefined ? JSON.stringify(o.logprobs) : null,
-    temperature_used: ok && Number.isFinite(o.temperatureUsed) ? o.temperatureUsed : null,
-    served_model: ok ? (o.servedModel ?? null) : null,
-    note: ok ? (o.note ?? null) : null,
-    cached: s.cached ? 1 : 0,
-    at: s.at,
-  };
-}
-
-const LITTLE_ENDIAN = os.endianness() === 'LE';
-
-/** A vector as little-endian float32 bytes: the precision embedding APIs serve, half the bytes of float64. */
-export function encodeVector(v: ArrayLike<number>): Buffer {
-  if (LITTLE_ENDIAN) return Buffer.from(Float32Array.from(v).buffer);
-  const buf = Buffer.allocUnsafe(v.length * 4);
-  for (let i = 0; i < v.length; i++) buf.writeFloatLE(v[i]!, i * 4);
-  return buf;
-}
-
-export function decodeVector(buf: Buffer, dim: number): Float64Array {
-  if (buf.length !== dim * 4) throw new Error(`embedding blob of ${buf.length} bytes for ${dim} dimensions`);
-  if (LITTLE_ENDIAN) {
-    // A copy, because the blob's offset in its pooled buffer need not be a multiple of 4.
-    const aligned = new Uint8Array(buf.length);
-    aligned.set(buf);
-    return Float64Array.from(new Float32Array(aligned.buffer));
-  }
-  const out = new Float64Array(dim);
-  for (let i = 0; i < dim; i++) out[i] = buf.readFloatLE(i * 4);
-  return out;
 }
 
 /** Open (creating if missing) the store of a results folder: `<resultsDir>/phylo.db`. */
