@@ -16,6 +16,7 @@ import { register as registerScore } from './score.js';
 import { register as registerTui } from './tui.js';
 import { register as registerPredict } from './predict.js';
 import { register as registerReport } from './report.js';
+import { register as registerAudit } from './audit.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -37,4 +38,5 @@ export const commandModules: RegisterCommands[] = [
   registerTui,
   registerPredict,
   registerReport,
+  registerAudit,
 ];
