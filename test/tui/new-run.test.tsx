@@ -158,6 +158,17 @@ describe('NewRunScreen', () => {
     expect(estimate).toHaveBeenCalled();
   });
 
+  it('reads a burst of keys (faster than it renders) against the state each key leaves', async () => {
+    const { ui } = setup();
+    await tick();
+    // Space selects, so the first enter moves on and the second opens the settings.
+    ui.stdin.write(' ');
+    ui.stdin.write(KEYS.enter);
+    ui.stdin.write(KEYS.enter);
+    await tick();
+    expect(ui.lastFrame()).toMatch(/samples per probe\s+◂ 1 ▸/);
+  });
+
   it('goes back with escape from the model list', async () => {
     const { ui, onBack } = setup();
     ui.stdin.write(KEYS.escape);

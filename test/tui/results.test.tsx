@@ -118,6 +118,13 @@ describe('ResultsScreen', () => {
     expect(json.matrix.labels).toEqual(MODELS);
   });
 
+  it('reads a burst of keys against the state each key leaves: tab, sort key and direction', async () => {
+    const { ui } = setup();
+    for (const k of ['4', ']', 'd']) ui.stdin.write(k);
+    await tick();
+    expect(ui.lastFrame()).toMatch(/length↓/);
+  });
+
   it('goes home with escape', async () => {
     const { ui, onBack } = setup();
     await press(ui, KEYS.escape);

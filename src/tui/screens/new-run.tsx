@@ -1,9 +1,10 @@
 // New run: choose models (filter by typing, multi-select, add by id), a suite (with the estimate of requests,
 // tokens and cost), samples and temperature, then confirm. The state machine is in hooks/new-run-state.ts; this
 // draws it and runs its effects (the estimate, starting the run, going back).
-import { type ReactNode, useEffect, useReducer } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
+import { useMachine } from '../hooks/use-machine.js';
 import type { NewRunRequest, ProviderStatus, RunEstimate, SuiteInfo } from '../backend.js';
 import { Frame } from '../components/frame.js';
 import { SelectList } from '../components/select-list.js';
@@ -80,7 +81,7 @@ function message(err: unknown): string {
 export function NewRunScreen(props: NewRunProps) {
   const theme = useTheme();
   const { estimate: estimateRun, onStep } = props;
-  const [state, dispatch] = useReducer(reduceNewRun, props.initialModels, initialNewRunState);
+  const [state, send, latest] = useMachine(reduceNewRun, () => initialNewRunState(props.initialModels));
   const context = {
     providers: props.providers,
     labModels: props.labModels,
@@ -99,22 +100,22 @@ export function NewRunScreen(props: NewRunProps) {
     const request = JSON.parse(requestKey) as Omit<NewRunRequest, 'name'> | null;
     if (!request) return;
     let live = true;
-    dispatch({ type: 'estimate-started' });
+    send({ type: 'estimate-started' });
     estimateRun(request).then(
-      (e) => live && dispatch({ type: 'estimated', estimate: e }),
-      (err: unknown) => live && dispatch({ type: 'estimate-failed', message: message(err) }),
+      (e) => live && send({ type: 'estimated', estimate: e }),
+      (err: unknown) => live && send({ type: 'estimate-failed', message: message(err) }),
     );
     return () => {
       live = false;
     };
-  }, [requestKey, estimateRun]);
+  }, [requestKey, estimateRun, send]);
 
   useKeys((input, key) => {
-    const action = newRunKeyAction(state, context, input, key);
+    const action = newRunKeyAction(latest(), context, input, key);
     if (!action) return;
     if (action.type === 'back') props.onBack();
     else if (action.type === 'start') props.onStart(action.request);
-    else dispatch(action);
+    else send(action);
   }, props.active);
 
   const stepLine = (

@@ -1,10 +1,11 @@
 // Results: tabs for the tree, the distance heatmap, the model map, the trait table and the evidence (responses side
 // by side). Signal, method and rooting switch with one key; `e` exports what is shown into the results folder.
 // The state machine is in hooks/results-state.ts; this derives what to draw from it and carries out its effects.
-import { type ReactNode, useMemo, useReducer } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { Exported, ResultsData } from '../backend.js';
 import { useKeys } from '../hooks/use-keys.js';
+import { useMachine } from '../hooks/use-machine.js';
 import { Frame } from '../components/frame.js';
 import { Tabs } from '../components/tabs.js';
 import { TextPane } from '../components/text-pane.js';
@@ -63,7 +64,7 @@ function message(err: unknown): string {
 export function ResultsScreen(props: ResultsProps) {
   const theme = useTheme();
   const { data, width } = props;
-  const [state, dispatch] = useReducer(reduceResults, props.initialTab, initialResultsState);
+  const [state, send, latest] = useMachine(reduceResults, () => initialResultsState(props.initialTab));
   const { tab, rooting, outgroupAt, traits: traitsState, evidence } = state;
 
   const signal = data.signals[state.signalAt % Math.max(1, data.signals.length)] ?? '';
@@ -119,17 +120,17 @@ export function ResultsScreen(props: ResultsProps) {
       traits: data.traits,
       evidence: probe ? { probe, responses } : undefined,
     });
-    if (file.kind === 'nothing') return dispatch({ type: 'status', text: file.reason });
+    if (file.kind === 'nothing') return send({ type: 'status', text: file.reason });
     props.onExport(file.baseName, format, file.text).then(
-      (e) => dispatch({ type: 'status', text: `exported ${e.format} to ${e.file}` }),
-      (err: unknown) => dispatch({ type: 'status', text: `export failed: ${message(err)}` }),
+      (e) => send({ type: 'status', text: `exported ${e.format} to ${e.file}` }),
+      (err: unknown) => send({ type: 'status', text: `export failed: ${message(err)}` }),
     );
   };
 
   useKeys((input, key) => {
-    const action = resultsKeyAction(state, bounds, input, key);
+    const action = resultsKeyAction(latest(), bounds, input, key);
     if (!action) return;
-    dispatch(action);
+    send(action);
     if (action.type === 'back') props.onBack();
     else if (action.type === 'export') doExport(action.format);
   }, props.active);
