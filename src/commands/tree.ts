@@ -15,6 +15,7 @@ import {
   DEFAULT_METHOD,
   DEFAULT_SIGNAL,
   SIGNALS,
+  signalDefinition,
   type CombineWeights,
   type EmbedOptions,
 } from '../analysis/signals/index.js';
@@ -189,7 +190,8 @@ export function register(program: Command): void {
     .option(...LABELS_OPTION)
     .addHelpText(
       'after',
-      '\nExamples:\n' +
+      `\nSignals:\n${SIGNALS.map((s) => `  ${s.padEnd(9)} ${signalDefinition(s).description}\n`).join('')}` +
+        '\nExamples:\n' +
         '  $ phylo tree alpaca_eval\n' +
         '  $ phylo tree core-20250101-120000 --signal traits --method bionj --bootstrap 200 --root midpoint\n' +
         '  $ phylo tree lab-zoo --signal alleles --json | jq .newick\n' +

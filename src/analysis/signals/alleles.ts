@@ -11,7 +11,7 @@ import type { SignalDefinition } from './definition.js';
 
 export type AlleleMetric = 'nei' | 'js';
 
-export function allelesSignal(table: ResponseTable, metric: AlleleMetric = 'nei'): SignalModel {
+function allelesSignal(table: ResponseTable, metric: AlleleMetric = 'nei'): SignalModel {
   if (!hasRepeatedSamples(table)) throw new InputError(REPEATED_SAMPLES.missing('alleles'));
   const t0 = performance.now();
   const af = alleleFrequencies(table);

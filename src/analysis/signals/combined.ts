@@ -7,7 +7,7 @@ import type { SignalDefinition } from './definition.js';
 /** A weight per signal; a signal not named weighs DEFAULT_COMBINE_WEIGHT. */
 export type CombineWeights = Readonly<Partial<Record<string, number>>>;
 
-export const DEFAULT_COMBINE_WEIGHT = 1;
+const DEFAULT_COMBINE_WEIGHT = 1;
 export const DEFAULT_COMBINE_WEIGHTS: CombineWeights = {};
 
 export function combineWeightOf(weights: CombineWeights, signal: string): number {
@@ -15,10 +15,7 @@ export function combineWeightOf(weights: CombineWeights, signal: string): number
 }
 
 /** Several signals as one: standardized, weighted average. */
-export function combinedSignal(
-  parts: readonly SignalModel[],
-  weights: CombineWeights = DEFAULT_COMBINE_WEIGHTS,
-): SignalModel {
+function combinedSignal(parts: readonly SignalModel[], weights: CombineWeights = DEFAULT_COMBINE_WEIGHTS): SignalModel {
   const weightOf = (p: SignalModel) => combineWeightOf(weights, p.info.signal);
   const used = parts.filter((p) => weightOf(p) > 0);
   if (used.length === 0)

@@ -14,7 +14,7 @@ import type { SignalDefinition } from './definition.js';
  *   (src/distance/nearest-neighbour.ts). Scale-free per probe and per model, it recovers families best on real data.
  * - `cosine`: the plain mean of per-probe cosine distances (the naive baseline).
  */
-export type PerProbeDistance = 'nn-vote' | 'cosine';
+type PerProbeDistance = 'nn-vote' | 'cosine';
 
 export interface EmbedOptions {
   readonly tfidf: TfIdfOptions;
@@ -25,7 +25,7 @@ export interface EmbedOptions {
 
 export const DEFAULT_EMBED: EmbedOptions = { tfidf: DEFAULT_TFIDF, perProbe: 'nn-vote' };
 
-export function embedSignal(table: ResponseTable, options: EmbedOptions = DEFAULT_EMBED): SignalModel {
+function embedSignal(table: ResponseTable, options: EmbedOptions = DEFAULT_EMBED): SignalModel {
   const t0 = performance.now();
   const embeddings = options.provider
     ? providerProbeEmbeddings(table, options.provider.vectors, options.provider.name)

@@ -51,9 +51,6 @@ export function availableSignals(data: RunData, table: ResponseTable = responseT
   return SIGNALS.filter((s) => signalDefinition(s).needs.every((need) => need.metBy(data, table)));
 }
 
-export type { SignalContext, SignalDefinition, SignalOptions } from './definition.js';
-export { allelesSignal, type AlleleMetric } from './alleles.js';
-export { combinedSignal, combineWeightOf, DEFAULT_COMBINE_WEIGHTS, type CombineWeights } from './combined.js';
-export { DEFAULT_EMBED, embedSignal, type EmbedOptions, type PerProbeDistance } from './embed.js';
-export { logprobsSignal } from './logprobs.js';
-export { traitsSignal } from './traits.js';
+export type { SignalDefinition, SignalOptions } from './definition.js';
+export { combineWeightOf, DEFAULT_COMBINE_WEIGHTS, type CombineWeights } from './combined.js';
+export { DEFAULT_EMBED, type EmbedOptions } from './embed.js';

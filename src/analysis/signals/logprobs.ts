@@ -9,7 +9,7 @@ import { TOP_LOGPROBS } from '../run-needs.js';
 import { stackModel, type SignalModel } from '../signal-model.js';
 import type { SignalDefinition } from './definition.js';
 
-export function logprobsSignal(data: RunData, table: ResponseTable, metric: LogprobMetric = 'divergence'): SignalModel {
+function logprobsSignal(data: RunData, table: ResponseTable, metric: LogprobMetric = 'divergence'): SignalModel {
   if (!hasTopLogprobs(data)) throw new InputError(TOP_LOGPROBS.missing('logprobs', data.run.name));
   const t0 = performance.now();
   const stack = logprobStack(logprobProfile(data, table), metric);

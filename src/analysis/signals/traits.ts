@@ -20,7 +20,7 @@ export function distanceTraitColumns(profile: TraitProfile, models: number): num
   return columns;
 }
 
-export function traitsSignal(table: ResponseTable, profile: TraitProfile = traitProfile(table)): SignalModel {
+function traitsSignal(table: ResponseTable, profile: TraitProfile = traitProfile(table)): SignalModel {
   const t0 = performance.now();
   const columns = distanceTraitColumns(profile, table.models.length);
   const info: SignalInfo = {
