@@ -65,7 +65,7 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsFi
     const { bytesRead } = await handle.read(buf, 0, headerLength, 8);
     if (bytesRead !== headerLength) throw bad(`header cut short at ${bytesRead} of ${headerLength} bytes`);
     // Less the header object itself and __metadata__.
-    const entries = countObjects(buf) - 2;
+    const entries = countObjects(buf) - 1 - (buf.includes('"__metadata__"') ? 1 : 0);
     if (entries > MAX_SAFETENSORS_TENSORS)
       throw bad(`header declares ${entries} tensors, above the limit of ${MAX_SAFETENSORS_TENSORS} per file`);
     json = buf.toString('utf8');
