@@ -19,7 +19,9 @@ function intoClosedPipe(args: readonly string[]): Promise<{ code: number | null;
   // Our end of stdout closes at once: the child's first write (seconds later, after start-up) gets EPIPE.
   child.stdout.destroy();
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString('utf8');
+  });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
 }
 
@@ -49,7 +51,9 @@ describe('output into a closed pipe', () => {
     });
     child.stdout.destroy();
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/EPIPE/);
