@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../core/errors.js';
+import { parseInteger, parseNumber } from '../core/parse-number.js';
 import { readTextFile } from '../core/text-file.js';
 import { formatMatrixTsv } from '../distance/matrix-io.js';
 import { genotypeMatrix, layerImportance } from '../genotype/analysis.js';
@@ -137,18 +138,13 @@ function readReference(file: string): Tree {
 }
 
 async function genotype(models: string[], opts: GenotypeOptions): Promise<void> {
-  const tolerance = Number(opts.tolerance);
-  if (!Number.isFinite(tolerance) || tolerance < 0)
-    throw new InputError(`--tolerance ${opts.tolerance}: give a number >= 0`);
+  const tolerance = parseNumber('--tolerance', opts.tolerance, { min: 0 });
   const labels = opts.labels?.split(',').map((s) => s.trim());
   if (labels && labels.length !== models.length)
     throw new InputError(`--labels gives ${labels.length} labels for ${models.length} models`);
   const layers = parseRegex(opts.layers);
-  const replicates = Number(opts.bootstrap);
-  if (!Number.isInteger(replicates) || replicates < 0)
-    throw new InputError(`--bootstrap ${opts.bootstrap}: give a whole number >= 0`);
-  const seed = Number(opts.seed);
-  if (!Number.isInteger(seed)) throw new InputError(`--seed ${opts.seed}: give a whole number`);
+  const replicates = parseInteger('--bootstrap', opts.bootstrap, { min: 0 });
+  const seed = parseInteger('--seed', opts.seed);
   const reference = opts.reference ? readReference(opts.reference) : undefined;
   const progress = progressLine();
   let cmp: GenotypeComparison;

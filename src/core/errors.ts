@@ -3,9 +3,6 @@
 /** Bad input: a file, field, flag or model the user must fix. Exit code 2. */
 export class InputError extends Error {
   override readonly name = 'InputError';
-  constructor(message: string) {
-    super(message);
-  }
 }
 
 /** A provider that cannot be used at all (no key, server down, unknown prefix). Exit code 2 when it stops a command. */

@@ -21,7 +21,7 @@ function check(flag: string, text: string, whole: boolean, bounds: NumberBounds)
     (whole ? Number.isInteger(n) : Number.isFinite(n)) &&
     (bounds.min === undefined || n >= bounds.min) &&
     (bounds.max === undefined || n <= bounds.max);
-  if (!ok) throw new InputError(`${flag} ${text}: expected ${whole ? 'a whole number' : 'a number'}${range(bounds)}`);
+  if (!ok) throw new InputError(`${flag} ${text}: give ${whole ? 'a whole number' : 'a number'}${range(bounds)}`);
   return n;
 }
 

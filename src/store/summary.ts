@@ -58,7 +58,10 @@ export function summarizeRun(data: RunData): RunSummary {
   for (const m of run.models) byModel.set(m, []);
   for (const s of data.samples) {
     let list = byModel.get(s.model);
-    if (!list) byModel.set(s.model, (list = []));
+    if (!list) {
+      list = [];
+      byModel.set(s.model, list);
+    }
     list.push(s);
   }
   const models: ModelSummary[] = [];

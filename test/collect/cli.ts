@@ -26,8 +26,12 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString('utf8');
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString('utf8');
+  });
   const done = new Promise<CliResult>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
@@ -50,12 +54,14 @@ export async function runInProcess(args: readonly string[], env: NodeJS.ProcessE
   Object.assign(process.env, env);
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
   process.exitCode = undefined;
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    (stdout += chunk.toString()), true
-  )) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    (stderr += chunk.toString()), true
-  )) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += chunk.toString();
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
   try {
     const code = await main(args);
     return { code, signal: null, stdout, stderr };

@@ -67,7 +67,7 @@ describe('collect', () => {
   it('honours retryAfterMs from a rate-limited provider, then stores the answer', async () => {
     const store = freshStore();
     const spec = specOf('retry', suiteOf(1), ['fake:a']);
-    const provider = new FakeProvider('fake', (call, n) => {
+    const provider = new FakeProvider('fake', (_call, n) => {
       if (n <= 2) throw new ProviderCallError('rate_limit', 'slow down', 4321, 429);
       return answer('finally');
     });
@@ -115,7 +115,7 @@ describe('collect', () => {
   it('halves concurrency on 429 and grows it back to the ceiling', async () => {
     const store = freshStore();
     const spec = specOf('aimd', suiteOf(120), ['fake:a']);
-    const provider = new FakeProvider('fake', (call, n) => {
+    const provider = new FakeProvider('fake', (_call, n) => {
       if (n === 20) throw new ProviderCallError('rate_limit', 'too many requests', 0, 429);
       return answer('ok');
     });
@@ -143,7 +143,7 @@ describe('collect', () => {
     const store = freshStore();
     const spec = specOf('burst', suiteOf(40), ['fake:a']);
     // The first 8 requests all go out at once (ceiling 8) and all get 429.
-    const provider = new FakeProvider('fake', (call, n) => {
+    const provider = new FakeProvider('fake', (_call, n) => {
       if (n <= 8) throw new ProviderCallError('rate_limit', 'too many requests', 0, 429);
       return answer('ok');
     });
@@ -185,7 +185,7 @@ describe('collect', () => {
     const store = freshStore();
     const spec = specOf('timeout', suiteOf(2), ['fake:a']);
     const seen: AbortSignal[] = [];
-    const provider = new FakeProvider('fake', (call, n, opts) => {
+    const provider = new FakeProvider('fake', (_call, _n, opts) => {
       seen.push(opts.signal);
       return new Promise(() => {}); // ignores its signal on purpose: the collector must still move on
     });
@@ -262,7 +262,7 @@ describe('collect', () => {
     const spec = specOf('cancel-in-flight', suiteOf(12), ['fake:a']);
     const signals: AbortSignal[] = [];
     let collection: ReturnType<typeof startCollection> | undefined;
-    const provider = new FakeProvider('fake', (call, n, opts) => {
+    const provider = new FakeProvider('fake', (_call, n, opts) => {
       signals.push(opts.signal);
       // Odd calls honour the signal, even ones never settle: the collector must end both.
       const hang =

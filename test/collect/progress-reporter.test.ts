@@ -7,7 +7,9 @@ import type { ModelRef, ProbeId } from '../../src/core/types.js';
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
   let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  stream.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
   return { stream, text: () => out };
 }
 

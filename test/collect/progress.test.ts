@@ -9,7 +9,12 @@ const P = 'p1' as ProbeId;
 
 function clock() {
   let t = 1_000;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('median', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compactNumber, fit, formatCost, formatDuration, wrapText } from '../../src/core/format.js';
+import { compactNumber, fit as fitWidth, formatCost, formatDuration, wrapText } from '../../src/core/format.js';
 import { heatLevel, scatterLines, marker } from '../../src/tui/plot.js';
 
 describe('format', () => {
   it('fits text to a width, cutting with an ellipsis and stripping control sequences', () => {
-    expect(fit('abc', 5)).toBe('abc  ');
-    expect(fit('abc', 5, 'right')).toBe('  abc');
-    expect(fit('abcdef', 4)).toBe('abc…');
-    expect(fit('a\u001b[31mb\u001b]0;x\u0007c', 3)).toBe('abc');
+    expect(fitWidth('abc', 5)).toBe('abc  ');
+    expect(fitWidth('abc', 5, 'right')).toBe('  abc');
+    expect(fitWidth('abcdef', 4)).toBe('abc…');
+    expect(fitWidth('a\u001b[31mb\u001b]0;x\u0007c', 3)).toBe('abc');
   });
   it('writes numbers in a fixed number of characters, keeping as much precision as fits', () => {
     expect(compactNumber(6.461, 4)).toBe('6.46');
@@ -16,7 +16,7 @@ describe('format', () => {
     expect(compactNumber(24, 6)).toBe('24');
     expect(compactNumber(0.0000123, 4)).toBe('1e-5');
     expect(compactNumber(Number.NaN, 4)).toBe('-');
-    for (const x of [0.5, 3.14159, 1234.5678, 0.000987, 98765])
+    for (const x of [0.5, 3.25159, 1234.5678, 0.000987, 98765])
       expect(compactNumber(x, 5).length).toBeLessThanOrEqual(5);
   });
   it('wraps untrusted text at word boundaries without control sequences', () => {

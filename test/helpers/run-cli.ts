@@ -23,12 +23,14 @@ const text = (chunk: string | Uint8Array): string =>
 export async function captureOutput<T>(fn: () => Promise<T>): Promise<Captured<T>> {
   let out = '';
   let err = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => ((out += text(chunk)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => ((err += text(chunk)), true));
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += text(chunk);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += text(chunk);
+    return true;
+  });
   try {
     const value = await fn();
     return { value, out, err };

@@ -62,7 +62,10 @@ describe('guardedCall', () => {
         ctx,
         call(1000, controller.signal),
         () => ({ timeout: true }),
-        async () => ((ran = true), 1),
+        async () => {
+          ran = true;
+          return 1;
+        },
       ),
     );
     expect([err, ran]).toEqual([reason, false]);

@@ -40,9 +40,8 @@ describe.each(kinds)('%s: the key stays secret', (kind, start) => {
     server = await start({ apiKey: 'the-right-key' });
     const provider = localProvider(kind, server.url, {}, { LOCAL_KEY: SECRET });
     // The key was really sent (so the server really echoed it).
-    const sent = JSON.stringify(
-      await (async () => (await rejection(provider.listModels(call())), server!.requests[0]!.headers))(),
-    );
+    await rejection(provider.listModels(call()));
+    const sent = JSON.stringify(server!.requests[0]!.headers);
     expect(sent).toContain(SECRET);
     const err = await rejection(
       provider.complete(

@@ -21,7 +21,7 @@ describe('local servers', () => {
       const a = b64.data[0]!.embedding;
       const b = flt.data[0]!.embedding;
       expect(a).toHaveLength(12);
-      a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 6));
+      for (const [i, v] of a.entries()) expect(v).toBeCloseTo(b[i]!, 6);
     } finally {
       await server.close();
     }
