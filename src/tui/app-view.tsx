@@ -1,11 +1,12 @@
 // The app: one route at a time (home, new run, run, results, compare), a help overlay on `?`, and the terminal's
 // size passed down so every screen lays itself out for it. All data comes through the TuiBackend; the state machine
 // is in hooks/app-state.ts, and this runs its effects (discovery, the store, starting a run).
-import { type ReactNode, useCallback, useEffect, useReducer } from 'react';
+import { type ReactNode, useCallback, useEffect } from 'react';
 import { Box, Text, useApp } from 'ink';
 import type { NewRunRequest, RunHandle, TuiBackend } from './backend.js';
 import { useKeys } from './hooks/use-keys.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useMachine } from './hooks/use-machine.js';
 import { type AppAction, appKeyAction, initialAppState, reduceApp, type Route } from './hooks/app-state.js';
 import type { NewRunStep } from './hooks/new-run-state.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -46,7 +47,7 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
   const theme = useTheme();
   const { exit } = useApp();
   const { columns, rows, generation } = useTerminalSize();
-  const [state, dispatch] = useReducer(reduceApp, initialRoute, initialAppState);
+  const [state, send, latest] = useMachine(reduceApp, () => initialAppState(initialRoute));
   const { route, help, status } = state;
 
   useEffect(() => {
@@ -57,25 +58,25 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
       source: 'providers' | 'lab-models' | 'suites',
     ) =>
       promise.then(
-        (value) => live && dispatch(ok(value)),
-        (err: unknown) => live && dispatch({ type: 'discovery-failed', source, message: message(err) }),
+        (value) => live && send(ok(value)),
+        (err: unknown) => live && send({ type: 'discovery-failed', source, message: message(err) }),
       );
-    dispatch(readRuns(backend));
+    send(readRuns(backend));
     settle(backend.labModels(), (models) => ({ type: 'lab-models', models }), 'lab-models');
     settle(backend.providers(), (providers) => ({ type: 'providers', providers }), 'providers');
     settle(backend.suites(), (suites) => ({ type: 'suites', suites }), 'suites');
     return () => {
       live = false;
     };
-  }, [backend]);
+  }, [backend, send]);
 
   const go = (next: Route) => {
-    dispatch({ type: 'go', route: next });
-    if (next.name === 'home') dispatch(readRuns(backend));
+    send({ type: 'go', route: next });
+    if (next.name === 'home') send(readRuns(backend));
   };
 
   const startRun = (request: NewRunRequest) => {
-    dispatch({ type: 'run-requested', models: request.models });
+    send({ type: 'run-requested', models: request.models });
     backend.startRun(request).then(
       (handle) => {
         onRunChange?.(handle);
@@ -83,21 +84,21 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
           () => onRunChange?.(undefined),
           (err: unknown) => {
             onRunChange?.(undefined);
-            dispatch({ type: 'status', text: `run ${handle.name} failed: ${message(err)}` });
+            send({ type: 'status', text: `run ${handle.name} failed: ${message(err)}` });
           },
         );
         go({ name: 'run', handle });
       },
-      (err: unknown) => dispatch({ type: 'status', text: `cannot start the run: ${message(err)}` }),
+      (err: unknown) => send({ type: 'status', text: `cannot start the run: ${message(err)}` }),
     );
   };
   // Stable, so the new-run screen's effects do not run again on every render of the app.
   const estimate = useCallback((r: Omit<NewRunRequest, 'name'>) => backend.estimate(r), [backend]);
-  const onNewRunStep = useCallback((step: NewRunStep) => dispatch({ type: 'new-run-step', step }), []);
+  const onNewRunStep = useCallback((step: NewRunStep) => send({ type: 'new-run-step', step }), [send]);
 
   useKeys((input, key) => {
-    const action = appKeyAction(state, input, key);
-    if (action) dispatch(action);
+    const action = appKeyAction(latest(), input, key);
+    if (action) send(action);
   }, true);
 
   const width = Math.max(40, columns);
