@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { listSuites, loadSuite, parseSuite, suitesDir } from '../../src/probes/load.js';
+import { listSuites, loadSuite, MAX_SUITE_BYTES, parseSuite, suitesDir } from '../../src/probes/load.js';
 
 const CORE_CATEGORIES = [
   'identity',
@@ -292,5 +292,44 @@ describe('suite files written by users', () => {
     expect(() => parseSuite('name: t\n', path.join(process.cwd(), 'probes', 'mine.yaml'))).toThrow(
       /^probes[\\/]mine\.yaml: version: missing/,
     );
+  });
+});
+
+describe('hostile suite files', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phylo-suites-hostile-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const valid = fs.readFileSync(path.join(suitesDir(), 'lab-demo.yaml'), 'utf8');
+
+  it('refuses a YAML alias bomb with one InputError line, and keeps a few aliases working', () => {
+    const lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i <= 12; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(',')}]`,
+      );
+    expect(() => parseSuite(lines.join('\n'), 'bomb.yaml')).toThrow(InputError);
+    expect(() => parseSuite(lines.join('\n'), 'bomb.yaml')).toThrow(/bomb\.yaml: invalid YAML: .*at most 100 aliases/);
+    const shared = 'x: &m [{role: user, content: hi}]\ny: *m\n';
+    expect(() => parseSuite(shared, 'shared.yaml')).toThrow(/shared\.yaml: .*name/);
+  });
+
+  it('refuses a suite file above the size limit from its size, before reading it', () => {
+    const file = path.join(dir, 'big.yaml');
+    fs.writeFileSync(file, `${valid}\n${'# padding\n'.repeat(Math.ceil(MAX_SUITE_BYTES / 10))}`);
+    expect(() => loadSuite(file)).toThrow(/big\.yaml: suite file of \d+ bytes is above the 4 MiB limit/);
+  });
+
+  it('accepts a leading byte-order mark in YAML and JSON suites', () => {
+    const yaml = path.join(dir, 'bom.yaml');
+    fs.writeFileSync(yaml, `\uFEFF${valid}`);
+    const suite = loadSuite(yaml);
+    expect(suite.probes.length).toBeGreaterThan(0);
+    const json = path.join(dir, 'bom.json');
+    fs.writeFileSync(
+      json,
+      `\uFEFF${JSON.stringify({ name: 'j', version: '1', description: 'd', defaults: { temperature: 0, max_tokens: 5, samples: 1 }, probes: [{ id: 'p', prefix: 'Hello' }] })}`,
+    );
+    expect(loadSuite(json).probes).toHaveLength(1);
   });
 });
