@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from 'ink-testing-library';
 import { CompareScreen } from '../../src/tui/screens/compare.js';
-import { compareRuns, phenotypeDistances } from '../../src/tui/compare.js';
+import { compareRuns, driftOfRuns, phenotypeDistances } from '../../src/audit/compare-runs.js';
+import type { ResultsData } from '../../src/tui/backend.js';
 import { fakeResults, MODELS } from './fixtures.js';
 import { KEYS, tick } from './helpers.js';
 
@@ -57,7 +58,62 @@ describe('compareRuns', () => {
   });
 });
 
+/** A run with 12 probes, two samples each; in `changed` runs lab:spam answers in shouting bullet lists. */
+function withProbes(run: string, changed: boolean): ResultsData {
+  const probes = Array.from({ length: 12 }, (_, i) => ({ id: `q${i}`, tags: [], prompt: `question ${i}` }));
+  return {
+    ...fakeResults(run),
+    probes,
+    responses: (probe) =>
+      MODELS.map((m) => ({
+        model: m,
+        texts: [0, 1].map((k) =>
+          changed && m === 'lab:spam'
+            ? `- BUY NOW ${probe}!!!\n- LIMITED OFFER ${k}!!!\n- CLICK HERE`
+            : `${m} answers ${probe} calmly, sample ${k}, in one plain sentence.`,
+        ),
+        errors: 0,
+      })),
+  };
+}
+
+describe('driftOfRuns', () => {
+  it('finds the one model whose responses changed, Holm-adjusted over the shared models', () => {
+    const report = driftOfRuns(withProbes('jan', false), withProbes('feb', true), { permutations: 200 });
+    expect(report.correction).toBe('holm');
+    expect(report.models).toHaveLength(5);
+    const drifted = report.models.filter((m) => m.reject).map((m) => m.model);
+    expect(drifted).toEqual(['lab:spam']);
+    expect(report.models[0]!.changedProbes[0]!.new[0]).toContain('BUY NOW');
+  });
+});
+
 describe('CompareScreen', () => {
+  it('shows the drift verdicts and the most-changed probes of the selected model', async () => {
+    const ui = render(
+      <CompareScreen
+        width={120}
+        height={50}
+        a={withProbes('jan', false)}
+        b={withProbes('feb', true)}
+        active
+        onBack={() => {}}
+      />,
+    );
+    const frame = ui.lastFrame()!;
+    expect(frame).toMatch(/drift p \(Holm\)\s+verdict/);
+    expect(frame).toContain('DRIFTED');
+    expect(frame).toContain('same');
+    // Move the cursor to lab:spam and read its evidence.
+    for (let i = 0; i < 5; i++) {
+      if (ui.lastFrame()!.includes('Most-changed probes of lab:spam')) break;
+      ui.stdin.write(KEYS.down);
+      await tick();
+    }
+    expect(ui.lastFrame()).toContain('Most-changed probes of lab:spam');
+    expect(ui.lastFrame()).toContain('feb: - BUY NOW');
+  });
+
   it('shows RF, the moved models with their phenotype drift, and both trees', async () => {
     const onBack = vi.fn();
     const ui = render(

@@ -1,4 +1,5 @@
-// Compare two runs: RF distance between their trees, the models that moved most, and each model's phenotype drift.
+// Compare two runs: RF distance between their trees, the models that moved most, each model's phenotype drift, and the
+// drift audit's verdicts with the selected model's most-changed probes (computed in src/audit; this screen only draws).
 import { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { ResultsData, TreeMethodName } from '../backend.js';
@@ -7,7 +8,8 @@ import { Frame } from '../components/frame.js';
 import { Table } from '../components/table.js';
 import { TextPane } from '../components/text-pane.js';
 import type { KeyHint } from '../components/key-hints.js';
-import { compareRuns } from '../compare.js';
+import { compareRuns, driftOfRuns } from '../../audit/compare-runs.js';
+import { formatP, preview } from '../../audit/format.js';
 import { TREE_METHODS } from './results.js';
 import { renderTree, midpointRoot } from '../../phylo/index.js';
 import { oneLine } from '../../core/sanitize.js';
@@ -47,6 +49,16 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
     }
   }, [a, b, signal, method]);
 
+  // The drift audit does not depend on the signal or the tree method: once per pair of runs.
+  const drift = useMemo(() => {
+    try {
+      return { report: driftOfRuns(a, b), error: undefined };
+    } catch (err) {
+      return { report: undefined, error: err instanceof Error ? err.message : String(err) };
+    }
+  }, [a, b]);
+  const verdicts = new Map(drift.report?.models.map((m) => [m.model, m]));
+
   useKeys((input, key) => {
     if (key.escape) onBack();
     else if (input === 's') {
@@ -62,7 +74,12 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
   const treeLines = (t: NonNullable<typeof cmp>['treeA']) =>
     t ? renderTree(midpointRoot(t), { width: half, support: true }).replace(/\n$/, '').split('\n') : ['(no tree)'];
   const tableHeight = Math.max(3, Math.min(cmp?.models.length ?? 0, Math.floor((height - 12) / 2)));
-  const treeHeight = Math.max(4, height - tableHeight - 14);
+  const selected = cmp?.models[Math.min(row, (cmp?.models.length ?? 1) - 1)]?.model;
+  const selectedDrift = selected === undefined ? undefined : verdicts.get(selected);
+  const changed = selectedDrift?.changedProbes.slice(0, 2) ?? [];
+  const evidenceHeight = 2 + 3 * changed.length;
+  const treeHeight = Math.max(4, height - tableHeight - 14 - evidenceHeight);
+  const lineWidth = Math.max(20, width - 12);
 
   return (
     <Frame
@@ -89,17 +106,47 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
             <Text bold>Models by how far they moved</Text>
           </Box>
           <Table
-            columns={['model', 'tree shift', 'phenotype Δ']}
-            rows={cmp.models.map((m) => [
-              m.model,
-              Number.isNaN(m.treeShift) ? '-' : m.treeShift.toFixed(3),
-              Number.isNaN(m.phenotypeDistance) ? '-' : m.phenotypeDistance.toFixed(3),
-            ])}
-            width={Math.min(width, 70)}
+            columns={['model', 'tree shift', 'phenotype Δ', 'drift p (Holm)', 'verdict']}
+            rows={cmp.models.map((m) => {
+              const v = verdicts.get(m.model);
+              return [
+                m.model,
+                Number.isNaN(m.treeShift) ? '-' : m.treeShift.toFixed(3),
+                Number.isNaN(m.phenotypeDistance) ? '-' : m.phenotypeDistance.toFixed(3),
+                v ? formatP(v.adjustedPValue) : '-',
+                v ? (v.reject ? 'DRIFTED' : 'same') : 'not tested',
+              ];
+            })}
+            width={Math.min(width, 100)}
             height={tableHeight}
             cursor={row}
             firstWidth={Math.min(36, Math.max(10, ...cmp.models.map((m) => m.model.length)))}
           />
+          <Box flexDirection="column" marginTop={1}>
+            <Text bold>
+              {selected === undefined
+                ? 'Most-changed probes'
+                : oneLine(`Most-changed probes of ${selected}`) +
+                  (selectedDrift
+                    ? ` (p = ${formatP(selectedDrift.pValue)}, Holm ${formatP(selectedDrift.adjustedPValue)})`
+                    : '')}
+            </Text>
+            {drift.error ? <Text color={tint(theme, 'yellow')}>{oneLine(`drift audit: ${drift.error}`)}</Text> : null}
+            {!drift.error && !selectedDrift ? (
+              <Text dimColor={theme.color}>
+                {oneLine(
+                  drift.report?.skipped.find((s) => s.model === selected)?.reason ?? 'not tested in both runs',
+                ).slice(0, lineWidth)}
+              </Text>
+            ) : null}
+            {changed.map((p) => (
+              <Box key={p.probe} flexDirection="column">
+                <Text>{oneLine(`${p.probe} (${(100 * p.contribution).toFixed(1)}% of the statistic)`)}</Text>
+                <Text>{`  ${a.run}: ${preview(p.old[0]).slice(0, lineWidth)}`}</Text>
+                <Text>{`  ${b.run}: ${preview(p.new[0]).slice(0, lineWidth)}`}</Text>
+              </Box>
+            ))}
+          </Box>
           <Box marginTop={1} columnGap={3}>
             <Box flexDirection="column" width={half}>
               <Text bold>{oneLine(a.run)}</Text>
@@ -112,7 +159,8 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
           </Box>
           <Text dimColor={theme.color}>
             tree shift: mean change of a model's tree distances to the others (each tree scaled to mean 1); phenotype Δ:
-            RMS of standardised trait differences
+            RMS of standardised trait differences; drift p: equality test of the model's two collections, Holm-adjusted
+            over the models
           </Text>
         </Box>
       )}

@@ -1,8 +1,26 @@
 // Two runs of the same models side by side: how far apart their trees are (Robinson-Foulds 1981), which models moved
-// most in the tree (change of their patristic-distance profile), and how far each model's own phenotype drifted.
+// most in the tree (change of their patristic-distance profile), how far each model's own phenotype drifted, and the
+// drift audit (equality test per model, Holm-adjusted) on the responses the analysed runs carry.
+import type { ModelRef, ProbeId, RunName, Sample } from '../core/types.js';
 import type { Tree } from '../phylo/tree.js';
-import { patristicDistances, robinsonFoulds, leafLabels } from '../phylo/index.js';
-import type { ResultsData, TraitTable, TreeMethodName } from './backend.js';
+import { patristicDistances, robinsonFoulds, leafLabels, type TreeMethod } from '../phylo/index.js';
+import type { EvidenceProbe, EvidenceResponse, TraitTable } from '../analysis/evidence.js';
+import { auditDrift, type DriftReport } from './drift.js';
+import type { EqualityOptions } from './equality.js';
+import type { RunSamples } from './model-samples.js';
+
+type TreeMethodName = TreeMethod;
+
+/** What the comparison reads of an analysed run (the TUI's ResultsData has these fields). */
+export interface AnalysedRun {
+  readonly run: string;
+  readonly models: readonly string[];
+  readonly signals: readonly string[];
+  tree(signal: string, method: TreeMethodName): Tree;
+  readonly traits: TraitTable;
+  readonly probes: readonly EvidenceProbe[];
+  responses(probe: string): readonly EvidenceResponse[];
+}
 
 export interface ModelShift {
   readonly model: string;
@@ -87,7 +105,7 @@ export function phenotypeDistances(a: TraitTable, b: TraitTable, models: readonl
   return out;
 }
 
-export function compareRuns(a: ResultsData, b: ResultsData, signal: string, method: TreeMethodName): RunComparison {
+export function compareRuns(a: AnalysedRun, b: AnalysedRun, signal: string, method: TreeMethodName): RunComparison {
   const inB = new Set(b.models);
   const shared = a.models.filter((m) => inB.has(m));
   const onlyA = a.models.filter((m) => !inB.has(m));
@@ -125,4 +143,36 @@ export function compareRuns(a: ResultsData, b: ResultsData, signal: string, meth
       ? 'RF is defined from 4 shared models'
       : undefined;
   return { ...base, rf, treeA, treeB, models, note };
+}
+
+/** The samples an analysed run shows as evidence, per model (answered texts only; failures carry no text). */
+export function analysedRunSamples(data: AnalysedRun): RunSamples {
+  const models = new Map<string, Sample[]>(data.models.map((m) => [m, []]));
+  for (const probe of data.probes)
+    for (const r of data.responses(probe.id))
+      r.texts.forEach((text, index) =>
+        models.get(r.model)?.push({
+          run: data.run as RunName,
+          model: r.model as ModelRef,
+          probe: probe.id as ProbeId,
+          index,
+          outcome: {
+            status: 'ok',
+            text,
+            finishReason: 'stop',
+            usage: { inputTokens: 0, outputTokens: 0 },
+            temperatureUsed: Number.NaN,
+          },
+          latencyMs: 0,
+          attempts: 1,
+          costUsd: 0,
+          at: '',
+        }),
+      );
+  return { name: data.run, models };
+}
+
+/** The drift audit of the shared models of two analysed runs (see src/audit/drift.ts). */
+export function driftOfRuns(a: AnalysedRun, b: AnalysedRun, options: EqualityOptions = {}): DriftReport {
+  return auditDrift(analysedRunSamples(a), analysedRunSamples(b), options);
 }
