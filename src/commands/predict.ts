@@ -41,7 +41,8 @@ export function readScores(file: string, column: string): Map<string, number> {
     throw new InputError(`scores ${file}: the first row must name a "model" column (tab-separated); found: ${header}`);
   if (ci < 0)
     throw new InputError(
-      `scores ${file}: no column "${oneLine(column)}"; the columns are: ${header.filter((_, i) => i !== mi).join(', ')}`,
+      `scores ${file}: no column "${oneLine(column)}"; ` +
+        `the columns are: ${header.filter((_, i) => i !== mi).join(', ')}`,
     );
   const out = new Map<string, number>();
   lines.slice(1).forEach((line, k) => {
@@ -54,7 +55,8 @@ export function readScores(file: string, column: string): Map<string, number> {
     const score = Number(cell);
     if (!Number.isFinite(score))
       throw new InputError(
-        `scores ${file}: row ${k + 2} (${oneLine(model)}), column ${oneLine(column)}: "${oneLine(cell)}" is not a number`,
+        `scores ${file}: row ${k + 2} (${oneLine(model)}), column ${oneLine(column)}: ` +
+          `"${oneLine(cell)}" is not a number`,
       );
     const before = out.get(model);
     if (before !== undefined && before !== score)
@@ -68,6 +70,20 @@ export function readScores(file: string, column: string): Map<string, number> {
 function scoresOfModels(models: readonly string[], scores: ReadonlyMap<string, number>): Map<string, number> {
   const names = new Map([...scores.keys()].map((m) => [m, m]));
   return new Map([...familiesOfLeaves(models, names)].map(([ref, { model }]) => [ref, scores.get(model)!]));
+}
+
+function checkScored(scores: Map<string, number>, flags: PredictFlags, run: string): Map<string, number> {
+  if (scores.size === 0)
+    throw new InputError(
+      `scores ${flags.scores}: no row with a ${oneLine(flags.column)} score names a model of run ${oneLine(run)}; ` +
+        'name them by model ref (replay:gpt4_0613) or bare name (gpt4_0613)',
+    );
+  if (scores.size < 3)
+    throw new InputError(
+      `scores ${flags.scores}: only ${scores.size} model(s) of run ${oneLine(run)} have a ${oneLine(flags.column)} ` +
+        'score; leave-one-out needs at least 3',
+    );
+  return scores;
 }
 
 function gridFor(k: string | undefined): KnnSetting[] {
@@ -116,26 +132,20 @@ Examples:
       } finally {
         store.close();
       }
+      // Checked on the run's models before the (slow) analysis, then again on the models with answers.
+      checkScored(scoresOfModels(data.run.models, all), flags, run);
       const analysed = analyseRunLazily(data, {
         onProgress: (stage) => process.stderr.write(`${oneLine(stage)}\n`),
       });
       const signal = analysed.availableSignal(flags.signal);
       const matrix = analysed.matrix(signal);
-      const scores = scoresOfModels(matrix.labels, all);
-      if (scores.size === 0)
-        throw new InputError(
-          `scores ${flags.scores}: no row names a model of run ${oneLine(run)} (${matrix.labels.slice(0, 4).map(oneLine).join(', ')}...); name them by ref or bare name`,
-        );
-      if (scores.size < 3)
-        throw new InputError(
-          `scores ${flags.scores}: only ${scores.size} model(s) of run ${oneLine(run)} have a ${oneLine(flags.column)} score; leave-one-out needs at least 3`,
-        );
+      const scores = checkScored(scoresOfModels(matrix.labels, all), flags, run);
       const r = predictScores(matrix, scores, { grid });
       if (flags.json) {
         const json = {
           run,
           column: flags.column,
-          signal: signal,
+          signal,
           metric: matrix.metric,
           scored: r.scored,
           looPearson: Number.isFinite(r.looPearson) ? r.looPearson : null,
@@ -159,9 +169,11 @@ Examples:
       }
       lines.push(
         '',
-        `${oneLine(flags.column)} from ${signal} distances (${oneLine(matrix.metric)}): nested leave-one-out over ${r.scored} scored models: ` +
-          `r = ${fixed(r.looPearson)}, MAE = ${fixed(r.looMAE)} (mean of the others: MAE ${fixed(r.baselineMAE)})`,
-        `${r.predictions.length - r.scored} model(s) without a score predicted with ${describe(r.setting)} (chosen by leave-one-out)`,
+        `${oneLine(flags.column)} from ${signal} distances (${oneLine(matrix.metric)}): ` +
+          `nested leave-one-out over ${r.scored} scored models: r = ${fixed(r.looPearson)}, ` +
+          `MAE = ${fixed(r.looMAE)} (mean of the others: MAE ${fixed(r.baselineMAE)})`,
+        `${r.predictions.length - r.scored} model(s) without a score predicted with ${describe(r.setting)} ` +
+          '(chosen by leave-one-out)',
       );
       process.stdout.write(`${lines.join('\n')}\n`);
     });
