@@ -1,7 +1,8 @@
 // Home: what is available right now (providers, lab zoo, recent runs) and where to go from here.
-import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
+import { useMachine } from '../hooks/use-machine.js';
+import { homeCursor, homeKeyAction, INITIAL_HOME_STATE, reduceHome } from '../hooks/home-state.js';
 import type { RunSummaryRow } from '../../store/api.js';
 import type { ProviderStatus } from '../backend.js';
 import { Frame } from '../components/frame.js';
@@ -57,35 +58,18 @@ function modelCount(p: ProviderStatus): string {
 export function HomeScreen(props: HomeProps) {
   const theme = useTheme();
   const { runs } = props;
-  const [cursor, setCursor] = useState(0);
-  const [marked, setMarked] = useState<readonly string[]>([]);
-  const [note, setNote] = useState<string | undefined>(undefined);
-  const at = Math.min(cursor, Math.max(0, runs.length - 1));
+  const [state, send, latest] = useMachine(reduceHome, () => INITIAL_HOME_STATE);
+  const { marked, note } = state;
+  const at = homeCursor(state, runs);
 
   useKeys((input, key) => {
-    if (input === 'q') props.onQuit();
-    else if (input === 'n') props.onNewRun();
-    else if (key.upArrow || input === 'k') setCursor(Math.max(0, at - 1));
-    else if (key.downArrow || input === 'j') setCursor(Math.min(runs.length - 1, at + 1));
-    else if (key.return && runs[at]) props.onOpen(runs[at].name);
-    else if (input === ' ' && runs[at]) {
-      const name = runs[at].name;
-      // Two marks at most: marking a third forgets the oldest.
-      setMarked((m) => (m.includes(name) ? m.filter((x) => x !== name) : [...m, name].slice(-2)));
-    } else if (input === 'c') {
-      const pair =
-        marked.length === 2
-          ? marked
-          : marked.length === 1 && runs[at] && runs[at].name !== marked[0]
-            ? [marked[0]!, runs[at].name]
-            : undefined;
-      if (pair) {
-        // Older run first: the comparison reads "before -> after".
-        const when = (name: string) => runs.find((r) => r.name === name)?.updatedAt ?? '';
-        const [a, b] = [...pair].sort((x, y) => when(x).localeCompare(when(y)));
-        props.onCompare(a!, b!);
-      } else setNote('mark two runs with space, then press c');
-    }
+    const action = homeKeyAction(latest(), runs, input, key);
+    if (!action) return;
+    if (action.type === 'quit') props.onQuit();
+    else if (action.type === 'new-run') props.onNewRun();
+    else if (action.type === 'open') props.onOpen(action.run);
+    else if (action.type === 'compare') props.onCompare(action.a, action.b);
+    else send(action);
   }, props.active);
 
   const nameWidth = Math.min(32, Math.max(10, ...runs.map((r) => r.name.length)));
