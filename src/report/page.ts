@@ -3,7 +3,7 @@
 // opens from disk and cannot call out even if some markup slipped through. It reads fully with scripts off: figures are
 // inline SVG and the evidence is in <details>.
 import { createHash } from 'node:crypto';
-import { html, type Markup } from './html.js';
+import { html, type Markup, trusted } from './html.js';
 
 const STYLE = `
 :root{color-scheme:light;--ink:#1d232b;--muted:#5b6570;--line:#d9dee4;--soft:#f4f6f8;--accent:#4e79a7}
@@ -72,12 +72,12 @@ export function page(parts: PageParts): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
+<meta http-equiv="Content-Security-Policy" content="${trusted(contentSecurityPolicy())}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="llm-phylo">
 <title>${parts.title}</title>
-<style>${{ markup: STYLE }}</style>
+<style>${trusted(STYLE)}</style>
 </head>
 <body>
 <header><h1>${parts.title}</h1><p>${parts.subtitle}</p>

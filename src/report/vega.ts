@@ -15,14 +15,19 @@ export const CHART_CONFIG = {
 } as const;
 
 /**
- * Give every id in `svg` (and every reference to it) a prefix, so that several Vega figures inlined in one page do not
- * share clip paths and gradients (each renderer counts its ids from 1).
+ * Rename every id in `svg` (and every reference to it) to `<prefix>-<n>` in order of appearance, so that several Vega
+ * figures inlined in one page do not share clip paths and gradients, and so that the same figure gets the same ids
+ * every time (Vega numbers gradients with a counter that runs across the whole process).
  */
 export function prefixSvgIds(svg: string, prefix: string): string {
+  const renamed = new Map<string, string>();
+  for (const m of svg.matchAll(/\bid="([^"]+)"/g))
+    if (!renamed.has(m[1]!)) renamed.set(m[1]!, `${prefix}-${renamed.size + 1}`);
+  const to = (id: string) => renamed.get(id) ?? id;
   return svg
-    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}-${id}"`)
-    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}-${id})`)
-    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${prefix}-${id}"`);
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${to(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${to(id)})`)
+    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${to(id)}"`);
 }
 
 /** The SVG of a Vega-Lite spec; `id` prefixes its element ids (see prefixSvgIds) and names it for screen readers. */
