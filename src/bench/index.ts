@@ -10,6 +10,7 @@ import { benchmark as lab } from './lab.js';
 import { benchmark as embeddings } from './embeddings.js';
 import { benchmark as logprobs } from './logprobs.js';
 import { benchmark as lofo } from './lofo.js';
+import { benchmark as audit } from './audit.js';
 
 export type Benchmark = { readonly name: string; readonly run: () => Promise<void> };
 
@@ -26,6 +27,7 @@ const benchmarks: Benchmark[] = [
   embeddings,
   logprobs,
   lofo,
+  audit,
 ];
 
 const only = process.argv.slice(2);
