@@ -24,7 +24,9 @@ th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertic
 th{background:var(--soft);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .scroll{overflow-x:auto;max-width:100%}
-.facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 16px;margin:8px 0}
+.overview{display:flex;flex-wrap:wrap;gap:0 48px;align-items:flex-start}
+.overview>div{flex:1 1 380px;max-width:640px}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}
 .facts dt{color:var(--muted)}
 .facts dd{margin:0}
 .warn{color:#8a5300}

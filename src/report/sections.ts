@@ -34,7 +34,7 @@ export function summarySection(s: RunSummary, warnings: readonly string[]): Mark
     s.firstSample !== undefined
       ? `${s.firstSample} to ${s.lastSample}`
       : `no sample stored (run created ${s.createdAt})`;
-  return html`<section id="summary"><h2>Summary</h2>${facts([
+  return html`<section id="summary"><h2>Summary</h2><div class="overview"><div>${facts([
     ['run', html`<span class="model">${s.run}</span> (${s.origin}, ${s.status})`],
     ['suite', `${s.suite}, version ${s.suiteVersion}`],
     ['models', `${count(s.models)} (${count(s.answeringModels)} with answers)`],
@@ -48,11 +48,13 @@ export function summarySection(s: RunSummary, warnings: readonly string[]): Mark
     ['cost', `$${s.costUsd.toFixed(4)}`],
     ['latency', latency],
     ['collected', dates],
-  ])}${
+  ])}</div>${
     warnings.length > 0
-      ? html`<h3>What to know about the data</h3><ul>${warnings.map((w) => html`<li class="warn">${w}</li>`)}</ul>`
+      ? html`<div><h3>What to know about the data</h3><ul>${warnings.map(
+          (w) => html`<li class="warn">${w}</li>`,
+        )}</ul></div>`
       : ''
-  }</section>`;
+  }</div></section>`;
 }
 
 export interface PhenotypeMarkup {
