@@ -11,6 +11,7 @@ import { benchmark as embeddings } from './embeddings.js';
 import { benchmark as logprobs } from './logprobs.js';
 import { benchmark as lofo } from './lofo.js';
 import { benchmark as audit } from './audit.js';
+import { benchmark as report } from './report.js';
 
 export type Benchmark = { readonly name: string; readonly run: () => Promise<void> };
 
@@ -28,6 +29,7 @@ const benchmarks: Benchmark[] = [
   logprobs,
   lofo,
   audit,
+  report,
 ];
 
 const only = process.argv.slice(2);
