@@ -44,7 +44,8 @@ async function startServerProcess(latencyMs: number): Promise<{ url: string; sto
     `const s = await startOpenAIServer({ models: ['bench'], latencyMs: ${latencyMs} });` +
     `process.stdout.write(s.url + '\\n');` +
     `process.stdin.resume();` +
-    `process.stdin.on('end', async () => { process.stdout.write('max in flight ' + s.maxInFlight + '\\n'); await s.close(); process.exit(0); });`;
+    `process.stdin.on('end', async () => {` +
+    ` process.stdout.write('max in flight ' + s.maxInFlight + '\\n'); await s.close(); process.exit(0); });`;
   // execArgv carries tsx's loader when the benchmark runs from src/.
   const child = spawn(process.execPath, [...process.execArgv, '--input-type=module', '-e', code], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -86,7 +87,7 @@ async function bareFetch(url: string, requests: number, concurrency: number): Pr
   return performance.now() - t0;
 }
 
-/** The provider adapter alone (the SDK over its transport), no scheduler and no store: the floor under the scheduler. */
+/** The provider adapter alone (the SDK over its transport), no scheduler, no store: the floor under the scheduler. */
 async function adapterOnly(provider: Provider, requests: number, concurrency: number): Promise<number> {
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -140,14 +141,20 @@ async function throughput(dir: string, requests: number, concurrency: number, la
     const adapterMs = await adapterOnly(provider, requests, concurrency);
     const peak = await server.stop();
     process.stdout.write(
-      `throughput: ${result.requested} requests (${result.ok} ok, ${result.errors} errors) at concurrency ${concurrency}, ${latencyMs} ms latency: ` +
+      `throughput: ${result.requested} requests (${result.ok} ok, ${result.errors} errors) ` +
+        `at concurrency ${concurrency}, ${latencyMs} ms latency: ` +
         `${ms.toFixed(0)} ms, ideal ${ideal.toFixed(0)} ms, ratio ${(ideal / ms).toFixed(3)} (target >= 0.85); ` +
-        `${((1000 * result.requested) / ms).toFixed(0)} req/s; client CPU ${((cpu.user + cpu.system) / 1000 / result.requested).toFixed(2)} ms per request; server ${peak}; ` +
+        `${((1000 * result.requested) / ms).toFixed(0)} req/s; ` +
+        `client CPU ${((cpu.user + cpu.system) / 1000 / result.requested).toFixed(2)} ms per request; ` +
+        `server ${peak}; ` +
         `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores\n` +
-        `  baseline: bare fetch, same server and concurrency (no SDK, no scheduler, no store): ${baselineMs.toFixed(0)} ms, ratio ${(ideal / baselineMs).toFixed(3)}; ` +
+        '  baseline: bare fetch, same server and concurrency (no SDK, no scheduler, no store): ' +
+        `${baselineMs.toFixed(0)} ms, ratio ${(ideal / baselineMs).toFixed(3)}; ` +
         `the scheduler reaches ${((100 * baselineMs) / ms).toFixed(0)}% of what this machine allows right now\n` +
-        `  adapter alone: the OpenAI SDK over its keep-alive transport, same server and concurrency (no scheduler, no store): ${adapterMs.toFixed(0)} ms, ratio ${(ideal / adapterMs).toFixed(3)}\n` +
-        `  (both comparisons run after the scheduler, in a warmed-up process with open connections; the scheduler's figure includes the warm-up)\n`,
+        '  adapter alone: the OpenAI SDK over its keep-alive transport, same server and concurrency ' +
+        `(no scheduler, no store): ${adapterMs.toFixed(0)} ms, ratio ${(ideal / adapterMs).toFixed(3)}\n` +
+        '  (both comparisons run after the scheduler, in a warmed-up process with open connections; ' +
+        "the scheduler's figure includes the warm-up)\n",
     );
   } finally {
     store.close();
@@ -202,7 +209,8 @@ async function cachedReplay(dir: string, samples: number): Promise<void> {
     const result = await collect({ store, spec, providerFor: () => provider, batchSize: 1000 });
     const ms = performance.now() - t0;
     process.stdout.write(
-      `cached replay: ${result.cached} of ${samples} samples from the cache, ${result.requested} requests, ${ms.toFixed(0)} ms (target < 2000 ms)\n`,
+      `cached replay: ${result.cached} of ${samples} samples from the cache, ${result.requested} requests, ` +
+        `${ms.toFixed(0)} ms (target < 2000 ms)\n`,
     );
   } finally {
     store.close();

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyseRun } from '../analysis/analyse.js';
 import { providerEmbeddings } from '../analysis/provider-embeddings.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { DEFAULT_EMBED } from '../analysis/signals/index.js';
 import { familyClades, nearestNeighbourAccuracy, patristicDistances } from '../phylo/index.js';
 import { DB_FILE, openStore } from '../store/sqlite.js';
@@ -43,13 +44,15 @@ export const benchmark: Benchmark = {
       const t1 = seconds(t0);
       const s = first.stats;
       process.stdout.write(
-        `embed ${s.texts} distinct texts in ${s.requests} requests (64 a batch, local server): ${t1.toFixed(2)} s, ${(s.texts / t1).toFixed(0)} texts/s\n`,
+        `embed ${s.texts} distinct texts in ${s.requests} requests (${DEFAULTS.embedBatch} a batch, local server): ` +
+          `${t1.toFixed(2)} s, ${(s.texts / t1).toFixed(0)} texts/s\n`,
       );
       t0 = performance.now();
       const second = await providerEmbeddings(data, 'openai:bench-embed', { resultsDir: results, env });
       const t2 = seconds(t0);
       process.stdout.write(
-        `cached re-run: ${second.stats.cached}/${second.stats.texts} from the store, ${second.stats.requests} requests, ${t2.toFixed(2)} s\n`,
+        `cached re-run: ${second.stats.cached}/${second.stats.texts} from the store, ` +
+          `${second.stats.requests} requests, ${t2.toFixed(2)} s\n`,
       );
       process.stdout.write(
         `store growth: ${(mb(db) + mb(`${db}-wal`) - before).toFixed(1)} MB for ${s.texts} vectors of 256 float32\n`,
@@ -65,8 +68,10 @@ export const benchmark: Benchmark = {
       const clades = familyClades(result.tree, fam);
       const nn = nearestNeighbourAccuracy(patristicDistances(result.tree), fam);
       process.stdout.write(
-        `analysis on provider vectors (${result.signal}/${result.method}, ${result.models} models x ${result.probes} probes, 100 replicates): ${seconds(t0).toFixed(2)} s ` +
-          `(phenotype + distances ${result.timings.phenotype.toFixed(2)} s); family clades ${clades.filter((c) => c.isClade).length}/${clades.length}, ` +
+        `analysis on provider vectors (${result.signal}/${result.method}, ` +
+          `${result.models} models x ${result.probes} probes, 100 replicates): ${seconds(t0).toFixed(2)} s ` +
+          `(phenotype + distances ${result.timings.phenotype.toFixed(2)} s); ` +
+          `family clades ${clades.filter((c) => c.isClade).length}/${clades.length}, ` +
           `1-NN accuracy ${nn.accuracy.toFixed(3)}\n`,
       );
     } finally {

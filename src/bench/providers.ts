@@ -57,7 +57,13 @@ async function measure(kind: Kind, options: ServerOptions, requests: number, con
     const provider = providerFor(kind, server.url);
     await drive(provider, 20, 1); // warm up the SDK and the connection pool
     const { wallMs, latencies } = await drive(provider, requests, concurrency);
-    return `${kind.padEnd(10)} ${String(requests).padStart(5)} req  c=${String(concurrency).padEnd(3)} ${(requests / (wallMs / 1000)).toFixed(0).padStart(6)} req/s  p50 ${quantile(latencies, 0.5).toFixed(2).padStart(7)} ms  p95 ${quantile(latencies, 0.95).toFixed(2).padStart(7)} ms  max in flight ${server.maxInFlight}`;
+    const rate = (requests / (wallMs / 1000)).toFixed(0).padStart(6);
+    const p50 = quantile(latencies, 0.5).toFixed(2).padStart(7);
+    const p95 = quantile(latencies, 0.95).toFixed(2).padStart(7);
+    return (
+      `${kind.padEnd(10)} ${String(requests).padStart(5)} req  c=${String(concurrency).padEnd(3)} ${rate} req/s  ` +
+      `p50 ${p50} ms  p95 ${p95} ms  max in flight ${server.maxInFlight}`
+    );
   } finally {
     await server.close();
   }

@@ -13,7 +13,7 @@ export interface CollectOptions {
   readonly store: SqliteStore;
   /** The run must already exist in the store (see prepareRun). */
   readonly spec: RunSpec;
-  /** The provider serving a model ref (resolve them up front so a bad prefix or missing key fails before any request). */
+  /** The provider serving a model ref (resolved up front: a bad prefix or missing key fails before any request). */
   readonly providerFor: (model: ModelRef) => Provider;
   /** Concurrency ceiling per provider (its profile's limit or --concurrency). Default DEFAULTS.concurrency. */
   readonly concurrency?: (provider: Provider) => number;
@@ -53,7 +53,7 @@ export interface Collection {
   readonly done: Promise<CollectResult>;
   pause(): void;
   resume(): void;
-  /** Abort in-flight requests and start no more; everything answered is already stored; the run is marked interrupted. */
+  /** Abort in-flight requests and start no more; all answered is already stored; the run is marked interrupted. */
   cancel(): void;
   readonly paused: boolean;
   readonly cancelled: boolean;

@@ -259,7 +259,9 @@ class Collector {
           m.stopped = { kind: error.kind, message };
           this.emit({
             type: 'warning',
-            message: `${item.model}: ${error.kind.replace('_', ' ')} (${message}); its remaining samples are stored as errors without a request`,
+            message:
+              `${item.model}: ${error.kind.replace('_', ' ')} (${message}); ` +
+              'its remaining samples are stored as errors without a request',
           });
         }
         this.recordError(item, error.kind, message, attempt, totalLatency);

@@ -72,7 +72,8 @@ export async function embedTexts(
   const ref = `${provider.name}:${model}`;
   if (!provider.embed || !provider.capabilities.embeddings) {
     throw new InputError(
-      `embeddings ${ref}: provider ${provider.name} has no embeddings endpoint; use e.g. openai:text-embedding-3-small or ollama:nomic-embed-text`,
+      `embeddings ${ref}: provider ${provider.name} has no embeddings endpoint; ` +
+        'use e.g. openai:text-embedding-3-small or ollama:nomic-embed-text',
     );
   }
   const embed = provider.embed.bind(provider);

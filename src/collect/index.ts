@@ -5,7 +5,7 @@
 //   const collection = startCollection({ store, spec, providerFor: (m) => providers.get(parseModelRef(m).prefix)! });
 //   collection.on((event) => view.apply(event));                                 // RunEvents: progress, retries
 //   process.on('SIGINT', () => collection.cancel());                            // answered samples are already stored
-//   const result = await collection.done;                                       // { ok, errors, cached, cancelled, ... }
+//   const result = await collection.done;                             // { ok, errors, cached, cancelled, ... }
 export { classify } from './classify.js';
 export { type Collection, type CollectOptions, type CollectResult, startCollection } from './collection.js';
 export { collect } from './collector.js';

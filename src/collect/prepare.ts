@@ -46,7 +46,8 @@ export function prepareRun(store: SqliteStore, spec: RunSpec, origin = 'run'): P
   if (a !== b) throw new InputError(`run "${spec.name}" exists with models ${stored.models.join(',')}; ${fix}`);
   if (canonicalJson(stored.sampling ?? {}) !== canonicalJson(spec.sampling ?? {})) {
     throw new InputError(
-      `run "${spec.name}" exists with sampling ${canonicalJson(stored.sampling ?? {})}, not ${canonicalJson(spec.sampling ?? {})}; ${fix}`,
+      `run "${spec.name}" exists with sampling ${canonicalJson(stored.sampling ?? {})}, ` +
+        `not ${canonicalJson(spec.sampling ?? {})}; ${fix}`,
     );
   }
   if (spec.samples !== stored.samples) store.setSamples(spec.name, spec.samples);

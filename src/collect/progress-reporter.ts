@@ -24,7 +24,8 @@ export function progressLine(s: ProgressSnapshot): string {
   const eta =
     s.etaMs !== undefined && s.phase === 'running' && s.done < s.total ? ` eta ${formatDuration(s.etaMs)}` : '';
   const paused = s.phase === 'paused' ? ' [paused]' : '';
-  return `${oneLine(s.run)}: ${s.done}/${s.total} (${pct}%) errors ${s.errors}, tokens ${formatCount(s.tokens)}, ${formatCost(s.costUsd)}, ${formatDuration(s.elapsedMs)}${eta}${paused}`;
+  const totals = `tokens ${formatCount(s.tokens)}, ${formatCost(s.costUsd)}, ${formatDuration(s.elapsedMs)}`;
+  return `${oneLine(s.run)}: ${s.done}/${s.total} (${pct}%) errors ${s.errors}, ${totals}${eta}${paused}`;
 }
 
 export function startProgressReporter(options: ProgressReporterOptions = {}): ProgressReporter {
@@ -62,7 +63,8 @@ export function startProgressReporter(options: ProgressReporterOptions = {}): Pr
       case 'run-start':
         started = true;
         say(
-          `${e.run}: ${e.total} samples to collect${e.cached > 0 ? `, ${e.cached} from the cache` : ''} (${e.models.length} models)`,
+          `${e.run}: ${e.total} samples to collect` +
+            `${e.cached > 0 ? `, ${e.cached} from the cache` : ''} (${e.models.length} models)`,
         );
         break;
       case 'warning':

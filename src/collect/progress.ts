@@ -138,7 +138,8 @@ export class ProgressTracker {
       case 'retry':
         this.note(
           'warn',
-          `${event.model} ${event.probe}: ${event.kind.replace('_', ' ')}, retry ${event.attempt} in ${Math.round(event.waitMs)}ms (${event.message})`,
+          `${event.model} ${event.probe}: ${event.kind.replace('_', ' ')}, ` +
+            `retry ${event.attempt} in ${Math.round(event.waitMs)}ms (${event.message})`,
         );
         break;
       case 'concurrency':
@@ -163,7 +164,8 @@ export class ProgressTracker {
         this.endedAtMs = this.now();
         this.note(
           'info',
-          `${event.cancelled ? 'cancelled' : 'finished'}: ${event.ok} ok, ${event.errors} errors; everything collected is stored`,
+          `${event.cancelled ? 'cancelled' : 'finished'}: ${event.ok} ok, ${event.errors} errors; ` +
+            'everything collected is stored',
         );
         break;
     }

@@ -16,7 +16,9 @@ export function register(program: Command): void {
     .option(...RESULTS_OPTION)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ phylo export core-20250101-120000 --format csv --out samples.csv\n  $ phylo export alpaca_eval | head -n 3\n',
+      '\nExamples:\n' +
+        '  $ phylo export core-20250101-120000 --format csv --out samples.csv\n' +
+        '  $ phylo export alpaca_eval | head -n 3\n',
     )
     .action(async (run: string, opts: { format: string; out?: string; results?: string }) => {
       if (!EXPORT_FORMATS.includes(opts.format as ExportFormat))

@@ -60,7 +60,9 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ phylo import jsonl responses.jsonl --name vendor-check\n  $ echo \'{"model":"m1","prompt":"hi","text":"hello"}\' > one.jsonl && phylo import jsonl one.jsonl\n',
+      '\nExamples:\n' +
+        '  $ phylo import jsonl responses.jsonl --name vendor-check\n' +
+        '  $ echo \'{"model":"m1","prompt":"hi","text":"hello"}\' > one.jsonl && phylo import jsonl one.jsonl\n',
     )
     .action(async (file: string, opts: ImportOptions) => {
       const store = openStore(resultsDir(opts.results));

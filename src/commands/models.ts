@@ -26,7 +26,8 @@ function formatText(found: readonly Discovery[]): string {
       continue;
     }
     lines.push(
-      `${name}${d.models.length} model${d.models.length === 1 ? '' : 's'}${d.baseURL ? ` at ${oneLine(d.baseURL)}` : ''}`,
+      `${name}${d.models.length} model${d.models.length === 1 ? '' : 's'}` +
+        `${d.baseURL ? ` at ${oneLine(d.baseURL)}` : ''}`,
     );
     for (const m of d.models) lines.push(`  ${d.provider}:${oneLine(m)}`);
   }
@@ -44,14 +45,17 @@ export function register(program: Command): void {
     .option(...RESULTS_OPTION)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ phylo models                 # every provider in providers/*.yaml\n  $ phylo models ollama --json   # the local Ollama models, as JSON\n',
+      '\nExamples:\n' +
+        '  $ phylo models                 # every provider in providers/*.yaml\n' +
+        '  $ phylo models ollama --json   # the local Ollama models, as JSON\n',
     )
     .action(async (provider: string | undefined, opts: ModelsOptions) => {
       const timeoutMs = parseNumber('--timeout', opts.timeout, { min: 1 });
       const env = process.env;
       const dir = opts.profiles ?? profilesDir(env);
       const profiles = loadProfiles(dir);
-      if (provider !== undefined) registry.profileFor(provider, profiles); // unknown prefix: one line listing the known ones
+      // An unknown prefix: one line listing the known ones.
+      if (provider !== undefined) registry.profileFor(provider, profiles);
       const prefixes = provider !== undefined ? [provider] : registry.knownPrefixes(profiles);
       // The results folder matters to the replay provider, whose models are the stored runs.
       const found = await discoverProviders(prefixes, {

@@ -53,8 +53,10 @@ function formatResult(r: CollectResult, resumed: boolean): string {
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
   return [
-    `run ${oneLine(r.run)} ${r.cancelled ? 'interrupted' : 'finished'}${resumed ? ' (resumed)' : ''}: ${r.ok} ok, ${r.errors} errors${errors ? ` (${errors})` : ''}`,
-    `  ${r.requested} requests, ${r.cached} from the cache, tokens ${r.inputTokens} in / ${r.outputTokens} out, $${r.costUsd.toFixed(4)}`,
+    `run ${oneLine(r.run)} ${r.cancelled ? 'interrupted' : 'finished'}${resumed ? ' (resumed)' : ''}: ` +
+      `${r.ok} ok, ${r.errors} errors${errors ? ` (${errors})` : ''}`,
+    `  ${r.requested} requests, ${r.cached} from the cache, ` +
+      `tokens ${r.inputTokens} in / ${r.outputTokens} out, $${r.costUsd.toFixed(4)}`,
     `  see it with: phylo show ${oneLine(r.run)}`,
   ].join('\n');
 }
@@ -71,7 +73,8 @@ export function register(program: Command): void {
     .option('--max-tokens <n>', 'maximum tokens per response')
     .option(
       '--logprobs <k>',
-      "also store each token's top-k logprobs (0-20; OpenAI, OpenAI-compatible, Ollama, lab): the logprobs signal of phylo tree",
+      `also store each token's top-k logprobs (0-${DEFAULTS.maxTopLogprobs}; OpenAI, OpenAI-compatible, Ollama, ` +
+        'lab): the logprobs signal of phylo tree',
     )
     .option('--concurrency <n>', "requests in flight per provider (default: the profile's rateLimit.maxConcurrency)")
     .option('--timeout <ms>', "per-request timeout in milliseconds (default: the profile's timeoutMs)")
@@ -85,7 +88,8 @@ export function register(program: Command): void {
       '\nExamples:\n' +
         '  $ phylo run --suite core --models openai:gpt-4o-mini,ollama:llama3.2 --samples 3\n' +
         '  $ phylo run --suite core --models replay:gpt4_0613 --name offline   # from an imported run, no network\n' +
-        '  $ phylo run --suite core --models ollama:llama3.2,ollama:qwen2.5 --logprobs 20   # then: phylo tree RUN --signal logprobs\n' +
+        '  $ phylo run --suite core --models ollama:llama3.2,ollama:qwen2.5 --logprobs 20\n' +
+        '      # then: phylo tree RUN --signal logprobs\n' +
         '  $ phylo run --name core-20250101-120000 --suite core --models openai:gpt-4o-mini   # resume\n' +
         'Ctrl-C stops cleanly: everything answered is kept; run the same command again to finish.\n',
     )
@@ -148,7 +152,8 @@ export function register(program: Command): void {
         if (result.cancelled) {
           const kept = store.samplesOf(name).length;
           process.stderr.write(
-            `kept ${kept} samples of run ${name}; resume with: phylo run --name ${name} --suite ${opts.suite} --models ${models.join(',')}\n`,
+            `kept ${kept} samples of run ${name}; resume with: ` +
+              `phylo run --name ${name} --suite ${opts.suite} --models ${models.join(',')}\n`,
           );
           process.exitCode = EXIT_INTERRUPTED;
         }

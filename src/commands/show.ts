@@ -28,7 +28,8 @@ export function formatTable(
 
 export function formatSummary(s: RunSummary): string {
   const head = [
-    `run ${s.run}: suite ${s.suite}, ${s.probes} probes x ${s.samplesPerProbe} samples, ${s.models.length} models, ${s.status} (${s.origin})`,
+    `run ${s.run}: suite ${s.suite}, ${s.probes} probes x ${s.samplesPerProbe} samples, ` +
+      `${s.models.length} models, ${s.status} (${s.origin})`,
     `created ${s.createdAt}, updated ${s.updatedAt}`,
     '',
   ].map(oneLine);
@@ -60,7 +61,8 @@ export function formatSummary(s: RunSummary): string {
     .filter((m) => m.missing > 0)
     .map(
       (m) =>
-        `${oneLine(m.model)} misses ${m.missing}: ${m.missingProbes.map(oneLine).join(', ')}${m.missingProbes.length < m.missing && m.missingProbes.length >= 20 ? ', ...' : ''}`,
+        `${oneLine(m.model)} misses ${m.missing}: ${m.missingProbes.map(oneLine).join(', ')}` +
+        `${m.missingProbes.length < m.missing && m.missingProbes.length >= 20 ? ', ...' : ''}`,
     );
   return (
     head.join('\n') +

@@ -14,7 +14,10 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `\n${SUITE_LIMITS_HELP}\n` +
-        '\nExamples:\n  $ phylo suites\n  $ phylo suites core --json\n  $ phylo suites ./my-probes.yaml      # validate a suite file: exit 2 with one line if it is malformed\n',
+        '\nExamples:\n' +
+        '  $ phylo suites\n' +
+        '  $ phylo suites core --json\n' +
+        '  $ phylo suites ./my-probes.yaml      # validate a suite file: exit 2 with one line if it is malformed\n',
     )
     .action((suite: string | undefined, opts: { dir?: string; json?: boolean }) => {
       if (suite !== undefined) {

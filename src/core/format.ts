@@ -1,7 +1,7 @@
 // Small, pure text helpers for fixed-width terminal layout.
 import { oneLine, stripControl } from './sanitize.js';
 
-/** Fit text to exactly `width` columns: cut with an ellipsis or pad with spaces. Control sequences are removed first. */
+/** Fit text to exactly `width` columns: cut with an ellipsis or pad with spaces. Control sequences go first. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
   const clean = oneLine(text);

@@ -29,6 +29,7 @@ export function readTextFile(file: string, what: string, maxBytes = MAX_TEXT_FIL
     throw new InputError(`${what} ${file}: cannot read it (${code ?? String(err)}); check the path`);
   }
   throw new InputError(
-    `${what} ${file}: ${size} bytes is above the ${formatByteLimit(maxBytes)} limit for a ${what}; is it the right file?`,
+    `${what} ${file}: ${size} bytes is above the ${formatByteLimit(maxBytes)} limit for a ${what}; ` +
+      'is it the right file?',
   );
 }

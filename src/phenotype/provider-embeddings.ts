@@ -42,7 +42,8 @@ export function providerProbeEmbeddings(
     dim ??= v.length;
     if (v.length !== dim)
       throw new InputError(
-        `embeddings ${name}: cached vectors have ${dim} and ${v.length} dimensions (did the model change under the same name?); use another --results folder`,
+        `embeddings ${name}: cached vectors have ${dim} and ${v.length} dimensions ` +
+          '(did the model change under the same name?); use another --results folder',
       );
   }
   const d = dim ?? 0;

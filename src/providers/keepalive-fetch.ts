@@ -85,7 +85,8 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): typeo
         throw new TypeError('fetch failed', {
           cause: new Error(`redirect to unsupported URL scheme ${next.protocol}`),
         });
-      // 303 always, and 301/302 after a POST, become a GET without a body (Fetch Standard, step 12 of HTTP-redirect fetch).
+      // 303 always, and 301/302 after a POST, become a GET without a body (Fetch Standard, HTTP-redirect fetch
+      // step 12).
       if (
         answer.status === 303
           ? method !== 'HEAD'

@@ -90,7 +90,8 @@ function issueLine(file: string, issues: readonly z.core.$ZodIssue[]): string {
   if (first.code === 'unrecognized_keys') {
     const keys = (first as { keys?: string[] }).keys ?? [];
     field = [...first.path.map(String), keys[0] ?? ''].filter(Boolean).join('.');
-    message = `unknown field${keys.length > 1 ? `s ${keys.join(', ')}` : ''}; see providers/openai.yaml for the fields a profile has`;
+    const which = keys.length > 1 ? `s ${keys.join(', ')}` : '';
+    message = `unknown field${which}; see providers/openai.yaml for the fields a profile has`;
   }
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
   return `${file}: field "${field || '(top level)'}": ${message}${more}`;

@@ -63,7 +63,7 @@ export interface Provider {
   readonly defaults?: Partial<SamplingParams>;
 }
 
-/** A failed call, classified. `retryAfterMs` comes from Retry-After / retry-after-ms headers when the server sent them. */
+/** A failed call, classified. `retryAfterMs` comes from Retry-After / retry-after-ms headers when sent. */
 export class ProviderCallError extends Error {
   override readonly name = 'ProviderCallError';
   constructor(

@@ -78,7 +78,8 @@ export function cacheKeyJson(input: CacheKeyInput): string {
   if (s.temperature !== undefined) fields.push(`"temperature":${leaf(s.temperature)}`);
   if (s.topP !== undefined) fields.push(`"top_p":${leaf(s.topP)}`);
   return (
-    `{"baseURL":${leaf(trimSlashes(input.baseURL))},"index":${leaf(input.index)},"model":${leaf(input.model)},"prompt":${prompt},` +
+    `{"baseURL":${leaf(trimSlashes(input.baseURL))},"index":${leaf(input.index)},` +
+    `"model":${leaf(input.model)},"prompt":${prompt},` +
     `"provider":${leaf(input.providerKind)},"sampling":{${fields.join(',')}},"v":1}`
   );
 }

@@ -119,7 +119,9 @@ export function importAlpacaEval(store: SqliteStore, dir: string, options: Alpac
   const suite: Suite = {
     name: 'alpaca-eval',
     version: `${probes.size}`,
-    description: `AlpacaEval instructions imported from ${path.basename(path.resolve(dir))} (${folders.length} models); sampling settings of the original generations are unknown`,
+    description:
+      `AlpacaEval instructions imported from ${path.basename(path.resolve(dir))} (${folders.length} models); ` +
+      'sampling settings of the original generations are unknown',
     defaults: { sampling: { temperature: 0.7, maxTokens: 2048 }, samples: 1 },
     probes: [...probes.values()],
   };

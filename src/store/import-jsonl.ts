@@ -50,7 +50,7 @@ export interface JsonlImportOptions {
   readonly replace?: boolean;
 }
 
-/** `gpt-4o` -> `replay:gpt-4o`; an exported `openai:gpt-4o` -> `replay:openai:gpt-4o` (served by the replay provider). */
+/** `gpt-4o` -> `replay:gpt-4o`; an exported `openai:gpt-4o` -> `replay:openai:gpt-4o` (the replay provider's). */
 export function replayRef(model: string): ModelRef {
   return (model.startsWith('replay:') ? model : `replay:${model}`) as ModelRef;
 }

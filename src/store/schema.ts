@@ -48,10 +48,10 @@ export const MIGRATIONS: readonly string[] = [
     created_at  TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
-  // 1 -> 2: provider embeddings of response texts (src/phenotype/provider-embeddings.ts), cached like samples.
+  // 1 -> 2: provider embeddings of response texts (src/collect/embeddings.ts), cached like samples.
   `
   CREATE TABLE embeddings (
-    key         TEXT PRIMARY KEY,         -- SHA-256 of (provider kind, base URL, model, text) (cache-key.ts); never a secret
+    key         TEXT PRIMARY KEY,         -- SHA-256 of (provider kind, base URL, model, text); never a secret
     dim         INTEGER NOT NULL,
     vector      BLOB NOT NULL,            -- dim little-endian float32 values (the precision the APIs serve)
     created_at  TEXT NOT NULL

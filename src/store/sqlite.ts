@@ -114,13 +114,16 @@ export class SqliteStore implements RunStore, EmbeddingCache {
         { model: string; probe: string; idx: number; status: 'ok' | 'error'; error_kind: string | null }
       >('SELECT model, probe, idx, status, error_kind FROM samples WHERE run_id = ?'),
       upsertSample: db.prepare(
-        `INSERT INTO samples (run_id, model, probe, idx, status, text, finish_reason, error_kind, error_message, input_tokens,
-           output_tokens, latency_ms, cost_usd, attempts, logprobs, temperature_used, served_model, note, cached, at)
-         VALUES (@run_id, @model, @probe, @idx, @status, @text, @finish_reason, @error_kind, @error_message, @input_tokens,
-           @output_tokens, @latency_ms, @cost_usd, @attempts, @logprobs, @temperature_used, @served_model, @note, @cached, @at)
+        `INSERT INTO samples (run_id, model, probe, idx, status, text, finish_reason, error_kind, error_message,
+           input_tokens, output_tokens, latency_ms, cost_usd, attempts, logprobs, temperature_used, served_model, note,
+           cached, at)
+         VALUES (@run_id, @model, @probe, @idx, @status, @text, @finish_reason, @error_kind, @error_message,
+           @input_tokens, @output_tokens, @latency_ms, @cost_usd, @attempts, @logprobs, @temperature_used,
+           @served_model, @note, @cached, @at)
          ON CONFLICT (run_id, model, probe, idx) DO UPDATE SET
            status = excluded.status, text = excluded.text, finish_reason = excluded.finish_reason,
-           error_kind = excluded.error_kind, error_message = excluded.error_message, input_tokens = excluded.input_tokens,
+           error_kind = excluded.error_kind, error_message = excluded.error_message,
+           input_tokens = excluded.input_tokens,
            output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd,
            attempts = excluded.attempts, logprobs = excluded.logprobs, temperature_used = excluded.temperature_used,
            served_model = excluded.served_model, note = excluded.note, cached = excluded.cached, at = excluded.at`,
