@@ -144,7 +144,9 @@ export function alignModels(sets: readonly WeightSet[], labels: readonly string[
       names: found.map((f) => f!.info.name),
       dtypes: found.map((f) => f!.info.dtype),
     });
-    found.forEach((f, i) => infos[i]!.push(f!.info));
+    found.forEach((f, i) => {
+      infos[i]!.push(f!.info);
+    });
   }
   return { tensors, infos, missing, shapeMismatch, notes };
 }
@@ -197,7 +199,9 @@ async function streamComparison(
       pending = k + 1 < windows.length ? read(k + 1) : undefined;
       const w = windows[k]!;
       const bufs = slots.map((s) => s[k % 2]!);
-      pairIndex.forEach(([a, b], p) => accumulatePair(bufs[a]!, bufs[b]!, w.count, tolerance, stats[p]![w.tensor]!));
+      pairIndex.forEach(([a, b], p) => {
+        accumulatePair(bufs[a]!, bufs[b]!, w.count, tolerance, stats[p]![w.tensor]!);
+      });
       // A NaN or infinity poisons every sum it enters; one check of the pair sums per window finds it cheaply.
       if (pairIndex.some((_, p) => !Number.isFinite(stats[p]![w.tensor]!.normA2 + stats[p]![w.tensor]!.normB2)))
         throw nonFiniteWeights(bufs, w, labels, plan);

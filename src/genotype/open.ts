@@ -1,5 +1,6 @@
 // Turns what the user typed (a file, a folder, `ollama:NAME[:TAG]`) into a WeightSet, reading headers only.
 import { open as openFile, readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { readGguf } from './gguf.js';
@@ -21,7 +22,7 @@ export async function openWeights(model: string, opts: OpenOptions = {}): Promis
     });
     return readGguf(blob.blob, model);
   }
-  let info;
+  let info: Stats;
   try {
     info = await stat(model);
   } catch {

@@ -41,7 +41,9 @@ export function balancedTreeLength(tree: Tree, m: DistanceMatrix): number {
   const index = new Map(m.labels.map((l, i) => [l, i]));
   const nodes = preorder(tree.root);
   const id = new Map<TreeNode, number>();
-  nodes.forEach((x, i) => id.set(x, i));
+  nodes.forEach((x, i) => {
+    id.set(x, i);
+  });
   const adj: number[][] = nodes.map(() => []);
   for (const x of nodes) {
     for (const c of x.children) {

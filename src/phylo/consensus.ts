@@ -58,7 +58,9 @@ export function majorityRuleConsensus(trees: readonly Tree[]): Tree {
   }
   const childClusters: number[][] = sized.map(() => []);
   const rootClusters: number[] = [];
-  parentOf.forEach((p, k) => (p >= 0 ? childClusters[p]! : rootClusters).push(k));
+  parentOf.forEach((p, k) => {
+    (p >= 0 ? childClusters[p]! : rootClusters).push(k);
+  });
   // Each leaf hangs from the smallest cluster holding it: the cluster's bits minus its child clusters' bits
   // (the root takes the leaves in no cluster).
   const directLeaves = (bits: Uint32Array, children: readonly number[]): number[] => {

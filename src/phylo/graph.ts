@@ -17,7 +17,9 @@ export interface TreeGraph {
 export function toGraph(tree: Tree): TreeGraph {
   const nodes = preorder(tree.root);
   const id = new Map<TreeNode, number>();
-  nodes.forEach((n, i) => id.set(n, i));
+  nodes.forEach((n, i) => {
+    id.set(n, i);
+  });
   const parent = new Int32Array(nodes.length).fill(-1);
   const length = new Float64Array(nodes.length);
   const adjacent: number[][] = nodes.map(() => []);

@@ -30,36 +30,38 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * is rebuilt (re-keyed, stale entries dropped) when a further 30% of the nodes have been joined.
  */
 class RapidNJ {
-  private readonly n: number;
-  private readonly D: Float64Array;
-  private readonly R: Float64Array;
-  private readonly alive: Uint8Array;
-  private readonly born: Int32Array;
-  private readonly act: Int32Array;
-  private r: number;
-  private nextBorn: number;
+  // Fields are not `private`: the hot loops read them through `const { D, R, ... } = this`, which the linter does
+  // not count as a use; the class is internal to this module either way.
+  readonly n: number;
+  readonly D: Float64Array;
+  readonly R: Float64Array;
+  readonly alive: Uint8Array;
+  readonly born: Int32Array;
+  readonly act: Int32Array;
+  r: number;
+  nextBorn: number;
   /** Node id held by each slot: leaves 0..n-1, joined nodes n, n+1, ... */
-  private readonly nodeOf: Int32Array;
+  readonly nodeOf: Int32Array;
 
-  private readonly key: Float64Array;
-  private readonly col: Int32Array;
-  private readonly len: Int32Array;
-  private readonly sortedLen: Int32Array;
-  private readonly rowShift: Float64Array;
-  private readonly rowG: Float64Array;
-  private G = 0;
+  readonly key: Float64Array;
+  readonly col: Int32Array;
+  readonly len: Int32Array;
+  readonly sortedLen: Int32Array;
+  readonly rowShift: Float64Array;
+  readonly rowG: Float64Array;
+  G = 0;
   /** The pair bestPair() found. */
-  private bi = -1;
-  private bj = -1;
-  private readonly slack: number;
-  private readonly shiftBase: number;
+  bi = -1;
+  bj = -1;
+  readonly slack: number;
+  readonly shiftBase: number;
 
-  private readonly lowMask: number;
-  private readonly pack = new Float64Array(1);
-  private readonly packWords = new Uint32Array(this.pack.buffer);
-  private readonly lo = LITTLE_ENDIAN ? 0 : 1;
-  private readonly tmp: Float64Array;
-  private readonly older: Int32Array;
+  readonly lowMask: number;
+  readonly pack = new Float64Array(1);
+  readonly packWords = new Uint32Array(this.pack.buffer);
+  readonly lo = LITTLE_ENDIAN ? 0 : 1;
+  readonly tmp: Float64Array;
+  readonly older: Int32Array;
 
   constructor(private readonly m: DistanceMatrix) {
     const n = m.labels.length;

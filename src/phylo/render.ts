@@ -96,7 +96,9 @@ export function renderTree(tree: Tree, options: RenderOptions = {}): string {
   }
 
   const row = new Map<TreeNode, number>();
-  leaves.forEach((l, i) => row.set(l, i));
+  leaves.forEach((l, i) => {
+    row.set(l, i);
+  });
   for (const n of postorder(tree.root)) {
     if (n.children.length === 0) continue;
     const first = row.get(n.children[0]!)!;

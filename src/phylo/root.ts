@@ -22,7 +22,9 @@ interface Unrooted {
 function unrooted(tree: Tree): Unrooted {
   const nodes = preorder(tree.root);
   const id = new Map<TreeNode, number>();
-  nodes.forEach((n, i) => id.set(n, i));
+  nodes.forEach((n, i) => {
+    id.set(n, i);
+  });
   const edges: Edge[] = [];
   const root = tree.root;
   const suppress = root.children.length === 2;

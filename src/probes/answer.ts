@@ -91,7 +91,8 @@ class PreparedResponse {
 
   /** Every number in the folded reply, in order. */
   numbers(): number[] {
-    return (this.numbersCache ??= numbersIn(this.folded));
+    this.numbersCache ??= numbersIn(this.folded);
+    return this.numbersCache;
   }
 
   /** The number of the stated final answer: its first number, or after an "=", its last. */

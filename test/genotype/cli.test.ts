@@ -47,7 +47,7 @@ describe('phylo genotype', () => {
       /genotype tree \(neighbor joining, support from 100 bootstrap replicates over tensors; midpoint-rooted for display\)/,
     );
     expect(out).toMatch(/[├└┌].*a1$/m);
-    const newick = out.split('\n').find((l) => l.startsWith('(') && l.endsWith(';'))!;
+    const newick = out.split('\n').find((l) => /^\[&[RU]\] \(/.test(l) && l.endsWith(';'))!;
     expect(robinsonFoulds(parseNewick(newick), parseNewick(zoo.newick)).rf).toBe(0);
   });
 

@@ -194,7 +194,9 @@ export function encode(type: EncodedType, x: Float32Array): Encoded {
         const d = half(max / -(levels / 2));
         putHalf(b, 0, d);
         const q = v.map((a) => (d === 0 ? levels / 2 : clamp(Math.round(a / d) + levels / 2, 0, levels - 1)));
-        q.forEach((qq, j) => (y[j] = (qq - levels / 2) * d));
+        q.forEach((qq, j) => {
+          y[j] = (qq - levels / 2) * d;
+        });
         packNibbles(b, bits === 4 ? 2 : 6, q);
         if (bits === 5) packHighBits32(b, 2, q);
       });
@@ -209,7 +211,9 @@ export function encode(type: EncodedType, x: Float32Array): Encoded {
         putHalf(b, 0, d);
         putHalf(b, 2, min);
         const q = v.map((a) => (d === 0 ? 0 : clamp(Math.round((a - min) / d), 0, top)));
-        q.forEach((qq, j) => (y[j] = qq * d + min));
+        q.forEach((qq, j) => {
+          y[j] = qq * d + min;
+        });
         packNibbles(b, bits === 4 ? 4 : 8, q);
         if (bits === 5) packHighBits32(b, 4, q);
       });
@@ -322,7 +326,9 @@ function encodeQ6K(x: Float32Array): Encoded {
     const d = half(Math.max(...scales) / 127);
     putHalf(b, 208, d);
     const sc = scales.map((s) => (d === 0 ? 0 : clamp(Math.round(s / d), -128, 127)));
-    sc.forEach((s, j) => (b[192 + j] = s & 0xff));
+    sc.forEach((s, j) => {
+      b[192 + j] = s & 0xff;
+    });
     const q = new Array<number>(256);
     for (let k = 0; k < 256; k++) {
       const step = d * sc[k >> 4]!;

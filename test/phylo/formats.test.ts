@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import type { DistanceMatrix } from '../../src/core/matrix.js';
 import {
   formatNexus,
-  formatPhylip,
   parseNexusDistances,
   phylipIds,
   readDistanceMatrix,

@@ -147,7 +147,9 @@ describe('writeNewick', () => {
       expect(writeNewick(back)).toBe(text);
       expect(robinsonFoulds(back, withSupport).rf).toBe(0);
       expect(maxDifference(patristicDistances(back), patristicDistances(withSupport))).toBe(0);
-      withSupport.root.children.forEach((c, i) => expect(back.root.children[i]!.support).toBe(c.support));
+      withSupport.root.children.forEach((c, i) => {
+        expect(back.root.children[i]!.support).toBe(c.support);
+      });
     }
   });
 

@@ -125,7 +125,15 @@ describe('bootstrap', () => {
     const missing = seen.map((c) => c.filter((x) => x === 0).length);
     expect(Math.min(...missing)).toBeGreaterThan(5);
     const again: Int32Array[] = [];
-    bootstrapReplicates({ columns: 50, replicates: 20, seed: 11, build: (c) => (again.push(c), tree) });
+    bootstrapReplicates({
+      columns: 50,
+      replicates: 20,
+      seed: 11,
+      build: (c) => {
+        again.push(c);
+        return tree;
+      },
+    });
     expect(again).toEqual(seen);
   });
 
@@ -215,8 +223,10 @@ describe('rooting and ladderize', () => {
       expect(maxDifference(patristicDistances(r), p)).toBeLessThan(1e-12);
       // Depth of each leaf from the root; the deepest is half the diameter.
       const depths: number[] = [];
-      const walk = (n: Tree['root'], d: number): void =>
-        n.children.length === 0 ? void depths.push(d) : n.children.forEach((c) => walk(c, d + (c.length ?? 0)));
+      const walk = (n: Tree['root'], d: number): void => {
+        if (n.children.length === 0) depths.push(d);
+        else for (const c of n.children) walk(c, d + (c.length ?? 0));
+      };
       walk(r.root, 0);
       const diameter = Math.max(...p.values);
       expect(Math.max(...depths)).toBeCloseTo(diameter / 2, 10);
@@ -230,8 +240,10 @@ describe('rooting and ladderize', () => {
       expect(robinsonFoulds(twice, t).rf).toBe(0);
       const depths = (r: Tree) => {
         const out: number[] = [];
-        const walk = (n: Tree['root'], d: number): void =>
-          n.children.length === 0 ? void out.push(d) : n.children.forEach((c) => walk(c, d + (c.length ?? 0)));
+        const walk = (n: Tree['root'], d: number): void => {
+          if (n.children.length === 0) out.push(d);
+          else for (const c of n.children) walk(c, d + (c.length ?? 0));
+        };
         walk(r.root, 0);
         return Math.max(...out);
       };
