@@ -12,7 +12,7 @@ import { ReplayProvider } from '../providers/replay.js';
 import { DB_FILE, openStoreReadonly } from '../store/sqlite.js';
 
 /** A replay provider over a results folder's store, opened read-only: asking for replay never creates a store. */
-export function createReplayProvider(folder: string, name = 'replay'): ReplayProvider {
+function createReplayProvider(folder: string, name = 'replay'): ReplayProvider {
   if (!fs.existsSync(path.join(folder, DB_FILE))) {
     throw new ProviderUnavailableError(
       name,

@@ -93,7 +93,5 @@ export function createProviderRegistry(handedIn: ProviderFactories = {}): Provid
   };
 }
 
-const builtIn = createProviderRegistry();
-
 /** The built-in network adapters only (no lab, no replay): for code that needs no in-process provider. */
-export const { knownPrefixes, profileFor, resolveProvider, resolveModelRef } = builtIn;
+export const { knownPrefixes, profileFor, resolveProvider } = createProviderRegistry();
