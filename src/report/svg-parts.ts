@@ -1,7 +1,7 @@
 // Pieces the hand-drawn figures share: an estimate of a text's width (no font metrics in Node without a canvas) and
 // the colour legend of the model groups.
 import { escapeText, visibleText } from './escape.js';
-import type { Groups } from './groups.js';
+import { UNLABELLED, type Groups } from './groups.js';
 
 /** Width in pixels of `text` in a sans-serif font of `size` px: 0.6 em a character, 1 em for wide (CJK) ones. */
 export function textWidth(text: string, size: number): number {
@@ -11,8 +11,12 @@ export function textWidth(text: string, size: number): number {
   return Math.ceil(em * size);
 }
 
-/** The groups' colours as swatches in rows that wrap at `maxWidth`; `bottom` is where the legend ends. */
+/**
+ * The groups' colours as swatches in rows that wrap at `maxWidth`; `bottom` is where the legend ends. Nothing when
+ * no model has a group (a legend of one grey "no label" says nothing).
+ */
 export function legendSvg(groups: Groups, x: number, y: number, maxWidth: number): { svg: string; bottom: number } {
+  if (groups.legend.every((g) => g.group === UNLABELLED)) return { svg: '', bottom: y - 20 };
   const size = 11;
   const items: string[] = [];
   let cx = x;
