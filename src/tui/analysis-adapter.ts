@@ -1,9 +1,12 @@
 // Maps an analysed run (src/analysis/analysed-run.ts) onto the ResultsData the results screen reads: the signals the
 // run supports, trees by any method with bootstrap support over probes (computed when first shown, then kept by the
-// analysed run), the trait table and the responses for the evidence tab.
+// analysed run), the trait table, the responses for the evidence tab, each model's samples for the equality test,
+// and the HTML report (which reuses the matrices and trees already computed).
 import { analyseRunLazily } from '../analysis/analysed-run.js';
 import { DEFAULT_METHOD, isSignal } from '../analysis/signals/index.js';
 import type { RunData } from '../core/run.js';
+import { samplesByModel } from '../audit/model-samples.js';
+import { writeReport } from '../report/write.js';
 import type { ResultsData } from './backend.js';
 
 export interface TuiAnalysisOptions {
@@ -20,6 +23,7 @@ export async function analyseForTui(data: RunData, options: TuiAnalysisOptions =
   const run = analyseRunLazily(data);
   const bootstrap = options.bootstrap ?? TUI_BOOTSTRAP;
   const seed = options.seed ?? 1;
+  let byModel: ReturnType<typeof samplesByModel> | undefined;
   return {
     run: data.run.name,
     models: run.table.models,
@@ -30,5 +34,19 @@ export async function analyseForTui(data: RunData, options: TuiAnalysisOptions =
     traits: run.traitTable(),
     probes: run.probes(),
     responses: (probe) => run.responses(probe),
+    samples: (model) => {
+      byModel ??= samplesByModel(data);
+      return byModel.get(model) ?? [];
+    },
+    writeReport: (out, signals) =>
+      writeReport({
+        data,
+        analysed: run,
+        out,
+        signals,
+        bootstrap,
+        seed,
+        command: `phylo report ${data.run.name} --signal ${signals.join(' ')}`,
+      }),
   };
 }

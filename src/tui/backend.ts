@@ -6,6 +6,8 @@ import type { EvidenceProbe, EvidenceResponse, TraitTable } from '../analysis/ev
 import type { Tree, TreeMethod } from '../phylo/index.js';
 import type { RunSummaryRow } from '../store/api.js';
 import type { RunEstimate as ProbesRunEstimate } from '../probes/estimate.js';
+import type { Sample } from '../core/types.js';
+import type { WrittenReport } from '../report/write.js';
 
 export type ProviderState = 'ready' | 'no-key' | 'unreachable' | 'error';
 
@@ -73,6 +75,16 @@ export interface ResultsData {
   readonly traits: TraitTable;
   readonly probes: readonly EvidenceProbe[];
   responses(probe: string): readonly EvidenceResponse[];
+  /**
+   * Every stored sample of a model, logprobs included, for the equality test. Without it the test reads the
+   * evidence's answered texts (`analysedRunSamples` in src/audit).
+   */
+  samples?(model: string): readonly Sample[];
+  /**
+   * Write the run's HTML report (src/report) to `out` with the trees of `signals`, figures beside it. Absent: the
+   * screen says it cannot.
+   */
+  writeReport?(out: string, signals: readonly string[]): Promise<WrittenReport>;
 }
 
 export interface Exported {

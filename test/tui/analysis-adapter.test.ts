@@ -11,6 +11,9 @@ import { runWithLogprobs, top } from '../phenotype/logprob-fixtures.js';
 import { leafLabels, preorder } from '../../src/phylo/index.js';
 import { runName } from '../../src/core/refs.js';
 import type { ResultsData } from '../../src/tui/backend.js';
+import { testModelsOfRun } from '../../src/tui/equality-run.js';
+import { testEquality } from '../../src/audit/equality.js';
+import { modelSamples } from '../../src/audit/model-samples.js';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data/alpaca_eval');
 const MODELS = ['claude-2', 'claude-2.1', 'gpt4_0613', 'llama-2-7b-chat-hf', 'llama-2-13b-chat-hf'];
@@ -80,6 +83,34 @@ describe('analyseForTui on AlpacaEval outputs', () => {
     const claude = results.responses(probe.id).find((r) => r.model === 'replay:claude-2')!;
     expect(claude.texts).toEqual([outputs[0]!.output]);
     expect(results.defaultMethod?.('embed')).toBe('upgma');
+  });
+});
+
+describe("the results screen's equality test and report on AlpacaEval outputs", () => {
+  it('tests two models on their stored samples: the same verdict as phylo audit equal on the run', async () => {
+    const a = 'replay:claude-2';
+    const b = 'replay:llama-2-7b-chat-hf';
+    expect(results.samples?.(a).length).toBe(805);
+    const options = { permutations: 200, seed: 1 };
+    const tui = await testModelsOfRun(results, a, b, options);
+    const data = store.loadRun(runName('alpaca5'));
+    const cli = testEquality(modelSamples(data, a), modelSamples(data, b), options);
+    expect(tui).toEqual(cli);
+    expect(tui.reject).toBe(true);
+    expect(tui.pValue).toBeLessThan(0.01);
+    expect(tui.probes).toBe(805);
+    expect(tui.topProbes.length).toBeGreaterThan(0);
+  });
+
+  it('writes the HTML report of the analysed run, every model in it, figures beside it', async () => {
+    const out = path.join(tmp, 'results', 'alpaca5', 'report.html');
+    const written = await results.writeReport!(out, ['embed']);
+    expect(written.file).toBe(out);
+    const html = fs.readFileSync(out, 'utf8');
+    for (const m of MODELS) expect(html).toContain(`replay:${m}`);
+    expect(written.figures.length).toBeGreaterThanOrEqual(3);
+    for (const f of written.figures) expect(fs.existsSync(f)).toBe(true);
+    expect(html).toContain('phylo report alpaca5 --signal embed');
   });
 });
 

@@ -4,7 +4,7 @@ import { CompareScreen } from '../../src/tui/screens/compare.js';
 import { compareRuns, driftOfRuns, phenotypeDistances } from '../../src/audit/compare-runs.js';
 import type { ResultsData } from '../../src/tui/backend.js';
 import { fakeResults, MODELS } from './fixtures.js';
-import { KEYS, tick } from './helpers.js';
+import { KEYS, tick, waitForFrame } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -100,9 +100,15 @@ describe('CompareScreen', () => {
         onBack={() => {}}
       />,
     );
-    const frame = ui.lastFrame()!;
+    // The drift audit runs after the first frame, which says so.
+    expect(ui.frames[0]).toContain('testing each shared model for drift');
+    const frame = await waitForFrame(
+      () => ui.lastFrame(),
+      (f) => f.includes('DRIFTED'),
+      'the drift verdicts',
+    );
     expect(frame).toMatch(/drift p \(Holm\)\s+verdict/);
-    expect(frame).toContain('DRIFTED');
+    expect(frame).not.toContain('testing each shared model');
     expect(frame).toContain('same');
     // Move the cursor to lab:spam and read its evidence.
     for (let i = 0; i < 5; i++) {

@@ -55,3 +55,34 @@ export function fakeResults(
       })),
   };
 }
+
+/**
+ * A run with `probes` probes and two samples each, for the equality test and the drift audit: every model answers
+ * calmly except those in `shouting`, whose answers are shouted bullet lists (`answer` overrides any model's text).
+ */
+export function runWithProbes(
+  run: string,
+  options: { shouting?: readonly string[]; probes?: number; answer?: Record<string, string> } = {},
+): ResultsData {
+  const probes = Array.from({ length: options.probes ?? 12 }, (_, i) => ({
+    id: `q${i}`,
+    tags: [],
+    prompt: `question ${i}`,
+  }));
+  return {
+    ...fakeResults(run),
+    probes,
+    responses: (probe) =>
+      MODELS.map((m) => ({
+        model: m,
+        texts: [0, 1].map(
+          (k) =>
+            options.answer?.[m] ??
+            (options.shouting?.includes(m)
+              ? `- BUY NOW ${probe}!!!\n- LIMITED OFFER ${k}!!!\n- CLICK HERE`
+              : `The answer to ${probe} is calm, sample ${k}, in one plain sentence.`),
+        ),
+        errors: 0,
+      })),
+  };
+}

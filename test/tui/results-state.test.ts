@@ -21,6 +21,7 @@ const bounds: ResultsBounds = {
   probes: 2,
   responses: 7,
   perPage: 3,
+  models: 5,
 };
 
 /** Feed keys one by one; the effects (back, export) are the actions the screen also carries out. */

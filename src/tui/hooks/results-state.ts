@@ -1,8 +1,10 @@
 // The results screen's state machine, without ink: which tab, which tree (signal, method, rooting, outgroup), where
-// each tab is scrolled to, and what the next key means (browsing, or picking an export format).
+// each tab is scrolled to, and what the next key means (browsing, picking an export format, marking two models for
+// the equality test, waiting for it, reading its verdict).
 // `resultsKeyAction` maps a key to an action, `reduceResults` an action to the next state. Some actions are also
 // effects the screen carries out after reducing them (`back`, `export`); the state records that they happened.
 import type { Exported, TreeMethodName } from '../backend.js';
+import type { EqualityResult } from '../../audit/equality.js';
 import { TREE_METHODS } from '../../phylo/index.js';
 import { ROOTINGS, type Rooting } from '../results-view.js';
 import { cycle, type KeyPress, moveWithin } from './key-press.js';
@@ -14,7 +16,26 @@ export type ResultTab = (typeof RESULT_TABS)[number];
  * What the next key means. One mode per pending choice, so a feature that asks the user for something (two models
  * to test for equality, say) is one more member here and one more branch in `resultsKeyAction`.
  */
-export type ResultsMode = { readonly kind: 'browse' } | { readonly kind: 'choose-export' };
+export type ResultsMode =
+  | { readonly kind: 'browse' }
+  | { readonly kind: 'choose-export' }
+  /** Marking two models (indices into the run's models, oldest mark first) for the equality test. */
+  | { readonly kind: 'pick-pair'; readonly cursor: number; readonly marks: readonly number[] }
+  /** The test of models[a] against models[b] is running (the screen runs it; its result comes back as an action). */
+  | { readonly kind: 'testing'; readonly a: number; readonly b: number }
+  | {
+      readonly kind: 'verdict';
+      readonly a: number;
+      readonly b: number;
+      readonly outcome: EqualityOutcome;
+      /** The contributing probe shown in full, and which sample of each model's answers. */
+      readonly probeAt: number;
+      readonly sampleAt: number;
+    };
+
+export type EqualityOutcome =
+  | { readonly kind: 'done'; readonly result: EqualityResult }
+  | { readonly kind: 'failed'; readonly message: string };
 
 export interface ResultsState {
   readonly tab: ResultTab;
@@ -32,6 +53,8 @@ export interface ResultsState {
   readonly evidence: { readonly probeAt: number; readonly modelPage: number; readonly sampleAt: number };
   readonly mode: ResultsMode;
   readonly status: string | undefined;
+  /** An HTML report is being written (a second `h` waits for it). */
+  readonly reporting: boolean;
 }
 
 /** What the keys are bounded by: counts from the analysed run and sizes from the layout. */
@@ -47,6 +70,8 @@ export interface ResultsBounds {
   readonly responses: number;
   /** Model columns that fit side by side on the evidence tab. */
   readonly perPage: number;
+  /** Models in the run (the pair picker's list). */
+  readonly models: number;
 }
 
 export type ResultsAction =
@@ -65,11 +90,23 @@ export type ResultsAction =
   | { readonly type: 'choose-export' }
   | { readonly type: 'cancel' }
   | { readonly type: 'status'; readonly text: string }
+  | { readonly type: 'pick-pair' }
+  | { readonly type: 'pick-move'; readonly delta: number; readonly count: number }
+  | { readonly type: 'pick-toggle' }
+  | { readonly type: 'verdict-probe'; readonly delta: number; readonly count: number }
+  | { readonly type: 'verdict-sample' }
+  /** The screen's answer to `test-equality` (ignored unless that test is still the one awaited). */
+  | { readonly type: 'equality-settled'; readonly a: number; readonly b: number; readonly outcome: EqualityOutcome }
+  | { readonly type: 'report-settled'; readonly text: string }
   // Effects: the screen acts on these after the reducer has seen them.
   | { readonly type: 'back' }
-  | { readonly type: 'export'; readonly format: Exported['format'] };
+  | { readonly type: 'export'; readonly format: Exported['format'] }
+  | { readonly type: 'test-equality'; readonly a: number; readonly b: number }
+  | { readonly type: 'write-report' };
 
 export const EXPORT_PROMPT = 'export: n Newick, t TSV, j JSON (any other key cancels)';
+export const PICK_PROMPT = 'equality test: ↑↓ move, space marks two models, enter tests them, esc cancels';
+export const REPORT_BUSY = 'still writing the HTML report…';
 const EXPORT_KEYS: ReadonlyMap<string, Exported['format']> = new Map<string, Exported['format']>([
   ['n', 'newick'],
   ['t', 'tsv'],
@@ -88,7 +125,48 @@ export function initialResultsState(tab: ResultTab = 'tree'): ResultsState {
     evidence: { probeAt: 0, modelPage: 0, sampleAt: 0 },
     mode: { kind: 'browse' },
     status: undefined,
+    reporting: false,
   };
+}
+
+/** The marks after space on `cursor`: unmarked if marked, else marked, dropping the oldest beyond two. */
+function toggleMark(marks: readonly number[], cursor: number): number[] {
+  if (marks.includes(cursor)) return marks.filter((m) => m !== cursor);
+  return [...marks, cursor].slice(-2);
+}
+
+function reduceEquality(state: ResultsState, action: ResultsAction): ResultsState {
+  const { mode } = state;
+  switch (action.type) {
+    case 'pick-pair': {
+      // Picking again after a verdict starts from the pair just tested.
+      const marks = mode.kind === 'verdict' ? [mode.a, mode.b] : [];
+      return { ...state, mode: { kind: 'pick-pair', cursor: marks[1] ?? 0, marks }, status: PICK_PROMPT };
+    }
+    case 'pick-move':
+      if (mode.kind !== 'pick-pair') return state;
+      return { ...state, mode: { ...mode, cursor: moveWithin(mode.cursor, action.delta, action.count) } };
+    case 'pick-toggle':
+      if (mode.kind !== 'pick-pair') return state;
+      return { ...state, mode: { ...mode, marks: toggleMark(mode.marks, mode.cursor) } };
+    case 'test-equality':
+      return { ...state, mode: { kind: 'testing', a: action.a, b: action.b }, status: 'testing…' };
+    case 'equality-settled':
+      if (mode.kind !== 'testing' || mode.a !== action.a || mode.b !== action.b) return state;
+      return {
+        ...state,
+        mode: { kind: 'verdict', a: action.a, b: action.b, outcome: action.outcome, probeAt: 0, sampleAt: 0 },
+        status: undefined,
+      };
+    case 'verdict-probe':
+      if (mode.kind !== 'verdict') return state;
+      return { ...state, mode: { ...mode, probeAt: moveWithin(mode.probeAt, action.delta, action.count) } };
+    case 'verdict-sample':
+      if (mode.kind !== 'verdict') return state;
+      return { ...state, mode: { ...mode, sampleAt: mode.sampleAt + 1 } };
+    default:
+      return state;
+  }
 }
 
 export function reduceResults(state: ResultsState, action: ResultsAction): ResultsState {
@@ -140,6 +218,12 @@ export function reduceResults(state: ResultsState, action: ResultsAction): Resul
       return state;
     case 'export':
       return { ...state, mode: { kind: 'browse' }, status: `exporting ${action.format}…` };
+    case 'write-report':
+      return { ...state, reporting: true, status: 'writing the HTML report…' };
+    case 'report-settled':
+      return { ...state, reporting: false, status: action.text };
+    default:
+      return reduceEquality(state, action);
   }
 }
 
@@ -164,6 +248,8 @@ function browseKey(
   if (input === 'r') return { type: 'next-rooting' };
   if (input === 'o') return { type: 'next-outgroup' };
   if (input === 'e') return { type: 'choose-export' };
+  if (input === 't') return { type: 'pick-pair' };
+  if (input === 'h') return state.reporting ? { type: 'status', text: REPORT_BUSY } : { type: 'write-report' };
   if (key.upArrow || key.downArrow || input === 'k' || input === 'j') {
     const delta = key.upArrow || input === 'k' ? -1 : 1;
     if (state.tab === 'tree') return { type: 'scroll-tree', delta, lines: bounds.treeLines, height: bounds.bodyHeight };
@@ -197,5 +283,31 @@ export function resultsKeyAction(
     }
     case 'browse':
       return browseKey(state, bounds, input, key);
+    case 'pick-pair': {
+      const { mode } = state;
+      if (key.escape) return { type: 'cancel' };
+      if (key.upArrow || input === 'k') return { type: 'pick-move', delta: -1, count: bounds.models };
+      if (key.downArrow || input === 'j') return { type: 'pick-move', delta: 1, count: bounds.models };
+      if (input === ' ') return { type: 'pick-toggle' };
+      if (key.return) {
+        const [a, b] = mode.marks;
+        if (a === undefined || b === undefined)
+          return { type: 'status', text: `mark two models with space (${mode.marks.length} marked); esc cancels` };
+        return { type: 'test-equality', a, b };
+      }
+      return undefined;
+    }
+    case 'testing':
+      // The test finishes in the background; escape stops waiting for it (its result is then ignored).
+      return key.escape ? { type: 'cancel' } : undefined;
+    case 'verdict': {
+      const count = state.mode.outcome.kind === 'done' ? state.mode.outcome.result.topProbes.length : 0;
+      if (key.escape || key.return) return { type: 'cancel' };
+      if (key.upArrow || input === 'k') return { type: 'verdict-probe', delta: -1, count };
+      if (key.downArrow || input === 'j') return { type: 'verdict-probe', delta: 1, count };
+      if (input === 'n') return { type: 'verdict-sample' };
+      if (input === 't') return { type: 'pick-pair' };
+      return undefined;
+    }
   }
 }

@@ -1,7 +1,8 @@
 // The routes that show an analysed run (results) or two (compare): analyse through the backend, show progress or
 // the error (escape goes home meanwhile), then hand the data to the screen.
+import path from 'node:path';
 import { Text } from 'ink';
-import type { TuiBackend } from '../backend.js';
+import type { ResultsData, TuiBackend } from '../backend.js';
 import { useAnalysis } from '../hooks/use-analysis.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { ResultTab } from '../hooks/results-state.js';
@@ -22,6 +23,14 @@ function Loading({ text }: { readonly text: string }) {
   return <Text dimColor={theme.color}>{text}</Text>;
 }
 
+/** Where `phylo report RUN` writes by default (RESULTS/<run>/report.html), when the analysed run can write one. */
+function reportOf(data: ResultsData, resultsDir: string) {
+  const write = data.writeReport;
+  if (!write) return undefined;
+  const folder = data.run.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return (signals: readonly string[]) => write(path.join(resultsDir, folder, 'report.html'), signals);
+}
+
 export function ResultsRoute(props: RouteProps & { readonly run: string; readonly tab?: ResultTab }) {
   const theme = useTheme();
   const { backend, run, onBack } = props;
@@ -39,6 +48,7 @@ export function ResultsRoute(props: RouteProps & { readonly run: string; readonl
       active={props.active}
       initialTab={props.tab}
       onExport={(name, format, text) => backend.writeExport(name, format, text)}
+      onReport={reportOf(analysis.data[0]!, backend.resultsDir)}
       onBack={onBack}
     />
   );

@@ -1,16 +1,18 @@
 // Compare two runs: RF distance between their trees, the models that moved most, each model's phenotype drift, and the
 // drift audit's verdicts with the selected model's most-changed probes (computed in src/audit; this screen only draws).
-import { useMemo, useState } from 'react';
+// The state machine is in hooks/compare-state.ts; the drift audit runs once per pair of runs, after a "testing…" frame.
+import { useEffect, useMemo } from 'react';
 import { Box, Text } from 'ink';
-import type { ResultsData, TreeMethodName } from '../backend.js';
+import type { ResultsData } from '../backend.js';
 import { useKeys } from '../hooks/use-keys.js';
+import { useMachine } from '../hooks/use-machine.js';
+import { compareKeyAction, initialCompareState, reduceCompare } from '../hooks/compare-state.js';
 import { Frame } from '../components/frame.js';
 import { Table } from '../components/table.js';
 import { TextPane } from '../components/text-pane.js';
 import type { KeyHint } from '../components/key-hints.js';
 import { compareRuns, driftOfRuns } from '../../audit/compare-runs.js';
 import { formatP, preview } from '../../audit/format.js';
-import { TREE_METHODS } from './results.js';
 import { renderTree, midpointRoot } from '../../phylo/index.js';
 import { oneLine } from '../../core/sanitize.js';
 import { useTheme, tint } from '../theme.js';
@@ -34,12 +36,10 @@ export interface CompareProps {
 export function CompareScreen({ width, height, a, b, active, onBack }: CompareProps) {
   const theme = useTheme();
   const signals = a.signals.filter((s) => b.signals.includes(s));
-  const [signalAt, setSignalAt] = useState(0);
-  const [methodChoice, setMethodChoice] = useState<TreeMethodName | undefined>(undefined);
-  const [row, setRow] = useState(0);
-  const signal = signals[signalAt % Math.max(1, signals.length)] ?? a.signals[0] ?? '';
-  // As on the results screen: each signal starts at the method its analysis recommends.
-  const method = methodChoice ?? a.defaultMethod?.(signal) ?? 'nj';
+  const [state, send, latest] = useMachine(reduceCompare, initialCompareState);
+  const { row } = state;
+  const signal = signals[state.signalAt % Math.max(1, signals.length)] ?? a.signals[0] ?? '';
+  const method = state.method ?? a.defaultMethod?.(signal) ?? 'nj';
 
   const result = useMemo(() => {
     try {
@@ -49,24 +49,34 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
     }
   }, [a, b, signal, method]);
 
-  // The drift audit does not depend on the signal or the tree method: once per pair of runs.
-  const drift = useMemo(() => {
-    try {
-      return { report: driftOfRuns(a, b), error: undefined };
-    } catch (err) {
-      return { report: undefined, error: err instanceof Error ? err.message : String(err) };
-    }
-  }, [a, b]);
-  const verdicts = new Map(drift.report?.models.map((m) => [m.model, m]));
+  // The drift audit does not depend on the signal or the tree method: once per pair of runs, after the frame that
+  // says it is testing has been drawn (one equality test per shared model: seconds on a big run).
+  useEffect(() => {
+    let live = true;
+    send({ type: 'drift', drift: { kind: 'testing' } });
+    const timer = setTimeout(() => {
+      let drift: Parameters<typeof send>[0];
+      try {
+        drift = { type: 'drift', drift: { kind: 'done', report: driftOfRuns(a, b) } };
+      } catch (err) {
+        drift = { type: 'drift', drift: { kind: 'failed', message: err instanceof Error ? err.message : String(err) } };
+      }
+      if (live) send(drift);
+    }, 20);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [a, b, send]);
+  const report = state.drift.kind === 'done' ? state.drift.report : undefined;
+  const driftError = state.drift.kind === 'failed' ? state.drift.message : undefined;
+  const verdicts = new Map(report?.models.map((m) => [m.model, m]));
 
   useKeys((input, key) => {
-    if (key.escape) onBack();
-    else if (input === 's') {
-      setSignalAt(signalAt + 1);
-      setMethodChoice(undefined);
-    } else if (input === 'm') setMethodChoice(TREE_METHODS[(TREE_METHODS.indexOf(method) + 1) % TREE_METHODS.length]!);
-    else if (key.upArrow || input === 'k') setRow(Math.max(0, row - 1));
-    else if (key.downArrow || input === 'j') setRow(Math.min((result.cmp?.models.length ?? 1) - 1, row + 1));
+    const action = compareKeyAction(latest(), { method, models: result.cmp?.models.length ?? 0 }, input, key);
+    if (!action) return;
+    send(action);
+    if (action.type === 'back') onBack();
   }, active);
 
   const cmp = result.cmp;
@@ -113,8 +123,8 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
                 m.model,
                 Number.isNaN(m.treeShift) ? '-' : m.treeShift.toFixed(3),
                 Number.isNaN(m.phenotypeDistance) ? '-' : m.phenotypeDistance.toFixed(3),
-                v ? formatP(v.adjustedPValue) : '-',
-                v ? (v.reject ? 'DRIFTED' : 'same') : 'not tested',
+                v ? formatP(v.adjustedPValue) : state.drift.kind === 'testing' ? 'testing…' : '-',
+                v ? (v.reject ? 'DRIFTED' : 'same') : state.drift.kind === 'testing' ? '' : 'not tested',
               ];
             })}
             width={Math.min(width, 100)}
@@ -131,12 +141,16 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
                     ? ` (p = ${formatP(selectedDrift.pValue)}, Holm ${formatP(selectedDrift.adjustedPValue)})`
                     : '')}
             </Text>
-            {drift.error ? <Text color={tint(theme, 'yellow')}>{oneLine(`drift audit: ${drift.error}`)}</Text> : null}
-            {!drift.error && !selectedDrift ? (
+            {driftError ? <Text color={tint(theme, 'yellow')}>{oneLine(`drift audit: ${driftError}`)}</Text> : null}
+            {state.drift.kind === 'testing' ? (
+              <Text color={tint(theme, 'yellow')}>testing each shared model for drift (1000 permutations each)…</Text>
+            ) : null}
+            {report && !selectedDrift ? (
               <Text dimColor={theme.color}>
-                {oneLine(
-                  drift.report?.skipped.find((s) => s.model === selected)?.reason ?? 'not tested in both runs',
-                ).slice(0, lineWidth)}
+                {oneLine(report.skipped.find((s) => s.model === selected)?.reason ?? 'not tested in both runs').slice(
+                  0,
+                  lineWidth,
+                )}
               </Text>
             ) : null}
             {changed.map((p) => (

@@ -1,9 +1,13 @@
 // Results: tabs for the tree, the distance heatmap, the model map, the trait table and the evidence (responses side
-// by side). Signal, method and rooting switch with one key; `e` exports what is shown into the results folder.
+// by side). Signal, method and rooting switch with one key; `e` exports what is shown into the results folder, `h`
+// writes the HTML report, `t` tests two marked models for equality (src/audit) and shows the verdict.
 // The state machine is in hooks/results-state.ts; this derives what to draw from it and carries out its effects.
 import { type ReactNode, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { Exported, ResultsData } from '../backend.js';
+import type { WrittenReport } from '../../report/write.js';
+import { TUI_EQUALITY, testModelsOfRun } from '../equality-run.js';
+import { PairPicker, VerdictPane } from '../components/equality-pane.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useMachine } from '../hooks/use-machine.js';
 import { Frame } from '../components/frame.js';
@@ -27,9 +31,6 @@ import {
 import { oneLine } from '../../core/sanitize.js';
 import { useTheme, tint } from '../theme.js';
 
-// The compare screen picks its method from this list too.
-export { TREE_METHODS } from '../../phylo/index.js';
-
 const TRAIT_CELL = 8;
 const EVIDENCE_COLUMN = 32;
 
@@ -44,7 +45,10 @@ export const RESULTS_KEYS: readonly KeyHint[] = [
   ['d', 'sort direction'],
   ['n', 'next sample'],
   ['e', 'export'],
-  ['esc', 'home'],
+  ['h', 'write the HTML report'],
+  ['t', 'test two models for equality'],
+  ['space enter', 'mark a model / test the two marked'],
+  ['esc', 'home (or leave the test)'],
 ];
 
 export interface ResultsProps {
@@ -54,6 +58,8 @@ export interface ResultsProps {
   readonly active: boolean;
   readonly initialTab?: ResultTab;
   onExport(baseName: string, format: Exported['format'], text: string): Promise<Exported>;
+  /** Write the HTML report with the trees of `signals`; absent: `h` says the report cannot be written here. */
+  onReport?(signals: readonly string[]): Promise<WrittenReport>;
   onBack(): void;
 }
 
@@ -104,6 +110,7 @@ export function ResultsScreen(props: ResultsProps) {
     probes: data.probes.length,
     responses: responses.length,
     perPage,
+    models: data.models.length,
   };
 
   const doExport = (format: Exported['format']) => {
@@ -127,19 +134,69 @@ export function ResultsScreen(props: ResultsProps) {
     );
   };
 
+  const doTest = (a: number, b: number) => {
+    const [ma, mb] = [data.models[a], data.models[b]];
+    if (ma === undefined || mb === undefined) return;
+    testModelsOfRun(data, ma, mb).then(
+      (result) => send({ type: 'equality-settled', a, b, outcome: { kind: 'done', result } }),
+      (err: unknown) => send({ type: 'equality-settled', a, b, outcome: { kind: 'failed', message: message(err) } }),
+    );
+  };
+
+  const doReport = () => {
+    const written = props.onReport?.([signal]);
+    if (!written) return send({ type: 'report-settled', text: 'no HTML report from here: use phylo report RUN' });
+    written.then(
+      (w) =>
+        send({
+          type: 'report-settled',
+          text: `report written to ${w.file} (${Math.round(w.bytes / 1024)} KB, ${w.figures.length} figures beside it)`,
+        }),
+      (err: unknown) => send({ type: 'report-settled', text: `report failed: ${message(err)}` }),
+    );
+  };
+
   useKeys((input, key) => {
     const action = resultsKeyAction(latest(), bounds, input, key);
     if (!action) return;
     send(action);
     if (action.type === 'back') props.onBack();
     else if (action.type === 'export') doExport(action.format);
+    else if (action.type === 'test-equality') doTest(action.a, action.b);
+    else if (action.type === 'write-report') doReport();
   }, props.active);
 
   const where = rooting === 'outgroup' ? `outgroup ${computed.outgroup}` : rooting;
   const settings = `signal ${signal} (${computed.matrix?.metric ?? '-'}) · ${method} · ${where}`;
 
+  const { mode } = state;
   let body: ReactNode;
-  if (computed.error && tab !== 'traits' && tab !== 'evidence') {
+  if (mode.kind === 'pick-pair') {
+    body = (
+      <PairPicker models={data.models} cursor={mode.cursor} marks={mode.marks} width={width} height={bodyHeight} />
+    );
+  } else if (mode.kind === 'testing') {
+    body = (
+      <Text color={tint(theme, 'yellow')}>
+        {oneLine(
+          `testing ${data.models[mode.a]} against ${data.models[mode.b]}: ` +
+            `${TUI_EQUALITY.permutations} permutations within probes…`,
+        )}
+      </Text>
+    );
+  } else if (mode.kind === 'verdict') {
+    body = (
+      <VerdictPane
+        a={data.models[mode.a] ?? '?'}
+        b={data.models[mode.b] ?? '?'}
+        outcome={mode.outcome}
+        probeAt={mode.probeAt}
+        sampleAt={mode.sampleAt}
+        width={width}
+        height={bodyHeight}
+      />
+    );
+  } else if (computed.error && tab !== 'traits' && tab !== 'evidence') {
     body = <Text color={tint(theme, 'red')}>{oneLine(`cannot build the ${signal} tree: ${computed.error}`)}</Text>;
   } else if (tab === 'tree') {
     body = (
