@@ -36,7 +36,8 @@ function sameModels(a: string, ta: Tree, b: string, tb: Tree, common: boolean): 
   const onlyA = [...la].filter((l) => !lb.has(l));
   const onlyB = [...lb].filter((l) => !la.has(l));
   if (onlyA.length === 0 && onlyB.length === 0) return { ta, tb };
-  const what = `${onlyA.length} models only in ${a}${onlyA.length ? ` (${listSome(onlyA)})` : ''}, ${onlyB.length} only in ${b}${onlyB.length ? ` (${listSome(onlyB)})` : ''}`;
+  const some = (xs: readonly string[]) => (xs.length ? ` (${listSome(xs)})` : '');
+  const what = `${onlyA.length} models only in ${a}${some(onlyA)}, ${onlyB.length} only in ${b}${some(onlyB)}`;
   if (!common)
     throw new InputError(
       `the trees have different models: ${what}; pass --common to compare them on the models they share`,
@@ -129,7 +130,8 @@ Examples:
       }
       const lines = [
         `${oneLine(a)} vs ${oneLine(b)}: ${n} models`,
-        `Robinson-Foulds: ${rf.rf} of ${rf.max} (normalized ${rf.normalized.toFixed(4)}); ${cmp.shared.length} splits shared`,
+        `Robinson-Foulds: ${rf.rf} of ${rf.max} (normalized ${rf.normalized.toFixed(4)}); ${cmp.shared.length} ` +
+          `splits shared`,
         '',
         `splits only in ${oneLine(a)} (${cmp.onlyA.length}):`,
         ...(cmp.onlyA.length ? cmp.onlyA.map((s) => `  ${formatSplit(s, n)}`) : ['  none']),

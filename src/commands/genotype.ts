@@ -74,7 +74,8 @@ export function register(program: Command): void {
     )
     .option(
       '--reference <tree.nwk>',
-      'rank layers by how well their distances agree with this tree (patristic distances; named ancestors count as taxa)',
+      'rank layers by how well their distances agree with this tree ' +
+        '(patristic distances; named ancestors count as taxa)',
     )
     .option('--parent <model>', "report L2 relative to this model's weight norm (a label or the path given)")
     .option('--tolerance <x>', 'a value counts as changed when |a - b| exceeds this', '0')
@@ -210,11 +211,14 @@ async function genotype(models: string[], opts: GenotypeOptions): Promise<void> 
   const out = [
     formatModels(cmp),
     formatAlignment(cmp),
-    `layers${reference ? ` ranked by agreement with ${opts.reference}` : " (rank: separation, L2 over the pair's RMS norm)"}:`,
+    reference
+      ? `layers ranked by agreement with ${opts.reference}:`
+      : "layers (rank: separation, L2 over the pair's RMS norm):",
     formatLayers(ranked, matrix.metric, reference !== undefined),
     'distance matrix:',
     formatMatrix(matrix),
-    `genotype tree (${METHOD_NAMES[opts.method]}${replicates > 0 ? `, support from ${replicates} bootstrap replicates over tensors` : ''}; ${rooting}):`,
+    `genotype tree (${METHOD_NAMES[opts.method]}` +
+      `${replicates > 0 ? `, support from ${replicates} bootstrap replicates over tensors` : ''}; ${rooting}):`,
     renderTree(ladderize(drawn), {
       width: Math.max(60, Math.min(120, process.stdout.columns ?? 100)),
       support: replicates > 0,
@@ -252,7 +256,8 @@ function progressLine(): {
       shown = true;
       const pct = p.bytesTotal > 0 ? ((100 * p.bytesDone) / p.bytesTotal).toFixed(0) : '100';
       process.stderr.write(
-        `\r\x1b[2Kreading ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct}%) ${p.tensor.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)}`,
+        `\r\x1b[2Kreading ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct}%) ` +
+          `${p.tensor.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)}`,
       );
     },
     done: () => {

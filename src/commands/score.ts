@@ -32,7 +32,8 @@ export function readFamilies(file: string): Map<string, string> {
   const fi = header.indexOf('family');
   if (mi < 0 || fi < 0)
     throw new InputError(
-      `labels ${file}: the first row must name a "model" and a "family" column (tab-separated), found: ${header.join(', ') || 'nothing'}`,
+      `labels ${file}: the first row must name a "model" and a "family" column (tab-separated), found: ` +
+        `${header.join(', ') || 'nothing'}`,
     );
   const out = new Map<string, string>();
   lines.slice(1).forEach((line, k) => {
@@ -47,7 +48,8 @@ export function readFamilies(file: string): Map<string, string> {
     const before = out.get(model);
     if (before !== undefined && before !== family)
       throw new InputError(
-        `labels ${file}: row ${k + 2} puts ${model} in family ${family}, an earlier row in ${before}; give one family per model`,
+        `labels ${file}: row ${k + 2} puts ${model} in family ${family}, an earlier row in ${before}; give one ` +
+          `family per model`,
       );
     out.set(model, family);
   });
@@ -119,13 +121,15 @@ Examples:
       const unlabelled = leaves.filter((l) => !matched.has(l));
       if (unlabelled.length)
         notes.push(
-          `${unlabelled.length} of ${leaves.length} tree leaves have no family in ${path.basename(opts.labels)} and are not scored: ${listSome(unlabelled)}`,
+          `${unlabelled.length} of ${leaves.length} tree leaves have no family in ${path.basename(opts.labels)} and ` +
+            `are not scored: ${listSome(unlabelled)}`,
         );
       const found = new Set([...matched.values()].map((v) => v.model));
       const absent = [...all.keys()].filter((m) => !found.has(m));
       if (absent.length)
         notes.push(
-          `${absent.length} models of ${path.basename(opts.labels)} are not in the tree and are ignored: ${listSome(absent)}`,
+          `${absent.length} models of ${path.basename(opts.labels)} are not in the tree and are ignored: ` +
+            `${listSome(absent)}`,
         );
 
       const clades = familyClades(tree, families);
@@ -163,7 +167,8 @@ Examples:
       const lines = [`${cladeCount} of ${clades.length} families are clades of the unrooted tree`];
       for (const c of clades)
         lines.push(
-          `  ${c.isClade ? 'clade    ' : 'not clade'}  ${oneLine(c.family)} (${c.members.length}): ${listSome(c.members, 8)}`,
+          `  ${c.isClade ? 'clade    ' : 'not clade'}  ${oneLine(c.family)} (${c.members.length}): ` +
+            `${listSome(c.members, 8)}`,
         );
       lines.push(
         '',
@@ -171,12 +176,14 @@ Examples:
       );
       if (byMatrix)
         lines.push(
-          `1-NN family accuracy by ${oneLine(path.basename(opts.matrix!))}: ${byMatrix.correct} of ${byMatrix.total} (${percent(byMatrix)})`,
+          `1-NN family accuracy by ${oneLine(path.basename(opts.matrix!))}: ${byMatrix.correct} of ${byMatrix.total} ` +
+            `(${percent(byMatrix)})`,
         );
       const wrong = byTree.calls.filter((c) => !c.correct);
       if (wrong.length)
         lines.push(
-          `  misplaced in the tree: ${wrong.map((c) => `${oneLine(c.model)} -> ${c.nearest.map(oneLine).join(' / ')}`).join('; ')}`,
+          `  misplaced in the tree: ` +
+            `${wrong.map((c) => `${oneLine(c.model)} -> ${c.nearest.map(oneLine).join(' / ')}`).join('; ')}`,
         );
       process.stdout.write(`${lines.join('\n')}\n`);
     });

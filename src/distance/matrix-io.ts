@@ -105,7 +105,8 @@ export function parseMatrixTsv(text: string, file: string): DistanceMatrix {
     const label = cells[0]!.trim();
     if (label !== labels[i])
       throw new InputError(
-        `${file}: row ${i + 2} is labelled "${label}" but column ${i + 1} is "${labels[i]}"; rows and columns must list the same labels in the same order`,
+        `${file}: row ${i + 2} is labelled "${label}" but column ${i + 1} is "${labels[i]}"; rows and columns must ` +
+          `list the same labels in the same order`,
       );
     if (cells.length - 1 !== n)
       throw new InputError(`${file}: row ${i + 2} ("${label}") has ${cells.length - 1} values, expected ${n}`);

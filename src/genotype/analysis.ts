@@ -81,7 +81,8 @@ export function selectedTensors(cmp: GenotypeComparison, layers: RegExp | undefi
   });
   if (selected.size === 0) {
     throw new InputError(
-      `genotype: no tensor shared by all models matches ${layers ? `--layers ${layers.source}` : 'the comparison'} (see the missing / shape-mismatch report)`,
+      `genotype: no tensor shared by all models matches ${layers ? `--layers ${layers.source}` : 'the comparison'} ` +
+        `(see the missing / shape-mismatch report)`,
     );
   }
   return selected;
@@ -224,8 +225,10 @@ export function matchLabels(labels: readonly string[], referenceLabels: readonly
     if (candidates.length === 1) return candidates[0]!;
     throw new InputError(
       candidates.length > 1
-        ? `reference tree: model ${l} matches several leaves (${candidates.map((c) => referenceLabels[c]).join(', ')}); label the models with --labels`
-        : `reference tree: no leaf for model ${l} (leaves: ${referenceLabels.join(', ')}); label the models with --labels to match`,
+        ? `reference tree: model ${l} matches several leaves ` +
+            `(${candidates.map((c) => referenceLabels[c]).join(', ')}); label the models with --labels`
+        : `reference tree: no leaf for model ${l} (leaves: ${referenceLabels.join(', ')}); ` +
+            'label the models with --labels to match',
     );
   });
 }

@@ -48,7 +48,8 @@ export function codecFor(t: TensorInfo): Codec {
   const codec = CODECS[t.dtype];
   if (!codec) {
     throw new InputError(
-      `${t.file}: tensor ${t.name} has dtype ${t.dtype}, which llm-phylo cannot read as float (it reads ${Object.keys(CODECS).join(', ')}); exclude it with --layers or convert the model`,
+      `${t.file}: tensor ${t.name} has dtype ${t.dtype}, which llm-phylo cannot read as float (it reads ` +
+        `${Object.keys(CODECS).join(', ')}); exclude it with --layers or convert the model`,
     );
   }
   return codec;

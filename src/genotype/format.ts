@@ -59,7 +59,8 @@ export function formatInspect(set: WeightSet): string {
   const dtypes = new Map<string, number>();
   for (const t of set.tensors) dtypes.set(t.dtype, (dtypes.get(t.dtype) ?? 0) + 1);
   const head = [
-    `${set.source}: ${set.format}, ${set.files.length} file${set.files.length === 1 ? '' : 's'}, ${set.tensors.length} tensors, ${formatCount(params)} parameters, ${formatBytes(bytes)}`,
+    `${set.source}: ${set.format}, ${set.files.length} file${set.files.length === 1 ? '' : 's'}, ` +
+      `${set.tensors.length} tensors, ${formatCount(params)} parameters, ${formatBytes(bytes)}`,
     `dtypes: ${[...dtypes].map(([d, n]) => `${d} x${n}`).join(', ')}`,
   ];
   const interesting = [
@@ -103,7 +104,8 @@ export function formatModels(cmp: GenotypeComparison): string {
 
 export function formatAlignment(cmp: GenotypeComparison, limit = 8): string {
   const lines = [
-    `compared ${cmp.tensors.length} tensors present in every model with one shape (${formatCount(cmp.tensors.reduce((s, t) => s + t.elements, 0))} values per model)`,
+    `compared ${cmp.tensors.length} tensors present in every model with one shape ` +
+      `(${formatCount(cmp.tensors.reduce((s, t) => s + t.elements, 0))} values per model)`,
   ];
   if (cmp.missing.length > 0) {
     lines.push(`not compared, missing from some models: ${cmp.missing.length}`);

@@ -155,7 +155,9 @@ export async function readGgufHeader(file: string): Promise<GgufHeader> {
   }
 }
 
-/** Parse a GGUF header from the first bytes of a file of `fileSize` bytes. Pure; throws NeedMore when `buf` is short. */
+/**
+ * Parse a GGUF header from the first bytes of a file of `fileSize` bytes. Pure; throws NeedMore when `buf` is short.
+ */
 export function parseGgufHeader(file: string, buf: Uint8Array, fileSize: number): GgufHeader {
   const bad = (problem: string): InputError => new InputError(`${file}: not a readable GGUF file: ${problem}`);
   const c = new Cursor(buf);
@@ -259,7 +261,8 @@ export function parseGgufHeader(file: string, buf: Uint8Array, fileSize: number)
     if (info) {
       if ((r.dims[0] ?? 1) % info.blockElements !== 0) {
         throw bad(
-          `tensor ${r.name}: ${info.name} rows of ${r.dims[0]} values are not a whole number of ${info.blockElements}-value blocks`,
+          `tensor ${r.name}: ${info.name} rows of ${r.dims[0]} values are not a whole number of ` +
+            `${info.blockElements}-value blocks`,
         );
       }
       bytes = (elements / info.blockElements) * info.blockBytes;
@@ -269,7 +272,8 @@ export function parseGgufHeader(file: string, buf: Uint8Array, fileSize: number)
     const end = r.offset + (Number.isNaN(bytes) ? 0 : bytes);
     if (end > dataSize)
       throw bad(
-        `tensor ${r.name}: data [${r.offset}, ${end}) runs past the end of the data section (${dataSize} bytes; file truncated?)`,
+        `tensor ${r.name}: data [${r.offset}, ${end}) runs past the end of the data section (${dataSize} bytes; file ` +
+          `truncated?)`,
       );
     tensors.push({
       name: r.name,

@@ -86,7 +86,8 @@ export async function resolveOllamaBlob(
     const layer = manifest.layers?.find((l) => l.mediaType === OLLAMA_MODEL_MEDIA_TYPE);
     if (!layer || typeof layer.digest !== 'string')
       throw new InputError(
-        `${ref}: manifest ${manifestFile} has no ${OLLAMA_MODEL_MEDIA_TYPE} layer (is it an adapter-only or cloud model?)`,
+        `${ref}: manifest ${manifestFile} has no ${OLLAMA_MODEL_MEDIA_TYPE} layer (is it an adapter-only or cloud ` +
+          `model?)`,
       );
     const m = /^sha256:([0-9a-f]{64})$/.exec(layer.digest);
     if (!m)
@@ -107,7 +108,8 @@ export async function resolveOllamaBlob(
     };
   }
   throw new InputError(
-    `${ref}: no manifest at ${tried.join(' or ')}; pull it with \`ollama pull ${name}\` or set OLLAMA_MODELS to your models folder`,
+    `${ref}: no manifest at ${tried.join(' or ')}; pull it with \`ollama pull ${name}\` or set OLLAMA_MODELS to your ` +
+      `models folder`,
   );
 }
 

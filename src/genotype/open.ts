@@ -54,7 +54,9 @@ async function openFolder(dir: string): Promise<WeightSet> {
       for (const t of h.tensors) {
         if (tensors.has(t.name))
           throw new InputError(
-            `${dir}: tensor ${t.name} is in both ${path.basename(tensors.get(t.name)!.file)} and ${n}, so they are separate models: name the files (e.g. ${path.join(dir, '*.safetensors')}) or add a model.safetensors.index.json`,
+            `${dir}: tensor ${t.name} is in both ${path.basename(tensors.get(t.name)!.file)} and ${n}, so they are ` +
+              `separate models: name the files (e.g. ${path.join(dir, '*.safetensors')}) or add a ` +
+              `model.safetensors.index.json`,
           );
         tensors.set(t.name, t);
       }

@@ -34,7 +34,8 @@ export async function writeSafetensors(
     const count = elementCount(t.name, t.shape);
     if (t.data.length !== count) {
       throw new Error(
-        `writeSafetensors ${file}: tensor ${t.name} has shape [${t.shape.join(', ')}] (${count} values) but ${t.data.length} values were given`,
+        `writeSafetensors ${file}: tensor ${t.name} has shape [${t.shape.join(', ')}] (${count} values) but ` +
+          `${t.data.length} values were given`,
       );
     }
     return {

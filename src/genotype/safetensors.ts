@@ -100,7 +100,8 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsFi
     const width = SAFETENSORS_DTYPE_BYTES[e.dtype];
     if (width === undefined)
       throw bad(
-        `tensor ${name}: unknown dtype ${JSON.stringify(e.dtype)} (the format defines ${Object.keys(SAFETENSORS_DTYPE_BYTES).join(', ')})`,
+        `tensor ${name}: unknown dtype ${JSON.stringify(e.dtype)} (the format defines ` +
+          `${Object.keys(SAFETENSORS_DTYPE_BYTES).join(', ')})`,
       );
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
       throw bad(`tensor ${name}: shape must be an array of non-negative integers`);
@@ -114,12 +115,14 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsFi
     if (end < begin) throw bad(`tensor ${name}: data_offsets [${begin}, ${end}] end before they begin`);
     if (end - begin !== elements * width) {
       throw bad(
-        `tensor ${name}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes but ${e.dtype}[${shape.join(', ')}] needs ${elements * width}`,
+        `tensor ${name}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes but ` +
+          `${e.dtype}[${shape.join(', ')}] needs ${elements * width}`,
       );
     }
     if (end > dataSize)
       throw bad(
-        `tensor ${name}: data_offsets [${begin}, ${end}] run past the end of the data (${dataSize} bytes; file truncated?)`,
+        `tensor ${name}: data_offsets [${begin}, ${end}] run past the end of the data (${dataSize} bytes; file ` +
+          `truncated?)`,
       );
     spans.push({ name, begin, end });
     tensors.push({ name, dtype: e.dtype, shape, elements, bytes: end - begin, file, offset: dataStart + begin });
@@ -173,7 +176,8 @@ export async function readShardedSafetensors(indexFile: string, source = indexFi
     for (const t of header.tensors) {
       if (byName.has(t.name))
         throw new InputError(
-          `${indexFile}: tensor ${t.name} appears in two shards (${path.basename(byName.get(t.name)!.file)} and ${shard})`,
+          `${indexFile}: tensor ${t.name} appears in two shards (${path.basename(byName.get(t.name)!.file)} and ` +
+            `${shard})`,
         );
       byName.set(t.name, t);
     }

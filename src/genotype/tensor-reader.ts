@@ -19,7 +19,8 @@ export class TensorReader {
     const codec = codecFor(t);
     if (start % codec.blockElements !== 0 || (count % codec.blockElements !== 0 && start + count !== t.elements)) {
       throw new Error(
-        `readWindow ${t.name}: window [${start}, ${start + count}) is not aligned to ${codec.blockElements}-value blocks`,
+        `readWindow ${t.name}: window [${start}, ${start + count}) is not aligned to ${codec.blockElements}-value ` +
+          `blocks`,
       );
     }
     if (start + count > t.elements) throw new Error(`readWindow ${t.name}: window past the end (${t.elements} values)`);
@@ -104,7 +105,8 @@ async function readFully(handle: FileHandle, into: Uint8Array, position: number,
     const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
     if (bytesRead === 0) {
       throw new InputError(
-        `${t.file}: tensor ${t.name} ends at byte ${position + into.length} but the file ends at ${position + done} (truncated? re-download it)`,
+        `${t.file}: tensor ${t.name} ends at byte ${position + into.length} but the file ends at ${position + done} ` +
+          `(truncated? re-download it)`,
       );
     }
     done += bytesRead;

@@ -23,7 +23,8 @@ export function balancedMinimumEvolution(m: DistanceMatrix): Tree {
   const n = checkTreeInput(m, 'balanced minimum evolution');
   if (n > BME_MAX_TAXA)
     throw new InputError(
-      `balanced minimum evolution: ${n} models is more than ${BME_MAX_TAXA}; use --method nj or bionj for matrices this large`,
+      `balanced minimum evolution: ${n} models is more than ${BME_MAX_TAXA}; use --method nj or bionj for matrices ` +
+        `this large`,
     );
   if (n <= 3) return neighborJoining(m);
   let best: { tree: Binary; length: number; table: Float64Array; ids: Int32Array } | undefined;

@@ -35,7 +35,8 @@ function sameLeafSet(index: ReadonlyMap<string, number>, t: Tree, k: number): vo
   const other = leafIndex(t, `bootstrap replicate ${k + 1}`);
   if (other.size !== index.size || [...other.keys()].some((l) => !index.has(l))) {
     throw new InputError(
-      `bootstrap replicate ${k + 1} has other leaves than the reference tree; every replicate must cover the same models`,
+      `bootstrap replicate ${k + 1} has other leaves than the reference tree; every replicate must cover the same ` +
+        `models`,
     );
   }
 }

@@ -51,7 +51,8 @@ export function readNamedTree(file: string, labelMap?: string): { tree: Tree; ma
     const missing = ids.filter((l) => !map.has(l));
     if (missing.length > 0)
       throw new InputError(
-        `${labelMap}: no name for ${missing.length} leaves of ${file} (e.g. "${missing[0]}"); is it the map of that tree?`,
+        `${labelMap}: no name for ${missing.length} leaves of ${file} (e.g. "${missing[0]}"); is it the map of that ` +
+          `tree?`,
       );
     return { tree: apply(map), mappedBy: labelMap };
   }

@@ -67,7 +67,8 @@ export function formatLabelMap(nameToId: ReadonlyMap<string, string>): string {
   for (const [name, id] of nameToId) {
     if (/[\t\r\n]/.test(name))
       throw new InputError(
-        `label "${name.replace(/[\t\r\n]/g, ' ')}" holds a tab or newline and cannot be written to labels.tsv; rename it`,
+        `label "${name.replace(/[\t\r\n]/g, ' ')}" holds a tab or newline and cannot be written to labels.tsv; ` +
+          `rename it`,
       );
     rows.push(`${id}\t${name}`);
   }

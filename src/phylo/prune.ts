@@ -20,7 +20,8 @@ export function keepTips(tree: Tree, keep: Iterable<string>): Tree {
   let root = kept.get(tree.root);
   if (!root)
     throw new InputError(
-      `keeping ${[...wanted].slice(0, 3).join(', ')}${wanted.size > 3 ? ', ...' : ''} leaves nothing of the tree; name leaves it has`,
+      `keeping ${[...wanted].slice(0, 3).join(', ')}${wanted.size > 3 ? ', ...' : ''} leaves nothing of the tree; ` +
+        `name leaves it has`,
     );
   // A root left with one child is not a node: the child becomes the root.
   while (root.children.length === 1) {

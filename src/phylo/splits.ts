@@ -89,7 +89,9 @@ export function canonicalSide(side: Uint32Array, n: number): Uint32Array {
   return bits;
 }
 
-/** Non-trivial splits as canonical bitsets (side without leaf 0), one per split in preorder, with length and support. */
+/**
+ * Non-trivial splits as canonical bitsets (side without leaf 0), one per split in preorder, with length and support.
+ */
 export function splitBits(tree: Tree, index: ReadonlyMap<string, number>): SplitBits[] {
   const n = index.size;
   const below = cladeBits(tree, index);
@@ -152,7 +154,8 @@ function sameLeaves(a: Tree, b: Tree): Map<string, number> {
             .map((x) => `"${x}"`)
             .join(', ') + (xs.length > 5 ? ` and ${xs.length - 5} more` : '');
     throw new InputError(
-      `the trees have different leaves (only in the first: ${show(onlyA)}; only in the second: ${show(onlyB)}); compare trees of the same models`,
+      `the trees have different leaves (only in the first: ${show(onlyA)}; only in the second: ${show(onlyB)}); ` +
+        `compare trees of the same models`,
     );
   }
   return ia;

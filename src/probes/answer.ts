@@ -72,8 +72,11 @@ const NUMERIC = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 // A number not glued to a preceding letter: the 2 of "cm2" (NFKC of cm²) or "CO2" is not a number of the reply.
 const NUMBER_IN_TEXT = /(?<![\p{L}\d])[-+]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?/gu;
 // "answer is X", "answer: X", "final answer X"; and the French, German, Spanish, Chinese and Japanese forms.
-const FINAL_ANSWER =
-  /(?:(?<!\p{L})(?:final answer|answer|réponse|antwort|respuesta)|答案|答え|回答)(?:\s+(?:is|est|ist|es)\s*[:：]?|\s*[:：=]|\s*(?:は|是|为|為)\s*[:：]?)\s*([^\n]+)/giu;
+const FINAL_ANSWER = new RegExp(
+  String.raw`(?:(?<!\p{L})(?:final answer|answer|réponse|antwort|respuesta)|答案|答え|回答)` +
+    String.raw`(?:\s+(?:is|est|ist|es)\s*[:：]?|\s*[:：=]|\s*(?:は|是|为|為)\s*[:：]?)\s*([^\n]+)`,
+  'giu',
+);
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 
 /** What exact and one_of compare against, computed once per response (numbers only when a numeric answer asks). */
@@ -168,7 +171,8 @@ const UNITS = [
 ];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 const NUMBER_WORD = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:(${TENS.slice(2).join('|')})(?:[- ](${UNITS.slice(1, 10).join('|')}))?|(${UNITS.join('|')}))(?![\\p{L}\\p{N}])`,
+  `(?<![\\p{L}\\p{N}])(?:(${TENS.slice(2).join('|')})(?:[- ` +
+    `](${UNITS.slice(1, 10).join('|')}))?|(${UNITS.join('|')}))(?![\\p{L}\\p{N}])`,
   'gu',
 );
 

@@ -95,5 +95,6 @@ export function formatEstimate(e: RunEstimate): string {
   const k = (n: number): string => (n >= 10_000 ? `${Math.round(n / 1000)}k` : n.toLocaleString('en-US'));
   const usd = (x: number): string => (x === 0 ? '$0' : x < 0.01 ? '<$0.01' : `$${x.toFixed(2)}`);
   const cost = e.costUsd.high === 0 ? 'no price known (local or free)' : `${usd(e.costUsd.low)}-${usd(e.costUsd.high)}`;
-  return `${e.requests.toLocaleString('en-US')} requests, ~${k(e.inputTokens)} input tokens, ${k(e.outputTokens.typical)}-${k(e.outputTokens.max)} output tokens, ${cost}`;
+  const output = `${k(e.outputTokens.typical)}-${k(e.outputTokens.max)} output tokens`;
+  return `${e.requests.toLocaleString('en-US')} requests, ~${k(e.inputTokens)} input tokens, ${output}, ${cost}`;
 }

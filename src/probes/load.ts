@@ -193,7 +193,8 @@ function resolveSuiteFile(nameOrPath: string): string {
         .sort()
     : [];
   throw new InputError(
-    `suite "${nameOrPath}": not found (built-in suites: ${known.join(', ') || 'none'}; or give a path to a .yaml/.json file)`,
+    `suite "${nameOrPath}": not found (built-in suites: ${known.join(', ') || 'none'}; or give a path to a ` +
+      `.yaml/.json file)`,
   );
 }
 
@@ -239,7 +240,8 @@ function issueLine(shown: string, data: unknown, issues: readonly z.core.$ZodIss
   } else if (issue.code === 'too_big' || issue.code === 'too_small') {
     message = boundLine(issue, valueAt(data, issue.path));
   } else if (issue.code === 'invalid_value') {
-    message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(valueAt(data, issue.path))}`;
+    const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
+    message = `expected one of ${allowed}, got ${describe(valueAt(data, issue.path))}`;
   }
   const field = formatField(fieldPath);
   return [shown, ...where, ...(field ? [field] : []), message + more].join(': ');

@@ -328,7 +328,13 @@ describe('hostile suite files', () => {
     const json = path.join(dir, 'bom.json');
     fs.writeFileSync(
       json,
-      `\uFEFF${JSON.stringify({ name: 'j', version: '1', description: 'd', defaults: { temperature: 0, max_tokens: 5, samples: 1 }, probes: [{ id: 'p', prefix: 'Hello' }] })}`,
+      `\uFEFF${JSON.stringify({
+        name: 'j',
+        version: '1',
+        description: 'd',
+        defaults: { temperature: 0, max_tokens: 5, samples: 1 },
+        probes: [{ id: 'p', prefix: 'Hello' }],
+      })}`,
     );
     expect(loadSuite(json).probes).toHaveLength(1);
   });
