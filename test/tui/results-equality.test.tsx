@@ -33,7 +33,7 @@ async function press(ui: ReturnType<typeof render>, ...keys: string[]) {
 }
 
 describe('ResultsScreen equality test', () => {
-  it('marks two models, shows testing…, then the verdict with statistic, p, permutations, effect and evidence', async () => {
+  it('marks two models, shows testing…, then the verdict: statistic, p, permutations, effect, evidence', async () => {
     const ui = setup(runWithProbes('demo', { shouting: ['lab:spam'] }));
     await press(ui, 't');
     expect(ui.lastFrame()).toContain('Test two models for equality (0/2 marked)');
