@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../core/errors.js';
 import { parseInteger, parseNumber } from '../core/parse-number.js';
 import { readTextFile } from '../core/text-file.js';
-import { formatMatrixTsv } from '../distance/matrix-io.js';
+import { writeMatrixFiles } from '../distance/matrix-io.js';
 import { genotypeMatrix, layerImportance } from '../genotype/analysis.js';
 import { canonicalName } from '../genotype/align.js';
 import { compareModels, type GenotypeComparison } from '../genotype/compare.js';
@@ -82,7 +82,8 @@ export function register(program: Command): void {
     .option('--labels <a,b,...>', 'labels for the models, in order (default: file or folder names)')
     .option(
       '--out <dir>',
-      'write genotype-matrix.tsv, genotype-tree.nwk, genotype-layers.tsv, genotype-tensors.tsv, genotype-alignment.tsv',
+      'write genotype-matrix.tsv/.phy/.nex, genotype-tree.nwk, genotype-layers.tsv, genotype-tensors.tsv, ' +
+        'genotype-alignment.tsv',
     )
     .option('--json', 'print JSON')
     .addHelpText(
@@ -171,14 +172,16 @@ async function genotype(models: string[], opts: GenotypeOptions): Promise<void> 
   if (opts.out) {
     await mkdir(opts.out, { recursive: true });
     const files: [string, string][] = [
-      ['genotype-matrix.tsv', formatMatrixTsv(matrix)],
       ['genotype-tree.nwk', `${newick}\n`],
       ['genotype-layers.tsv', layersTsv(ranked)],
       ['genotype-tensors.tsv', tensorsTsv(cmp)],
       ['genotype-alignment.tsv', alignmentTsv(cmp)],
     ];
     for (const [name, text] of files) await writeFile(path.join(opts.out, name), text);
-    process.stderr.write(`wrote ${files.map(([n]) => n).join(', ')} to ${opts.out}\n`);
+    // The matrix as TSV, PHYLIP (+ ids map when needed) and NEXUS with the tree, for other tools.
+    const matrixFiles = writeMatrixFiles(opts.out, matrix, { [opts.method]: tree }, 'genotype-matrix');
+    const written = [...matrixFiles.map((f) => path.basename(f)), ...files.map(([n]) => n)];
+    process.stderr.write(`wrote ${written.join(', ')} to ${opts.out}\n`);
   }
 
   if (opts.json) {

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../src/commands/genotype.js';
 import { InputError } from '../../src/core/errors.js';
-import { parseMatrixTsv } from '../../src/distance/matrix-io.js';
+import { parseMatrixTsv, readDistanceMatrix } from '../../src/distance/matrix-io.js';
 import { parseNewick, robinsonFoulds } from '../../src/phylo/index.js';
 import { captureOutput } from '../helpers/run-cli.js';
 import { writeZoo, type Zoo } from './lineage.js';
@@ -85,6 +85,15 @@ describe('phylo genotype', () => {
     );
     expect(matrix.labels).toEqual(json.matrix.labels);
     expect(matrix.metric).toBe('cosine');
+    // The same matrix in PHYLIP and NEXUS (with the tree) for other tools, read back to the same labels and values.
+    for (const f of ['genotype-matrix.phy', 'genotype-matrix.nex']) {
+      const other = readDistanceMatrix(path.join(outDir, f));
+      expect(other.labels).toEqual(matrix.labels);
+      expect(Array.from(other.values)).toEqual(Array.from(matrix.values));
+    }
+    expect(await readFile(path.join(outDir, 'genotype-matrix.nex'), 'utf8')).toMatch(
+      /BEGIN TREES;\n {2}TREE nj = \[&U\] \(/,
+    );
     expect((await readFile(path.join(outDir, 'genotype-tree.nwk'), 'utf8')).trim()).toBe(json.tree);
     const layers = (await readFile(path.join(outDir, 'genotype-layers.tsv'), 'utf8')).trim().split('\n');
     expect(layers[0]!.split('\t')).toContain('spearman');
