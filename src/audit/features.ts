@@ -70,13 +70,22 @@ function normalize(v: Float64Array): Float64Array {
   return v;
 }
 
-/** Character 3-grams of the text with runs of whitespace folded to one space. */
+/** Character 3-grams of the text with runs of whitespace folded to one space (folded as it is read). */
 export function ngramVector(text: string): Float64Array {
   const v = new Float64Array(NGRAM_DIM);
-  const t = text.slice(0, MAX_CHARS).replace(/\s+/g, ' ');
-  for (let i = 0; i + 3 <= t.length; i++) {
-    const h = mix(((t.charCodeAt(i) * 65599 + t.charCodeAt(i + 1)) * 65599 + t.charCodeAt(i + 2)) | 0);
-    addHashed(v, h, 1);
+  const end = Math.min(text.length, MAX_CHARS);
+  let c1 = -1;
+  let c2 = -1;
+  for (let i = 0; i < end; i++) {
+    let c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 160;
+    if (space) {
+      if (c2 === 32) continue;
+      c = 32;
+    }
+    if (c1 >= 0) addHashed(v, mix(((c1 * 65599 + c2) * 65599 + c) | 0), 1);
+    c1 = c2;
+    c2 = c;
   }
   return normalize(v);
 }
@@ -128,7 +137,7 @@ function logprobVector(sample: Sample): Float64Array | undefined {
 
 function alleleVector(text: string): Float64Array {
   const v = new Float64Array(ALLELE_DIM);
-  addHashed(v, hashString(alleleOf(text)), 1);
+  addHashed(v, hashString(alleleOf(text.slice(0, 256))), 1);
   return v;
 }
 

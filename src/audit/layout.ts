@@ -12,6 +12,9 @@ import { leadingAxes } from './principal-axes.js';
  */
 const PROJECTED_DIMS: Readonly<Record<string, number>> = { 'ngram pooled': 16, 'logprob pooled': 8 };
 
+/** Probes the within-probe scatter is estimated from (at most). */
+const SCATTER_PROBES = 200;
+
 /** Fewer probes than this with first-token logprobs on both sides and the logprob component is left out. */
 const MIN_LOGPROB_PROBES = 5;
 
@@ -85,11 +88,14 @@ function standardizeColumns(rows: Float64Array, width: number, offset: number, d
 /** Within-probe scatter sum_p sum_i (x_i - mean_p)(x_i - mean_p)' of one segment. */
 function withinProbeScatter(block: FeatureBlock, seg: Segment, start: Int32Array): Float64Array {
   const d = seg.dim;
+  const probes = start.length - 1;
+  // Every step-th probe: the axes need a few hundred probes, and which probes is fixed by position, not by label.
+  const step = Math.max(1, Math.floor(probes / SCATTER_PROBES));
   const W = block.width;
   const out = new Float64Array(d * d);
   const mean = new Float64Array(d);
   const x = new Float64Array(d);
-  for (let p = 0; p + 1 < start.length; p++) {
+  for (let p = 0; p < probes; p += step) {
     const s = start[p]!;
     const e = start[p + 1]!;
     mean.fill(0);
