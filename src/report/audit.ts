@@ -98,37 +98,69 @@ function perModelSection(file: string, o: Json): AuditSection {
       detail: details(m, ['model', 'pValue', 'adjustedPValue', 'reject']),
     };
   });
-  const against = [str(o.baseline), str(o.current)].filter((x) => x !== undefined).join(' -> ');
+  const against = [str(o.old) ?? str(o.baseline), str(o.new) ?? str(o.current)]
+    .filter((x) => x !== undefined)
+    .join(' -> ');
   return {
     file,
     kind: 'per-model',
     heading: `did the models change${against ? ` (${against})` : ''}?`,
     rows,
-    note: details(o, ['models', 'baseline', 'current']),
+    note: [
+      details(o, ['models', 'baseline', 'current', 'old', 'new']),
+      ...(Array.isArray(o.skipped) ? o.skipped : [])
+        .filter(isObject)
+        .map((k) => `${str(k.model)} not tested: ${str(k.reason)}`),
+      ...(['onlyOld', 'onlyNew'] as const).flatMap((k) =>
+        Array.isArray(o[k]) && o[k].length > 0
+          ? [`${k === 'onlyOld' ? 'only in the old run' : 'only in the new run'}: ${o[k].map(str).join(', ')}`]
+          : [],
+      ),
+    ]
+      .filter((x) => x !== undefined && x !== '')
+      .join('; '),
   };
 }
 
 function identifySection(file: string, o: Json): AuditSection {
   const target = str(o.target) ?? '?';
   const equal = o.equal;
-  const consistent = (name: string): boolean | undefined =>
-    Array.isArray(equal) ? equal.map(str).includes(name) : typeof equal === 'string' ? equal === name : undefined;
+  // `equal` is the equality test of the target against its nearest model (phylo audit identify), or, generically, the
+  // candidates consistent with the target (a list, a name) or an overall yes/no.
+  const test = isObject(equal) ? equal : undefined;
+  const tested = test ? [str(test.a), str(test.b)].filter((x) => x !== undefined && x !== target) : [];
+  const consistent = (name: string): boolean | undefined => {
+    if (test) {
+      const r = bool(test.reject);
+      return tested.includes(name) && r !== undefined ? !r : undefined;
+    }
+    return Array.isArray(equal)
+      ? equal.map(str).includes(name)
+      : typeof equal === 'string'
+        ? equal === name
+        : undefined;
+  };
   const ranking = Array.isArray(o.ranking) ? o.ranking : [];
   const rows = ranking.map((entry, i): AuditRow => {
     const e: Json = isObject(entry) ? entry : { model: entry };
     const subject = str(e.model) ?? str(e.candidate) ?? str(e.name) ?? `#${i + 1}`;
     const same = consistent(subject) ?? (bool(e.reject) === undefined ? undefined : !bool(e.reject));
+    const fromTest = test && tested.includes(subject);
     return {
       subject,
-      pValue: num(e.pValue),
+      pValue: fromTest ? num(test.pValue) : num(e.pValue),
       adjustedPValue: num(e.adjustedPValue),
       reject: same === undefined ? undefined : !same,
-      verdict: same === undefined ? `rank ${i + 1}` : same ? 'consistent with the target' : 'differs from the target',
+      verdict:
+        same === undefined
+          ? `rank ${i + 1}`
+          : `rank ${i + 1}: ${same ? 'consistent with the target' : 'differs from the target'}`,
       detail: details(e, ['model', 'candidate', 'name', 'pValue', 'adjustedPValue', 'reject']),
     };
   });
   const overall =
-    typeof equal === 'boolean'
+    str(o.verdict) ??
+    (typeof equal === 'boolean'
       ? equal
         ? 'the target is consistent with the top candidate'
         : 'the target matches none of the candidates'
@@ -138,8 +170,15 @@ function identifySection(file: string, o: Json): AuditSection {
           : `consistent with: ${equal.map((x) => str(x) ?? '?').join(', ')}`
         : typeof equal === 'string'
           ? `identified as ${equal}`
-          : undefined;
-  return { file, kind: 'identify', heading: `which model is ${target}?`, rows, note: overall };
+          : undefined);
+  const why = str(o.equalError);
+  return {
+    file,
+    kind: 'identify',
+    heading: `which model is ${target}?`,
+    rows,
+    note: [overall, why && `no equality test: ${why}`].filter((x) => x).join('; ') || undefined,
+  };
 }
 
 /** One result object as a section; undefined when it has none of the known shapes. */

@@ -40,38 +40,70 @@ describe('audit results', () => {
     ]);
   });
 
-  it('reads per-model tests (drift) with adjusted p-values, one row a model', () => {
+  it('reads per-model tests (phylo audit drift): adjusted p-values, one row a model, what was not tested', () => {
     const s = auditSection('d.json', {
-      baseline: 'run-a',
-      current: 'run-b',
+      old: 'run-a',
+      new: 'run-b',
       alpha: 0.01,
+      correction: 'holm',
       models: [
-        { model: 'm1', pValue: 0.002, adjustedPValue: 0.004, reject: true },
-        { model: 'm2', pValue: 0.5, adjustedPValue: 0.5, reject: false },
+        { model: 'm1', pValue: 0.002, adjustedPValue: 0.004, reject: true, statistic: 9.5, probes: 80, traits: [] },
+        { model: 'm2', pValue: 0.5, adjustedPValue: 0.5, reject: false, statistic: 0.1, probes: 80, traits: [] },
       ],
+      skipped: [{ model: 'm3', reason: 'too few shared probes' }],
+      onlyOld: ['m4'],
+      onlyNew: [],
     })!;
     expect(s.kind).toBe('per-model');
     expect(s.heading).toBe('did the models change (run-a -> run-b)?');
-    expect(s.rows.map((r) => [r.subject, r.adjustedPValue, r.reject, r.verdict])).toEqual([
-      ['m1', 0.004, true, 'changed at level 0.01'],
-      ['m2', 0.5, false, 'no detectable change at level 0.01'],
+    expect(s.rows.map((r) => [r.subject, r.adjustedPValue, r.reject, r.verdict, r.detail])).toEqual([
+      ['m1', 0.004, true, 'changed at level 0.01', 'statistic 9.5, probes 80'],
+      ['m2', 0.5, false, 'no detectable change at level 0.01', 'statistic 0.1, probes 80'],
     ]);
+    expect(s.note).toBe('alpha 0.01, correction holm; m3 not tested: too few shared probes; only in the old run: m4');
   });
 
-  it('reads an identification: the ranking, and which candidates the target is consistent with', () => {
+  it('reads an identification (phylo audit identify): the ranking, and the test against the nearest model', () => {
     const s = auditSection('i.json', {
-      target: 'https-endpoint',
+      target: 'openai:endpoint',
+      ranking: [
+        { model: 'a', distance: 0.1, confidence: 0.97, probes: 40 },
+        { model: 'b', distance: 0.4, confidence: 0.03, probes: 40 },
+      ],
+      equal: { a: 'openai:endpoint', b: 'a', pValue: 0.62, reject: false, alpha: 0.05 },
+      verdict: 'consistent with a (p = 0.62)',
+      bootstrap: 200,
+    })!;
+    expect(s.kind).toBe('identify');
+    expect(s.heading).toBe('which model is openai:endpoint?');
+    expect(s.note).toBe('consistent with a (p = 0.62)');
+    expect(s.rows.map((r) => [r.subject, r.pValue, r.reject, r.verdict, r.detail])).toEqual([
+      ['a', 0.62, false, 'rank 1: consistent with the target', 'distance 0.1, confidence 0.97, probes 40'],
+      ['b', undefined, undefined, 'rank 2', 'distance 0.4, confidence 0.03, probes 40'],
+    ]);
+    const failed = auditSection('i.json', {
+      target: 't',
+      ranking: [{ model: 'a', distance: 0.9 }],
+      equal: undefined,
+      equalError: 'too few shared probes',
+      verdict: 'closest is a, untested',
+    })!;
+    expect(failed.note).toBe('closest is a, untested; no equality test: too few shared probes');
+  });
+
+  it('reads the generic identification forms: a list or a name of consistent candidates, or yes/no', () => {
+    const s = auditSection('i.json', {
+      target: 'x',
       ranking: [
         { model: 'a', pValue: 0.7 },
         { model: 'b', pValue: 0.001 },
       ],
       equal: ['a'],
     })!;
-    expect(s.kind).toBe('identify');
     expect(s.note).toBe('consistent with: a');
-    expect(s.rows.map((r) => [r.subject, r.reject, r.verdict])).toEqual([
-      ['a', false, 'consistent with the target'],
-      ['b', true, 'differs from the target'],
+    expect(s.rows.map((r) => [r.subject, r.pValue, r.reject])).toEqual([
+      ['a', 0.7, false],
+      ['b', 0.001, true],
     ]);
     const none = auditSection('i.json', { target: 't', ranking: ['a', 'b'], equal: false })!;
     expect(none.note).toBe('the target matches none of the candidates');

@@ -72,8 +72,8 @@ describe('phylo report on a hostile run', () => {
     // Audit verdicts of the three shapes, with p-values.
     expect(html).toMatch(/&lt; 0.001<\/td>[\s\S]*different at level 0.05/);
     expect(html).toContain('no detectable change');
-    expect(html).toContain('consistent with the target');
-    expect(html).toContain('differs from the target');
+    expect(html).toContain('rank 1: consistent with the target');
+    expect(html).toContain('consistent with replay:evil&lt;script&gt;');
     // Genotype weights are not models of this run: layers rank by separation, and the report says why.
     expect(html).toContain('layers ranked by separation');
     // Evidence: every probe (8), each with every model's answer.

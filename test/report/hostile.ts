@@ -93,8 +93,8 @@ export function writeHostileAudits(dir: string): string[] {
     [
       'drift.json',
       {
-        baseline: 'old<script>x</script>',
-        current: 'new',
+        old: 'old<script>x</script>',
+        new: 'new',
         models: [
           { model: a, pValue: 0.2, adjustedPValue: 0.4, reject: false },
           { model: b, pValue: 0.001, adjustedPValue: 0.002, reject: true },
@@ -106,10 +106,11 @@ export function writeHostileAudits(dir: string): string[] {
       {
         target: `mystery<img src=x onerror="${run(40)}">`,
         ranking: [
-          { model: a, pValue: 0.6 },
-          { model: b, pValue: 0.01 },
+          { model: a, distance: 0.2, confidence: 0.9, probes: 8 },
+          { model: b, distance: 0.5, confidence: 0.1, probes: 8 },
         ],
-        equal: [a],
+        equal: { a: `mystery<img src=x onerror="${run(40)}">`, b: a, pValue: 0.6, reject: false },
+        verdict: `consistent with ${a} (p = 0.6)`,
       },
     ],
   ];
