@@ -1,9 +1,13 @@
 // Sizes past which a tree or matrix file is refused with one line instead of taking the machine's memory. The tool
 // compares tens to hundreds of models; these bounds leave two orders of magnitude of room and keep the quadratic
-// structures (split bitsets, n x n matrices) under ~100 MB.
+// structures (split lists, n x n matrices) in the low hundreds of MB.
 
-/** Leaves a Newick tree may have (split bitsets cost leaves^2 / 8 bytes: 50 MB at 20,000). */
-export const MAX_TREE_LEAVES = 20_000;
+/**
+ * Leaves a Newick tree may have. Comparing trees lists each split's smaller side, up to leaves^2 / 4 entries for a
+ * caterpillar: measured for `phylo compare` of a caterpillar with itself, 20,000 leaves took 1.4 GB and 89 s, so the
+ * limit is 5,000 (the same as for matrices).
+ */
+export const MAX_TREE_LEAVES = 5_000;
 /** Internal nodes a Newick tree may have: as many as a caterpillar of MAX_TREE_LEAVES needs. */
 export const MAX_TREE_INTERNAL_NODES = MAX_TREE_LEAVES;
 /** Taxa a distance matrix may have (an n x n Float64Array: 200 MB at 5,000). */
