@@ -2,6 +2,7 @@
 // re-weights per-probe distances computed once), with a line of information on how it was made.
 import type { DistanceMatrix } from '../core/matrix.js';
 import { averageOverProbes, upperTriangle, type ProbeDistanceStack } from '../distance/probe-stack.js';
+import { averageVotes, type VoteStack } from '../distance/vote-stack.js';
 
 export interface SignalInfo {
   /** The signal's name in the registry (src/analysis/signals/index.ts). */
@@ -27,4 +28,11 @@ export function stackModel(stack: ProbeDistanceStack, info: SignalInfo): SignalM
   const full = averageOverProbes(stack);
   const fallback = upperTriangle(full);
   return { info, matrix: (w) => (w ? averageOverProbes(stack, w, fallback) : full) };
+}
+
+/** A signal whose per-probe distances are sparse nearest-neighbour votes: the same means as stackModel, from the votes. */
+export function voteModel(stack: VoteStack, info: SignalInfo): SignalModel {
+  const full = averageVotes(stack);
+  const fallback = upperTriangle(full);
+  return { info, matrix: (w) => (w ? averageVotes(stack, w, fallback) : full) };
 }

@@ -12,6 +12,7 @@ import { benchmark as logprobs } from './logprobs.js';
 import { benchmark as lofo } from './lofo.js';
 import { benchmark as audit } from './audit.js';
 import { benchmark as report } from './report.js';
+import { benchmark as scale } from './scale.js';
 
 export type Benchmark = { readonly name: string; readonly run: () => Promise<void> };
 
@@ -30,6 +31,7 @@ const benchmarks: Benchmark[] = [
   lofo,
   audit,
   report,
+  scale,
 ];
 
 const only = process.argv.slice(2);

@@ -33,38 +33,54 @@ export function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): numb
   return Math.max(0, 1 - dot / Math.sqrt(na * nb));
 }
 
+/**
+ * Cosine distances among one probe's vectors (undefined: the model did not answer) into `out[offset + k]`, k the pair's
+ * upper-triangle index; `present[offset + k]` is set to 1 where both vectors exist and left alone elsewhere.
+ * `scratch` must be zeros at least as long as the probe's dimension; it is left zeros.
+ */
+export function probeCosineDistances(
+  vectors: readonly (SparseVector | undefined)[],
+  scratch: Float64Array,
+  out: Float64Array,
+  present: Uint8Array,
+  offset: number,
+): void {
+  const n = vectors.length;
+  let k = offset;
+  for (let i = 0; i < n; i++) {
+    const a = vectors[i];
+    if (!a) {
+      k += n - i - 1;
+      continue;
+    }
+    // Scatter a into the dense scratch vector once, then each dot product walks only b's non-zeros.
+    for (let t = 0; t < a.indices.length; t++) scratch[a.indices[t]!] = a.values[t]!;
+    for (let j = i + 1; j < n; j++, k++) {
+      const b = vectors[j];
+      if (!b) continue;
+      let d: number;
+      if (a.indices.length === 0 || b.indices.length === 0) d = a.indices.length === b.indices.length ? 0 : 1;
+      else {
+        let dot = 0;
+        for (let t = 0; t < b.indices.length; t++) dot += scratch[b.indices[t]!]! * b.values[t]!;
+        d = Math.max(0, 1 - dot);
+      }
+      out[k] = d;
+      present[k] = 1;
+    }
+    for (let t = 0; t < a.indices.length; t++) scratch[a.indices[t]!] = 0;
+  }
+}
+
 /** Per-probe cosine distances of per-probe embeddings: the stack the embed signal averages and bootstraps. */
 export function cosineStack(emb: ProbeEmbeddings, signal = 'embed'): ProbeDistanceStack {
   const n = emb.models.length;
   const stack = emptyStack(emb.models, emb.probes, signal, `cosine(${emb.name})`);
   const pairs = pairCount(n);
-  let dense = new Float64Array(1024);
+  let scratch = new Float64Array(1024);
   for (let p = 0; p < emb.probes.length; p++) {
-    if (dense.length < emb.dims[p]!) dense = new Float64Array(emb.dims[p]! * 2);
-    let k = p * pairs;
-    for (let i = 0; i < n; i++) {
-      const a = emb.vectors[p * n + i];
-      if (!a) {
-        k += n - i - 1;
-        continue;
-      }
-      // Scatter a into a dense scratch vector once, then each dot product walks only b's non-zeros.
-      for (let t = 0; t < a.indices.length; t++) dense[a.indices[t]!] = a.values[t]!;
-      for (let j = i + 1; j < n; j++, k++) {
-        const b = emb.vectors[p * n + j];
-        if (!b) continue;
-        let d: number;
-        if (a.indices.length === 0 || b.indices.length === 0) d = a.indices.length === b.indices.length ? 0 : 1;
-        else {
-          let dot = 0;
-          for (let t = 0; t < b.indices.length; t++) dot += dense[b.indices[t]!]! * b.values[t]!;
-          d = Math.max(0, 1 - dot);
-        }
-        stack.distances[k] = d;
-        stack.present[k] = 1;
-      }
-      for (let t = 0; t < a.indices.length; t++) dense[a.indices[t]!] = 0;
-    }
+    if (scratch.length < emb.dims[p]!) scratch = new Float64Array(emb.dims[p]! * 2);
+    probeCosineDistances(emb.vectors.slice(p * n, (p + 1) * n), scratch, stack.distances, stack.present, p * pairs);
   }
   return stack;
 }

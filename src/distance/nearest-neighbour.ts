@@ -5,9 +5,41 @@
 import { emptyStack, pairCount, pairIndex, type ProbeDistanceStack } from './probe-stack.js';
 
 /**
+ * The votes of one probe: for each model i, the models at the smallest distance from i (ties within `tolerance`
+ * share the vote), each given `share` = 1/2 divided among them. `distances[offset + pairIndex(n, i, j)]` is read only
+ * where `present` says both answered; a model with no other answer casts no vote. Calls `vote(i, j, share)`.
+ */
+export function castVotes(
+  n: number,
+  distances: Float64Array,
+  present: (i: number, j: number) => boolean,
+  offset: number,
+  tolerance: number,
+  vote: (i: number, j: number, share: number) => void,
+): void {
+  const nearest: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let best = Infinity;
+    nearest.length = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i || !present(i, j)) continue;
+      const d = distances[offset + pairIndex(n, i, j)]!;
+      if (d < best - tolerance) {
+        best = d;
+        nearest.length = 0;
+        nearest.push(j);
+      } else if (d <= best + tolerance) nearest.push(j);
+    }
+    const share = 0.5 / nearest.length;
+    for (const j of nearest) vote(i, j, share);
+  }
+}
+
+/**
  * Turn per-probe distances into per-probe vote distances: for model i on probe p, the models at the smallest distance
  * from i (ties share the vote) get i's vote. d_p(i, j) = 1 - (vote_p(i -> j) + vote_p(j -> i)) / 2, in [0, 1].
- * Present where the original is present; a model with no other answer on the probe casts no vote.
+ * Present where the original is present; a model with no other answer on the probe casts no vote. (The embed signal
+ * keeps the same votes sparse: src/distance/vote-stack.ts.)
  */
 export function nearestNeighbourVotes(stack: ProbeDistanceStack, tolerance = 1e-12): ProbeDistanceStack {
   const n = stack.labels.length;
@@ -15,26 +47,12 @@ export function nearestNeighbourVotes(stack: ProbeDistanceStack, tolerance = 1e-
   const out = emptyStack(stack.labels, stack.probes, stack.signal, `nn-vote(${stack.metric})`);
   out.present.set(stack.present);
   out.distances.fill(1);
-  const nearest: number[] = [];
   for (let p = 0; p < stack.probes.length; p++) {
     const o = p * pairs;
-    for (let i = 0; i < n; i++) {
-      let best = Infinity;
-      nearest.length = 0;
-      for (let j = 0; j < n; j++) {
-        if (j === i) continue;
-        const k = o + pairIndex(n, i, j);
-        if (!stack.present[k]) continue;
-        const d = stack.distances[k]!;
-        if (d < best - tolerance) {
-          best = d;
-          nearest.length = 0;
-          nearest.push(j);
-        } else if (d <= best + tolerance) nearest.push(j);
-      }
-      const share = 0.5 / nearest.length;
-      for (const j of nearest) out.distances[o + pairIndex(n, i, j)]! -= share;
-    }
+    const present = (i: number, j: number) => stack.present[o + pairIndex(n, i, j)] === 1;
+    castVotes(n, stack.distances, present, o, tolerance, (i, j, share) => {
+      out.distances[o + pairIndex(n, i, j)]! -= share;
+    });
   }
   return out;
 }

@@ -95,22 +95,9 @@ export function probeTfIdf(table: ResponseTable, options: TfIdfOptions = DEFAULT
   const vectors: (SparseVector | undefined)[] = new Array(table.probes.length * n);
   const dims = new Int32Array(table.probes.length);
   for (let p = 0; p < table.probes.length; p++) {
-    const vocabulary = new IntIdTable(4096);
-    const counter = new DocumentCounter(vocabulary, options.features, 4096);
-    const docs: (CountVector | undefined)[] = [];
-    for (let m = 0; m < n; m++) {
-      const texts = cellOf(table, p, m);
-      if (texts.length === 0) {
-        docs.push(undefined);
-        continue;
-      }
-      // Several samples of one model on one probe pool into one document.
-      for (const t of texts) counter.add(t);
-      docs.push(counter.take());
-    }
-    dims[p] = vocabulary.size;
-    const weighted = weightDocuments(docs, vocabulary.size, options);
-    for (let m = 0; m < n; m++) vectors[p * n + m] = weighted[m];
+    const one = oneProbeTfIdf(table, p, options);
+    dims[p] = one.dim;
+    for (let m = 0; m < n; m++) vectors[p * n + m] = one.vectors[m];
   }
   return {
     models: table.models,
@@ -119,6 +106,32 @@ export function probeTfIdf(table: ResponseTable, options: TfIdfOptions = DEFAULT
     dims,
     name: tfidfName(options),
   };
+}
+
+/**
+ * The TF-IDF vectors of one probe's responses, by model (undefined: no answer), and the size of its feature space:
+ * what probeTfIdf gives for that probe, for a caller that needs one probe at a time (a big run's embed signal).
+ */
+export function oneProbeTfIdf(
+  table: ResponseTable,
+  p: number,
+  options: TfIdfOptions = DEFAULT_TFIDF,
+): { readonly vectors: (SparseVector | undefined)[]; readonly dim: number } {
+  const n = table.models.length;
+  const vocabulary = new IntIdTable(4096);
+  const counter = new DocumentCounter(vocabulary, options.features, 4096);
+  const docs: (CountVector | undefined)[] = [];
+  for (let m = 0; m < n; m++) {
+    const texts = cellOf(table, p, m);
+    if (texts.length === 0) {
+      docs.push(undefined);
+      continue;
+    }
+    // Several samples of one model on one probe pool into one document.
+    for (const t of texts) counter.add(t);
+    docs.push(counter.take());
+  }
+  return { vectors: weightDocuments(docs, vocabulary.size, options), dim: vocabulary.size };
 }
 
 /** Weight the documents of one vector space by tf and idf, then L2-normalise each. */

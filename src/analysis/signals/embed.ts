@@ -1,11 +1,12 @@
 // The embed signal: per-probe embeddings of the answers (TF-IDF, or an embedding model's vectors), per-probe cosine
 // distances, then nearest-neighbour votes or the plain mean over probes.
-import { cosineStack } from '../../distance/cosine.js';
-import { nearestNeighbourVotes } from '../../distance/nearest-neighbour.js';
+import { cosineStack, probeCosineDistances } from '../../distance/cosine.js';
+import { pairCount } from '../../distance/probe-stack.js';
+import { nearestNeighbourVoteStack, type ProbeDistanceSource } from '../../distance/vote-stack.js';
 import { providerProbeEmbeddings, type TextEmbeddings } from '../../phenotype/provider-embeddings.js';
 import type { ResponseTable } from '../../phenotype/responses.js';
-import { DEFAULT_TFIDF, probeTfIdf, type TfIdfOptions } from '../../phenotype/tfidf.js';
-import { stackModel, type SignalModel } from '../signal-model.js';
+import { DEFAULT_TFIDF, oneProbeTfIdf, probeTfIdf, tfidfName, type TfIdfOptions } from '../../phenotype/tfidf.js';
+import { stackModel, voteModel, type SignalModel } from '../signal-model.js';
 import type { SignalDefinition } from './definition.js';
 
 /**
@@ -27,17 +28,48 @@ export const DEFAULT_EMBED: EmbedOptions = { tfidf: DEFAULT_TFIDF, perProbe: 'nn
 
 function embedSignal(table: ResponseTable, options: EmbedOptions = DEFAULT_EMBED): SignalModel {
   const t0 = performance.now();
-  const embeddings = options.provider
-    ? providerProbeEmbeddings(table, options.provider.vectors, options.provider.name)
-    : probeTfIdf(table, options.tfidf);
-  const cosine = cosineStack(embeddings, 'embed');
-  const stack = options.perProbe === 'nn-vote' ? nearestNeighbourVotes(cosine) : cosine;
-  return stackModel(stack, {
+  const info = (metric: string) => ({
     signal: 'embed',
-    metric: stack.metric,
+    metric,
     probes: table.probes.length,
     seconds: (performance.now() - t0) / 1000,
   });
+  if (options.perProbe === 'nn-vote') {
+    // One probe at a time (embeddings, distances, votes), so a big run never holds every probe's distances.
+    const votes = nearestNeighbourVoteStack(probeCosineSource(table, options));
+    return voteModel(votes, info(votes.metric));
+  }
+  const embeddings = options.provider
+    ? providerProbeEmbeddings(table, options.provider.vectors, options.provider.name)
+    : probeTfIdf(table, options.tfidf);
+  const stack = cosineStack(embeddings, 'embed');
+  return stackModel(stack, info(stack.metric));
+}
+
+/** Per-probe cosine distances of the answers' TF-IDF (or provider) vectors, made when a probe is asked for. */
+function probeCosineSource(table: ResponseTable, options: EmbedOptions): ProbeDistanceSource {
+  const n = table.models.length;
+  const provider = options.provider
+    ? providerProbeEmbeddings(table, options.provider.vectors, options.provider.name)
+    : undefined;
+  const vectorsOf = (p: number) =>
+    provider
+      ? { vectors: provider.vectors.slice(p * n, (p + 1) * n), dim: provider.dims[p]! }
+      : oneProbeTfIdf(table, p, options.tfidf);
+  const present = new Uint8Array(pairCount(n));
+  let scratch = new Float64Array(1024);
+  return {
+    labels: table.models,
+    probes: table.probes.map((q) => String(q.id)),
+    signal: 'embed',
+    metric: `cosine(${provider ? provider.name : tfidfName(options.tfidf)})`,
+    fill: (p, distances, answered) => {
+      const { vectors, dim } = vectorsOf(p);
+      if (scratch.length < dim) scratch = new Float64Array(dim * 2);
+      for (let m = 0; m < n; m++) if (vectors[m]) answered[m] = 1;
+      probeCosineDistances(vectors, scratch, distances, present, 0);
+    },
+  };
 }
 
 /**
