@@ -150,7 +150,7 @@ export function analysedRunSamples(data: AnalysedRun): RunSamples {
   const models = new Map<string, Sample[]>(data.models.map((m) => [m, []]));
   for (const probe of data.probes)
     for (const r of data.responses(probe.id))
-      r.texts.forEach((text, index) =>
+      r.texts.forEach((text, index) => {
         models.get(r.model)?.push({
           run: data.run as RunName,
           model: r.model as ModelRef,
@@ -167,8 +167,8 @@ export function analysedRunSamples(data: AnalysedRun): RunSamples {
           attempts: 1,
           costUsd: 0,
           at: '',
-        }),
-      );
+        });
+      });
   return { name: data.run, models };
 }
 

@@ -82,7 +82,8 @@ function checkLayout(a: ModelSamples, b: ModelSamples, layout: Layout): void {
     throw new InputError(`models ${a.model} and ${b.model} share no answered probe: nothing to compare`);
   if (layout.probes.length < MIN_SHARED_PROBES)
     throw new InputError(
-      `models ${a.model} and ${b.model} share ${layout.probes.length} answered probes; the test needs at least ${MIN_SHARED_PROBES}`,
+      `models ${a.model} and ${b.model} share ${layout.probes.length} answered probes; ` +
+        `the test needs at least ${MIN_SHARED_PROBES}`,
     );
 }
 

@@ -40,8 +40,11 @@ export interface SampleFeatures {
   readonly allele: Float64Array;
 }
 
-const REFUSAL =
-  /\b(?:i can(?:no|')t|i cannot|i am (?:not able|unable)|i'm (?:not able|unable)|i (?:won't|will not) (?:help|assist)|i'm sorry, but)\b/i;
+const REFUSAL = new RegExp(
+  "\\b(?:i can(?:no|')t|i cannot|i am (?:not able|unable)|i'm (?:not able|unable)|" +
+    "i (?:won't|will not) (?:help|assist)|i'm sorry, but)\\b",
+  'i',
+);
 
 function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);

@@ -56,7 +56,8 @@ export function formatEquality(r: EqualityResult): string {
     ? `DIFFERENT: the two answer from different distributions (p = ${formatP(r.pValue)} <= alpha ${r.alpha})`
     : `no difference found at alpha ${r.alpha} (p = ${formatP(r.pValue)})`;
   const lines = [
-    `${oneLine(r.a)} vs ${oneLine(r.b)}: ${r.probes} shared probes, ${r.permutations} permutations within probes (seed ${r.seed})`,
+    `${oneLine(r.a)} vs ${oneLine(r.b)}: ${r.probes} shared probes, ` +
+      `${r.permutations} permutations within probes (seed ${r.seed})`,
     verdict,
     `statistic ${num(r.statistic)} (sum of the standardised components below)`,
     ...table(
@@ -101,7 +102,8 @@ function driftDetail(m: ModelDrift): string[] {
 export function formatDrift(r: DriftReport): string {
   const drifted = r.models.filter((m) => m.reject);
   const lines = [
-    `drift ${oneLine(r.old)} -> ${oneLine(r.new)}: ${r.models.length} models tested, ${r.permutations} permutations each (seed ${r.seed})`,
+    `drift ${oneLine(r.old)} -> ${oneLine(r.new)}: ${r.models.length} models tested, ` +
+      `${r.permutations} permutations each (seed ${r.seed})`,
     `p-values Holm-adjusted over the ${r.models.length} models tested; alpha ${r.alpha} on the adjusted p`,
     '',
     ...table(

@@ -94,7 +94,8 @@ export const benchmark: Benchmark = {
       const rejected = parts.reduce((s, p) => s + p.rejected, 0);
       const cpu = parts.reduce((s, p) => s + p.cpuSeconds, 0);
       process.stdout.write(
-        `equality, all ${pairs} pairs x ${PERMUTATIONS} permutations on ${WORKERS} worker threads: ${seconds(t0)} s wall ` +
+        `equality, all ${pairs} pairs x ${PERMUTATIONS} permutations on ${WORKERS} worker threads: ` +
+          `${seconds(t0)} s wall ` +
           `(target < 60 s; data loading included), ${cpu.toFixed(1)} s CPU in the tests ` +
           `(${((1000 * cpu) / pairs).toFixed(0)} ms a pair); ${rejected} of ${pairs} pairs differ at alpha 0.05\n`,
       );
@@ -107,7 +108,8 @@ export const benchmark: Benchmark = {
       const report = auditDrift(run, rerun, { permutations: PERMUTATIONS });
       const dcpu = process.cpuUsage(cpu0);
       process.stdout.write(
-        `drift of ${report.models.length} models (${PERMUTATIONS} permutations, Holm, trait deltas): ${seconds(t0)} s wall ` +
+        `drift of ${report.models.length} models (${PERMUTATIONS} permutations, Holm, trait deltas): ` +
+          `${seconds(t0)} s wall ` +
           `(target < 10 s), ${((dcpu.user + dcpu.system) / 1e6).toFixed(2)} s CPU; ` +
           `${report.models.filter((m) => m.reject).length} drifted (a run against itself: expected 0)\n`,
       );
