@@ -138,7 +138,7 @@ export function ResultsScreen(props: ResultsProps) {
     const [ma, mb] = [data.models[a], data.models[b]];
     if (ma === undefined || mb === undefined) return;
     testModelsOfRun(data, ma, mb).then(
-      (result) => send({ type: 'equality-settled', a, b, outcome: { kind: 'done', result } }),
+      ({ result }) => send({ type: 'equality-settled', a, b, outcome: { kind: 'done', result } }),
       (err: unknown) => send({ type: 'equality-settled', a, b, outcome: { kind: 'failed', message: message(err) } }),
     );
   };
