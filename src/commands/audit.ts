@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
-import { EXIT_FINDING, EXIT_OK } from '../core/errors.js';
+import { EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK } from '../core/errors.js';
+import { oneLine } from '../core/sanitize.js';
 import { optionalInteger, optionalNumber } from '../core/parse-number.js';
 import { openStore } from '../store/sqlite.js';
 import type { RunStore } from '../store/api.js';
@@ -109,7 +110,8 @@ export function register(program: Command): void {
       .command('identify')
       .description(
         'which reference model is TARGET? rank the models of --against by distance over shared probes, the ' +
-          "top-1's bootstrap confidence, and the equality test against it; exit 1 when even the top-1 differs",
+          "top-1's bootstrap confidence, and the equality test against it; exit 1 when even the top-1 differs, " +
+          '2 when no test is possible',
       )
       .argument('<target>', 'model ref in --run')
       .requiredOption('--run <run>', 'run holding the target')
@@ -132,6 +134,8 @@ export function register(program: Command): void {
         return identifyModel(me, references, options);
       });
       print(flags, id, formatIdentification(id));
-      process.exitCode = id.equal?.reject === false ? EXIT_OK : EXIT_FINDING;
+      // The ranking is printed either way; without an equality test (too few shared probes) the input was too thin.
+      if (!id.equal) process.stderr.write(`phylo: ${oneLine(id.equalError ?? 'no equality test')}\n`);
+      process.exitCode = !id.equal ? EXIT_BAD_INPUT : id.equal.reject ? EXIT_FINDING : EXIT_OK;
     });
 }
