@@ -5,6 +5,7 @@ import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
+import { stripBom } from '../core/text-file.js';
 
 export const OLLAMA_MODEL_MEDIA_TYPE = 'application/vnd.ollama.image.model';
 const DEFAULT_HOST = 'registry.ollama.ai';
@@ -77,7 +78,7 @@ export async function resolveOllamaBlob(
     if (!(await exists(manifestFile))) continue;
     let manifest: Manifest;
     try {
-      manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
+      manifest = JSON.parse(stripBom(await readFile(manifestFile, 'utf8'))) as Manifest;
     } catch (err) {
       throw new InputError(
         `${ref}: manifest ${manifestFile} is not JSON (${(err as Error).message}); re-pull the model`,

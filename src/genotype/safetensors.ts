@@ -3,6 +3,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
+import { stripBom } from '../core/text-file.js';
 import { product, type TensorInfo, type WeightSet } from './tensor.js';
 
 /** Every dtype the format defines, with its size in bytes (F8/F4 variants included so valid files open). */
@@ -147,7 +148,7 @@ interface ShardIndex {
 export async function readShardedSafetensors(indexFile: string, source = indexFile): Promise<WeightSet> {
   let index: ShardIndex;
   try {
-    index = JSON.parse(await readFile(indexFile, 'utf8')) as ShardIndex;
+    index = JSON.parse(stripBom(await readFile(indexFile, 'utf8'))) as ShardIndex;
   } catch (err) {
     throw new InputError(`${indexFile}: cannot read the shard index (${(err as Error).message})`);
   }

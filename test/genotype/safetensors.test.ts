@@ -156,6 +156,9 @@ describe('writeSafetensors / readSafetensors', () => {
     } finally {
       await reader.close();
     }
+    // An index saved with a byte-order mark (Windows editors) reads the same.
+    await writeFile(indexFile, `\uFEFF${JSON.stringify(index)}`);
+    expect((await readShardedSafetensors(indexFile)).tensors).toHaveLength(3);
     // A weight_map entry that points at the wrong shard is an error naming the index and the tensor.
     await writeFile(
       indexFile,
