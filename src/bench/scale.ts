@@ -47,7 +47,7 @@ function mutate(rng: Rng, words: readonly number[], rate: number, size: number):
  * Write the synthetic run: each probe has its own vocabulary and base answer; a family of 10 models rewrites a share
  * of the base's words, each model a further share of its family's, so the true tree is 50 clades of 10.
  */
-function writeSyntheticRun(results: string, name: RunName, models: number, probes: number, seed: number): void {
+export function writeSyntheticRun(results: string, name: RunName, models: number, probes: number, seed: number): void {
   const rng = seededRng(seed);
   const families = Math.ceil(models / FAMILY_SIZE);
   const vocabularies: string[][] = [];

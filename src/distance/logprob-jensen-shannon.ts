@@ -18,7 +18,10 @@ export interface Sparse {
 function sparse(d: TokenDistribution, idOf: Map<string, number>): Sparse {
   const entries = [...d].map(([t, v]) => {
     let id = idOf.get(t);
-    if (id === undefined) idOf.set(t, (id = idOf.size));
+    if (id === undefined) {
+      id = idOf.size;
+      idOf.set(t, id);
+    }
     return [id, v] as const;
   });
   entries.sort((x, y) => x[0] - y[0]);

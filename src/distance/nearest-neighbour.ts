@@ -6,13 +6,14 @@ import { emptyStack, pairCount, pairIndex, type ProbeDistanceStack } from './pro
 
 /**
  * The votes of one probe: for each model i, the models at the smallest distance from i (ties within `tolerance`
- * share the vote), each given `share` = 1/2 divided among them. `distances[offset + pairIndex(n, i, j)]` is read only
- * where `present` says both answered; a model with no other answer casts no vote. Calls `vote(i, j, share)`.
+ * share the vote), each given `share` = 1/2 divided among them. Pair k = pairIndex(n, i, j) is read at
+ * `distances[offset + k]` where `present[offset + k]` is 1; a model with no other answer casts no vote.
+ * Calls `vote(i, j, share)`.
  */
 export function castVotes(
   n: number,
   distances: Float64Array,
-  present: (i: number, j: number) => boolean,
+  present: Uint8Array,
   offset: number,
   tolerance: number,
   vote: (i: number, j: number, share: number) => void,
@@ -21,14 +22,23 @@ export function castVotes(
   for (let i = 0; i < n; i++) {
     let best = Infinity;
     nearest.length = 0;
+    // j < i: pair (j, i) sits in row j, at offset + i - 1 for j = 0, then n - j - 2 further for each next j.
+    let k = offset + i - 1;
     for (let j = 0; j < n; j++) {
-      if (j === i || !present(i, j)) continue;
-      const d = distances[offset + pairIndex(n, i, j)]!;
-      if (d < best - tolerance) {
-        best = d;
-        nearest.length = 0;
-        nearest.push(j);
-      } else if (d <= best + tolerance) nearest.push(j);
+      if (j === i) {
+        // j > i: row i, contiguous from pairIndex(n, i, i + 1).
+        k = offset + i * n - (i * (i + 1)) / 2;
+        continue;
+      }
+      if (present[k] === 1) {
+        const d = distances[k]!;
+        if (d < best - tolerance) {
+          best = d;
+          nearest.length = 0;
+          nearest.push(j);
+        } else if (d <= best + tolerance) nearest.push(j);
+      }
+      k += j < i ? n - j - 2 : 1;
     }
     const share = 0.5 / nearest.length;
     for (const j of nearest) vote(i, j, share);
@@ -49,8 +59,7 @@ export function nearestNeighbourVotes(stack: ProbeDistanceStack, tolerance = 1e-
   out.distances.fill(1);
   for (let p = 0; p < stack.probes.length; p++) {
     const o = p * pairs;
-    const present = (i: number, j: number) => stack.present[o + pairIndex(n, i, j)] === 1;
-    castVotes(n, stack.distances, present, o, tolerance, (i, j, share) => {
+    castVotes(n, stack.distances, stack.present, o, tolerance, (i, j, share) => {
       out.distances[o + pairIndex(n, i, j)]! -= share;
     });
   }

@@ -27,10 +27,10 @@ export interface ProbeDistanceSource {
   readonly signal: string;
   readonly metric: string;
   /**
-   * Set `answered[m]` (zeroed before the call) to 1 for each model that answered probe p, and
-   * `distances[pairIndex(n, i, j)]` for every pair of them; other entries are not read.
+   * Probe p into arrays zeroed before the call: `answered[m]` = 1 for each model that answered it, and for each pair
+   * k = pairIndex(n, i, j) of them `present[k]` = 1 and `distances[k]` (other entries are not read).
    */
-  fill(p: number, distances: Float64Array, answered: Uint8Array): void;
+  fill(p: number, distances: Float64Array, present: Uint8Array, answered: Uint8Array): void;
 }
 
 /** The same votes as nearestNeighbourVotes, one probe at a time, so no per-probe distance outlives its probe. */
@@ -38,6 +38,7 @@ export function nearestNeighbourVoteStack(source: ProbeDistanceSource, tolerance
   const n = source.labels.length;
   const probes = source.probes.length;
   const distances = new Float64Array(pairCount(n));
+  const present = new Uint8Array(pairCount(n));
   const row = new Uint8Array(n);
   const answered = new Uint8Array(probes * n);
   const start = new Int32Array(probes + 1);
@@ -49,22 +50,16 @@ export function nearestNeighbourVoteStack(source: ProbeDistanceSource, tolerance
   let entries = 0;
   for (let p = 0; p < probes; p++) {
     row.fill(0);
-    source.fill(p, distances, row);
+    present.fill(0);
+    source.fill(p, distances, present, row);
     answered.set(row, p * n);
     touched.length = 0;
-    castVotes(
-      n,
-      distances,
-      (i, j) => row[i] === 1 && row[j] === 1,
-      0,
-      tolerance,
-      (i, j, share) => {
-        const k = pairIndex(n, i, j);
-        if (voted[k] === 1) touched.push(k);
-        // Subtracted in the order nearestNeighbourVotes does, so d_p is the same number.
-        voted[k]! -= share;
-      },
-    );
+    castVotes(n, distances, present, 0, tolerance, (i, j, share) => {
+      const k = pairIndex(n, i, j);
+      if (voted[k] === 1) touched.push(k);
+      // Subtracted in the order nearestNeighbourVotes does, so d_p is the same number.
+      voted[k]! -= share;
+    });
     if (entries + touched.length > pair.length) {
       const size = Math.max(pair.length * 2, entries + touched.length);
       const biggerPair = new Int32Array(size);

@@ -10,6 +10,8 @@ import type { EmbeddingCache, EmbeddingEntry, RunStore, RunSummaryRow } from './
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { type RunRow, type SampleRow, type SampleWrite, sampleParams, toRecord, toSample } from './rows.js';
 import { decodeVector, encodeVector } from './vector-blob.js';
+import { RunLeases } from './lease.js';
+import { guardStore } from './store-error.js';
 
 export const DB_FILE = 'phylo.db';
 /** A run's updated_at moves with its writes at this granularity (see SqliteStore.touch). */
@@ -45,7 +47,7 @@ export function sampleCellKey(model: string, probe: string, index: number): stri
 export class SqliteStore implements RunStore, EmbeddingCache {
   readonly file: string;
   private readonly db: Database.Database;
-  private readonly stmt: ReturnType<SqliteStore['prepare']>;
+  private readonly stmt: ReturnType<(typeof SqliteStore)['prepareOn']>;
   /** Prepared on first use: a database older than schema 2, opened read-only, has no embeddings table (null). */
   /** When each run's updated_at was last written by a batch (see touch). */
   private readonly touchedAt = new Map<number, number>();
@@ -53,37 +55,34 @@ export class SqliteStore implements RunStore, EmbeddingCache {
 
   constructor(file: string, options: { readonly readonly?: boolean } = {}) {
     this.file = file;
-    this.db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-    this.db.pragma('busy_timeout = 10000');
-    if (!options.readonly) {
-      this.db.pragma('journal_mode = WAL');
-      // NORMAL in WAL mode: a killed process loses nothing committed; only a power cut can drop the last commits.
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      this.migrate();
-    }
-    this.stmt = this.prepare();
+    // A full disk, a read-only folder or a file that is not a database: one line naming the folder (store-error.ts).
+    const { db, stmt } = guardStore(file, () => {
+      const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      db.pragma('busy_timeout = 10000');
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        // NORMAL in WAL mode: a killed process loses nothing committed; only a power cut can drop the last commits.
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        migrate(db, file);
+      }
+      return { db, stmt: SqliteStore.prepareOn(db) };
+    });
+    this.db = db;
+    this.stmt = stmt;
   }
 
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new InputError(
-        `${this.file}: database schema ${version} is newer than this phylo (${SCHEMA_VERSION}); upgrade phylo`,
-      );
-    }
-    for (let v = version; v < SCHEMA_VERSION; v++) {
-      this.db
-        .transaction(() => {
-          this.db.exec(MIGRATIONS[v]!);
-          this.db.pragma(`user_version = ${v + 1}`);
-        })
-        .immediate();
-    }
+  /** The run leases of this store (lease.ts): who is collecting which run. */
+  leases(): RunLeases {
+    return new RunLeases(this.db);
   }
 
-  private prepare() {
-    const db = this.db;
+  /** Set a connection pragma (tests simulate a full disk with `max_page_count`). */
+  pragma(text: string): unknown {
+    return this.db.pragma(text);
+  }
+
+  private static prepareOn(db: Database.Database) {
     return {
       runByName: db.prepare<[string], RunRow>('SELECT * FROM runs WHERE name = ?'),
       // Only the id: a run row carries its whole suite as JSON, too much to read again for every write batch.
@@ -154,6 +153,8 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   // ---- RunStore ----
 
   listRuns(): RunSummaryRow[] {
+    // A run left `running` by a process that died (killed, crashed, disk full) is interrupted: nobody collects it.
+    const live = this.hasLeases() ? this.leases().liveRuns() : new Set<string>();
     return this.stmt.listRuns.all().map((r) => ({
       name: r.name as RunName,
       suite: r.suite_name,
@@ -161,9 +162,14 @@ export class SqliteStore implements RunStore, EmbeddingCache {
       probes: r.n_probes,
       samples: r.n_samples,
       errors: r.n_errors,
-      status: r.status,
+      status: r.status === 'running' && !live.has(r.name) ? 'interrupted' : r.status,
       updatedAt: r.updated_at,
     }));
+  }
+
+  /** A database older than schema 4, opened read-only, has no lease table. */
+  private hasLeases(): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_leases'").get() !== undefined;
   }
 
   hasRun(name: RunName): boolean {
@@ -176,16 +182,14 @@ export class SqliteStore implements RunStore, EmbeddingCache {
 
   loadRun(name: RunName): RunData {
     const row = this.row(name);
-    return {
-      run: toRecord(row),
-      samples: this.stmt.samplesOfRun.all(row.id).map((s) => toSample(row.name as RunName, s)),
-    };
+    return { run: toRecord(row), samples: samplesFrom(row.name as RunName, this.stmt.samplesOfRun.iterate(row.id)) };
   }
 
   samplesOf(name: RunName, model?: ModelRef): Sample[] {
     const row = this.row(name);
-    const rows = model === undefined ? this.stmt.samplesOfRun.all(row.id) : this.stmt.samplesOfModel.all(row.id, model);
-    return rows.map((s) => toSample(row.name as RunName, s));
+    const rows =
+      model === undefined ? this.stmt.samplesOfRun.iterate(row.id) : this.stmt.samplesOfModel.iterate(row.id, model);
+    return samplesFrom(row.name as RunName, rows);
   }
 
   close(): void {
@@ -212,7 +216,7 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   }
 
   setStatus(name: RunName, status: RunStatus): void {
-    this.stmt.setStatus.run(status, new Date().toISOString(), name);
+    guardStore(this.file, () => this.stmt.setStatus.run(status, new Date().toISOString(), name));
   }
 
   setSamples(name: RunName, samples: number): void {
@@ -253,14 +257,13 @@ export class SqliteStore implements RunStore, EmbeddingCache {
       }
       return id;
     };
-    this.db
-      .transaction(() => {
-        const now = new Date().toISOString();
-        for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), now);
-        for (const s of samples) this.stmt.upsertSample.run(sampleParams(runId(s.run), s));
-        for (const id of ids.values()) this.touch(id, now);
-      })
-      .immediate();
+    const write = this.db.transaction(() => {
+      const now = new Date().toISOString();
+      for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), now);
+      for (const s of samples) this.stmt.upsertSample.run(sampleParams(runId(s.run), s));
+      for (const id of ids.values()) this.touch(id, now);
+    });
+    guardStore(this.file, () => write.immediate());
   }
 
   /**
@@ -327,6 +330,45 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     if (row === undefined) throw new InputError(`run "${name}" not found in ${this.file}; list runs with: phylo runs`);
     return row;
   }
+}
+
+/**
+ * Samples from rows read one at a time (never every row object and every sample at once), with the strings that
+ * repeat across rows (model, probe, time, finish reason) shared: a run of 500,000 samples peaked at half the memory.
+ */
+function samplesFrom(run: RunName, rows: Iterable<SampleRow>): Sample[] {
+  const pool = new Map<string, string>();
+  const shared = (text: string): string => {
+    const kept = pool.get(text);
+    if (kept !== undefined) return kept;
+    pool.set(text, text);
+    return text;
+  };
+  const out: Sample[] = [];
+  for (const r of rows) {
+    r.model = shared(r.model);
+    r.probe = shared(r.probe);
+    r.at = shared(r.at);
+    if (r.finish_reason !== null) r.finish_reason = shared(r.finish_reason);
+    out.push(toSample(run, r));
+  }
+  return out;
+}
+
+/**
+ * Bring a writable database to SCHEMA_VERSION in one exclusive transaction: the version is read and every step applied
+ * under one lock, so two processes opening a new folder at once cannot both create the tables (the second used to
+ * fail with "table runs already exists"); the busy timeout makes the second wait, then find the schema in place.
+ */
+function migrate(db: Database.Database, file: string): void {
+  if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION)
+      throw new InputError(`${file}: database schema ${version} is newer than this phylo (${SCHEMA_VERSION}); upgrade phylo`);
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).exclusive();
 }
 
 /** Open (creating if missing) the store of a results folder: `<resultsDir>/phylo.db`. */

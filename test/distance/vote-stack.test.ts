@@ -38,9 +38,10 @@ function randomRun(n: number, probes: number, seed: number, levels?: number) {
     probes: ids,
     signal: 'embed',
     metric: 'cosine',
-    fill: (p, distances, row) => {
+    fill: (p, distances, present, row) => {
       for (let m = 0; m < n; m++) if (answered[p]![m]) row[m] = 1;
       distances.set(dense.distances.subarray(p * pairs, (p + 1) * pairs));
+      present.set(dense.present.subarray(p * pairs, (p + 1) * pairs));
     },
   };
   return { dense, source, rng };

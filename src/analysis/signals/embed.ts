@@ -1,7 +1,6 @@
 // The embed signal: per-probe embeddings of the answers (TF-IDF, or an embedding model's vectors), per-probe cosine
 // distances, then nearest-neighbour votes or the plain mean over probes.
 import { cosineStack, probeCosineDistances } from '../../distance/cosine.js';
-import { pairCount } from '../../distance/probe-stack.js';
 import { nearestNeighbourVoteStack, type ProbeDistanceSource } from '../../distance/vote-stack.js';
 import { providerProbeEmbeddings, type TextEmbeddings } from '../../phenotype/provider-embeddings.js';
 import type { ResponseTable } from '../../phenotype/responses.js';
@@ -56,14 +55,13 @@ function probeCosineSource(table: ResponseTable, options: EmbedOptions): ProbeDi
     provider
       ? { vectors: provider.vectors.slice(p * n, (p + 1) * n), dim: provider.dims[p]! }
       : oneProbeTfIdf(table, p, options.tfidf);
-  const present = new Uint8Array(pairCount(n));
   let scratch = new Float64Array(1024);
   return {
     labels: table.models,
     probes: table.probes.map((q) => String(q.id)),
     signal: 'embed',
     metric: `cosine(${provider ? provider.name : tfidfName(options.tfidf)})`,
-    fill: (p, distances, answered) => {
+    fill: (p, distances, present, answered) => {
       const { vectors, dim } = vectorsOf(p);
       if (scratch.length < dim) scratch = new Float64Array(dim * 2);
       for (let m = 0; m < n; m++) if (vectors[m]) answered[m] = 1;
