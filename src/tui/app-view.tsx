@@ -19,6 +19,7 @@ import { RESULTS_KEYS } from './screens/results.js';
 import { COMPARE_KEYS } from './screens/compare.js';
 import { CompareRoute, ResultsRoute } from './screens/analysis-routes.js';
 import { oneLine } from '../core/sanitize.js';
+import type { BenchmarkScores } from './prediction.js';
 import { useTheme, tint } from './theme.js';
 
 export type { Route } from './hooks/app-state.js';
@@ -28,6 +29,8 @@ export interface AppProps {
   readonly initialRoute?: Route;
   /** Told when a run starts and stops, so the launcher can stop it cleanly if the app is killed. */
   onRunChange?(handle: RunHandle | undefined): void;
+  /** Benchmark scores the results screen predicts (phylo tui --scores FILE --column NAME). */
+  readonly scores?: BenchmarkScores;
 }
 
 function message(err: unknown): string {
@@ -43,7 +46,7 @@ function readRuns(backend: TuiBackend): AppAction {
   }
 }
 
-export function App({ backend, initialRoute, onRunChange }: AppProps) {
+export function App({ backend, initialRoute, onRunChange, scores }: AppProps) {
   const theme = useTheme();
   const { exit } = useApp();
   const { columns, rows, generation } = useTerminalSize();
@@ -174,6 +177,7 @@ export function App({ backend, initialRoute, onRunChange }: AppProps) {
           backend={backend}
           run={route.run}
           tab={route.tab}
+          scores={scores}
           width={width}
           height={height}
           active={active}

@@ -3,6 +3,7 @@ import { render } from 'ink';
 import type { RunHandle, TuiBackend } from './backend.js';
 import { App, type Route } from './app-view.js';
 import { ThemeContext, themeFromEnv } from './theme.js';
+import type { BenchmarkScores } from './prediction.js';
 
 export interface StartOptions {
   readonly backend?: TuiBackend;
@@ -11,6 +12,8 @@ export interface StartOptions {
   readonly stdin?: NodeJS.ReadStream;
   readonly stdout?: NodeJS.WriteStream;
   readonly env?: NodeJS.ProcessEnv;
+  /** Benchmark scores for the results screen's predict tab (phylo tui --scores FILE --column NAME). */
+  readonly scores?: BenchmarkScores;
 }
 
 // The alternate screen keeps the user's scrollback intact; leaving it restores what was there before.
@@ -50,6 +53,7 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
       <App
         backend={backend}
         initialRoute={options.initialRoute}
+        scores={options.scores}
         onRunChange={(h) => {
           running = h;
         }}

@@ -24,6 +24,7 @@ const bounds: ResultsBounds = {
   responses: 5,
   perPage: 3,
   models: 5,
+  predictRows: 4,
 };
 
 const EFFECTS = new Set<ResultsAction['type']>(['back', 'export', 'test-equality', 'write-report']);
@@ -146,5 +147,16 @@ describe('results state: the report key', () => {
     const done = reduceResults(writing.state, { type: 'report-settled', text: 'report written to /r/report.html' });
     expect(done).toMatchObject({ reporting: false, status: 'report written to /r/report.html' });
     expect(run(['h'], done).effects).toEqual([{ type: 'write-report' }]);
+  });
+});
+
+describe('results state: the predict tab', () => {
+  it('is tab 6; the arrows move its row within the prediction table', () => {
+    const predict = run(['6']).state;
+    expect(predict.tab).toBe('predict');
+    expect(run(['down', 'down', 'j', 'j', 'j'], predict).state.predict.row).toBe(3);
+    expect(run(['down', 'up', 'k'], predict).state.predict.row).toBe(0);
+    // Elsewhere the arrows are the other tabs'.
+    expect(run(['4', 'down']).state.predict.row).toBe(0);
   });
 });

@@ -22,6 +22,7 @@ const bounds: ResultsBounds = {
   responses: 7,
   perPage: 3,
   models: 5,
+  predictRows: 4,
 };
 
 /** Feed keys one by one; the effects (back, export) are the actions the screen also carries out. */
@@ -40,9 +41,10 @@ function run(keys: readonly string[], state: ResultsState = initialResultsState(
 describe('results state', () => {
   it('switches tabs by number and cycles them with the arrows and tab', () => {
     expect(run(['4']).state.tab).toBe('traits');
-    expect(run(['left']).state.tab).toBe('evidence');
+    expect(run(['left']).state.tab).toBe('predict');
+    expect(run(['6', 'right']).state.tab).toBe('tree');
     expect(run(['right', 'tab']).state.tab).toBe('map');
-    expect(run(['5', 'right']).state.tab).toBe('tree');
+    expect(run(['5', 'right']).state.tab).toBe('predict');
     expect(run(['9']).state.tab).toBe('tree');
   });
 

@@ -9,7 +9,7 @@ import { TREE_METHODS } from '../../phylo/index.js';
 import { ROOTINGS, type Rooting } from '../results-view.js';
 import { cycle, type KeyPress, moveWithin } from './key-press.js';
 
-export const RESULT_TABS = ['tree', 'heatmap', 'map', 'traits', 'evidence'] as const;
+export const RESULT_TABS = ['tree', 'heatmap', 'map', 'traits', 'evidence', 'predict'] as const;
 export type ResultTab = (typeof RESULT_TABS)[number];
 
 /**
@@ -51,6 +51,8 @@ export interface ResultsState {
   readonly traits: { readonly sortColumn: number; readonly descending: boolean; readonly row: number };
   /** The probe shown, the first model column, and which sample of each model's answers. */
   readonly evidence: { readonly probeAt: number; readonly modelPage: number; readonly sampleAt: number };
+  /** The highlighted row of the benchmark prediction table. */
+  readonly predict: { readonly row: number };
   readonly mode: ResultsMode;
   readonly status: string | undefined;
   /** An HTML report is being written (a second `h` waits for it). */
@@ -72,6 +74,8 @@ export interface ResultsBounds {
   readonly perPage: number;
   /** Models in the run (the pair picker's list). */
   readonly models: number;
+  /** Rows of the benchmark prediction table (0 without scores). */
+  readonly predictRows: number;
 }
 
 export type ResultsAction =
@@ -87,6 +91,7 @@ export type ResultsAction =
   | { readonly type: 'move-probe'; readonly delta: number; readonly count: number }
   | { readonly type: 'page-models'; readonly delta: number; readonly perPage: number; readonly count: number }
   | { readonly type: 'next-sample' }
+  | { readonly type: 'move-predict-row'; readonly delta: number; readonly count: number }
   | { readonly type: 'choose-export' }
   | { readonly type: 'cancel' }
   | { readonly type: 'status'; readonly text: string }
@@ -123,6 +128,7 @@ export function initialResultsState(tab: ResultTab = 'tree'): ResultsState {
     tree: { scroll: 0 },
     traits: { sortColumn: 0, descending: false, row: 0 },
     evidence: { probeAt: 0, modelPage: 0, sampleAt: 0 },
+    predict: { row: 0 },
     mode: { kind: 'browse' },
     status: undefined,
     reporting: false,
@@ -208,6 +214,8 @@ export function reduceResults(state: ResultsState, action: ResultsAction): Resul
     }
     case 'next-sample':
       return { ...state, evidence: { ...evidence, sampleAt: evidence.sampleAt + 1 } };
+    case 'move-predict-row':
+      return { ...state, predict: { row: moveWithin(state.predict.row, action.delta, action.count) } };
     case 'choose-export':
       return { ...state, mode: { kind: 'choose-export' }, status: EXPORT_PROMPT };
     case 'cancel':
@@ -255,6 +263,7 @@ function browseKey(
     if (state.tab === 'tree') return { type: 'scroll-tree', delta, lines: bounds.treeLines, height: bounds.bodyHeight };
     if (state.tab === 'traits') return { type: 'move-row', delta, count: bounds.traitRows };
     if (state.tab === 'evidence') return { type: 'move-probe', delta, count: bounds.probes };
+    if (state.tab === 'predict') return { type: 'move-predict-row', delta, count: bounds.predictRows };
     return undefined;
   }
   if (input === '[' || input === ']') {

@@ -6,6 +6,7 @@ import type { ResultsData, TuiBackend } from '../backend.js';
 import { useAnalysis } from '../hooks/use-analysis.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { ResultTab } from '../hooks/results-state.js';
+import type { BenchmarkScores } from '../prediction.js';
 import { useTheme, tint } from '../theme.js';
 import { ResultsScreen } from './results.js';
 import { CompareScreen } from './compare.js';
@@ -31,7 +32,9 @@ function reportOf(data: ResultsData, resultsDir: string) {
   return (signals: readonly string[]) => write(path.join(resultsDir, folder, 'report.html'), signals);
 }
 
-export function ResultsRoute(props: RouteProps & { readonly run: string; readonly tab?: ResultTab }) {
+export function ResultsRoute(
+  props: RouteProps & { readonly run: string; readonly tab?: ResultTab; readonly scores?: BenchmarkScores },
+) {
   const theme = useTheme();
   const { backend, run, onBack } = props;
   const analysis = useAnalysis(backend, [run]);
@@ -47,6 +50,7 @@ export function ResultsRoute(props: RouteProps & { readonly run: string; readonl
       data={analysis.data[0]!}
       active={props.active}
       initialTab={props.tab}
+      scores={props.scores}
       onExport={(name, format, text) => backend.writeExport(name, format, text)}
       onReport={reportOf(analysis.data[0]!, backend.resultsDir)}
       onBack={onBack}

@@ -8,6 +8,8 @@ import type { Exported, ResultsData } from '../backend.js';
 import type { WrittenReport } from '../../report/write.js';
 import { TUI_EQUALITY, testModelsOfRun } from '../equality-run.js';
 import { PairPicker, VerdictPane } from '../components/equality-pane.js';
+import { PredictionPane } from '../components/prediction-pane.js';
+import { type BenchmarkScores, predictForRun } from '../prediction.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useMachine } from '../hooks/use-machine.js';
 import { Frame } from '../components/frame.js';
@@ -35,7 +37,7 @@ const TRAIT_CELL = 8;
 const EVIDENCE_COLUMN = 32;
 
 export const RESULTS_KEYS: readonly KeyHint[] = [
-  ['1-5 ←→ tab', 'switch tab'],
+  ['1-6 ←→ tab', 'switch tab'],
   ['s', 'signal'],
   ['m', 'tree method'],
   ['r', 'rooting'],
@@ -57,6 +59,8 @@ export interface ResultsProps {
   readonly data: ResultsData;
   readonly active: boolean;
   readonly initialTab?: ResultTab;
+  /** Benchmark scores to predict on the predict tab (phylo tui --scores FILE --column NAME). */
+  readonly scores?: BenchmarkScores;
   onExport(baseName: string, format: Exported['format'], text: string): Promise<Exported>;
   /** Write the HTML report with the trees of `signals`; absent: `h` says the report cannot be written here. */
   onReport?(signals: readonly string[]): Promise<WrittenReport>;
@@ -96,6 +100,14 @@ export function ResultsScreen(props: ResultsProps) {
     () => sortTraitRows(data.traits, traitsState.sortColumn, traitsState.descending),
     [data.traits, traitsState.sortColumn, traitsState.descending],
   );
+  const prediction = useMemo(() => {
+    if (!props.scores || !computed.matrix || tab !== 'predict') return undefined;
+    try {
+      return predictForRun(computed.matrix, props.scores);
+    } catch (err) {
+      return { kind: 'unavailable', reason: message(err) } as const;
+    }
+  }, [props.scores, computed.matrix, tab]);
   const probe = data.probes[Math.min(evidence.probeAt, data.probes.length - 1)];
   const responses = useMemo(() => (probe ? data.responses(probe.id) : []), [data, probe]);
   const perPage = Math.max(1, Math.min(responses.length, Math.floor(width / EVIDENCE_COLUMN)));
@@ -111,6 +123,7 @@ export function ResultsScreen(props: ResultsProps) {
     responses: responses.length,
     perPage,
     models: data.models.length,
+    predictRows: prediction?.kind === 'done' ? prediction.prediction.predictions.length : 0,
   };
 
   const doExport = (format: Exported['format']) => {
@@ -192,6 +205,18 @@ export function ResultsScreen(props: ResultsProps) {
         outcome={mode.outcome}
         probeAt={mode.probeAt}
         sampleAt={mode.sampleAt}
+        width={width}
+        height={bodyHeight}
+      />
+    );
+  } else if (tab === 'predict' && !computed.error) {
+    body = (
+      <PredictionPane
+        prediction={prediction}
+        column={props.scores?.column}
+        file={props.scores?.file}
+        signal={signal}
+        cursor={state.predict.row}
         width={width}
         height={bodyHeight}
       />
