@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFamilies } from '../commands/score.js';
+import { readFamilies } from '../core/families.js';
 
 /** The folder, looked for from the working directory and from this module (src/ or dist/); undefined when absent. */
 export function alpacaDataDir(): string | undefined {

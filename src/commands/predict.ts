@@ -12,7 +12,7 @@ import { runName } from '../core/refs.js';
 import { oneLine } from '../core/sanitize.js';
 import type { RunData } from '../core/run.js';
 import { openStoreReadonly } from '../store/sqlite.js';
-import { familiesOfLeaves } from './score.js';
+import { familiesOfLeaves } from '../core/families.js';
 
 interface PredictFlags {
   scores: string;

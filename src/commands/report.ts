@@ -10,7 +10,7 @@ import type { RunData } from '../core/run.js';
 import { oneLine } from '../core/sanitize.js';
 import { REPORT_DEFAULTS, writeReport } from '../report/write.js';
 import { openStoreReadonly } from '../store/sqlite.js';
-import { readFamilies } from './score.js';
+import { readFamilies } from '../core/families.js';
 
 interface ReportFlags {
   signal?: string[];

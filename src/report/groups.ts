@@ -1,6 +1,6 @@
 // What colours a model in every figure: its family from a labels file (FAMILIES.tsv, as `phylo score` reads it), or
 // else its provider (the part of its model ref before the first colon). One colour per group, the same everywhere.
-import { familiesOfLeaves } from '../commands/score.js';
+import { familiesOfLeaves } from '../core/families.js';
 
 /** Twenty distinguishable colours (Tableau 20, reordered so that the first ten are the strong ones). */
 const PALETTE = [
