@@ -11,7 +11,7 @@ import { runWithLogprobs, top } from '../phenotype/logprob-fixtures.js';
 import { leafLabels, preorder } from '../../src/phylo/index.js';
 import { runName } from '../../src/core/refs.js';
 import type { ResultsData } from '../../src/tui/backend.js';
-import { testModelsOfRun } from '../../src/tui/equality-run.js';
+import { testModelsOfRun } from '../../src/tui/audit-run.js';
 import { testEquality } from '../../src/audit/equality.js';
 import { modelSamples } from '../../src/audit/model-samples.js';
 

@@ -3,6 +3,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { CompareScreen } from '../../src/tui/screens/compare.js';
 import { compareRuns, driftOfRuns, phenotypeDistances } from '../../src/audit/compare-runs.js';
 import type { ResultsData } from '../../src/tui/backend.js';
+import { driftOfResults } from '../../src/tui/audit-run.js';
 import { fakeResults, MODELS } from './fixtures.js';
 import { KEYS, tick, waitForFrame } from './helpers.js';
 
@@ -85,6 +86,15 @@ describe('driftOfRuns', () => {
     const drifted = report.models.filter((m) => m.reject).map((m) => m.model);
     expect(drifted).toEqual(['lab:spam']);
     expect(report.models[0]!.changedProbes[0]!.new[0]).toContain('BUY NOW');
+  });
+});
+
+describe('driftOfResults (the compare screen\'s)', () => {
+  it('runs the drift audit on a worker thread, with the report driftOfRuns gives on this one', async () => {
+    const [jan, feb] = [withProbes('jan', false), withProbes('feb', true)];
+    const { result, ranOn } = await driftOfResults(jan, feb, { permutations: 200 });
+    expect(ranOn).toBe('worker');
+    expect(result).toEqual(driftOfRuns(jan, feb, { permutations: 200 }));
   });
 });
 

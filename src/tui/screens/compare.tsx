@@ -1,6 +1,6 @@
 // Compare two runs: RF distance between their trees, the models that moved most, each model's phenotype drift, and the
 // drift audit's verdicts with the selected model's most-changed probes (computed in src/audit; this screen only draws).
-// The state machine is in hooks/compare-state.ts; the drift audit runs once per pair of runs, after a "testing…" frame.
+// The state machine is in hooks/compare-state.ts; the drift audit runs once per pair of runs, on a worker thread.
 import { useEffect, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { ResultsData } from '../backend.js';
@@ -11,7 +11,8 @@ import { Frame } from '../components/frame.js';
 import { Table } from '../components/table.js';
 import { TextPane } from '../components/text-pane.js';
 import type { KeyHint } from '../components/key-hints.js';
-import { compareRuns, driftOfRuns } from '../../audit/compare-runs.js';
+import { compareRuns } from '../../audit/compare-runs.js';
+import { driftOfResults } from '../audit-run.js';
 import { formatP, preview } from '../../audit/format.js';
 import { renderTree, midpointRoot } from '../../phylo/index.js';
 import { oneLine } from '../../core/sanitize.js';
@@ -49,23 +50,19 @@ export function CompareScreen({ width, height, a, b, active, onBack }: ComparePr
     }
   }, [a, b, signal, method]);
 
-  // The drift audit does not depend on the signal or the tree method: once per pair of runs, after the frame that
-  // says it is testing has been drawn (one equality test per shared model: seconds on a big run).
+  // The drift audit does not depend on the signal or the tree method: once per pair of runs, on a worker thread (one
+  // equality test per shared model: seconds on a big run) while the screen says it is testing.
   useEffect(() => {
     let live = true;
     send({ type: 'drift', drift: { kind: 'testing' } });
-    const timer = setTimeout(() => {
-      let drift: Parameters<typeof send>[0];
-      try {
-        drift = { type: 'drift', drift: { kind: 'done', report: driftOfRuns(a, b) } };
-      } catch (err) {
-        drift = { type: 'drift', drift: { kind: 'failed', message: err instanceof Error ? err.message : String(err) } };
-      }
-      if (live) send(drift);
-    }, 20);
+    driftOfResults(a, b).then(
+      ({ result }) => live && send({ type: 'drift', drift: { kind: 'done', report: result } }),
+      (err: unknown) =>
+        live &&
+        send({ type: 'drift', drift: { kind: 'failed', message: err instanceof Error ? err.message : String(err) } }),
+    );
     return () => {
       live = false;
-      clearTimeout(timer);
     };
   }, [a, b, send]);
   const report = state.drift.kind === 'done' ? state.drift.report : undefined;
