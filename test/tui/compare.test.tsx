@@ -89,7 +89,7 @@ describe('driftOfRuns', () => {
   });
 });
 
-describe('driftOfResults (the compare screen\'s)', () => {
+describe("driftOfResults (the compare screen's)", () => {
   it('runs the drift audit on a worker thread, with the report driftOfRuns gives on this one', async () => {
     const [jan, feb] = [withProbes('jan', false), withProbes('feb', true)];
     const { result, ranOn } = await driftOfResults(jan, feb, { permutations: 200 });
