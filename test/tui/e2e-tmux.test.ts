@@ -210,8 +210,33 @@ describe.skipIf(!tmux)('phylo in a terminal (tmux)', () => {
       expect(newick.trim().endsWith(';')).toBe(true);
       expect(newick).toContain('openai:alpha');
 
+      // The HTML report of the run, written where `phylo report RUN` writes it.
+      session.type('h');
+      const reported = await session.waitFor((s) => s.includes('report written to'), 'the report', 120_000);
+      const report = /report written to (\S+\.html)/.exec(reported.replace(/\n/g, ''))?.[1];
+      expect(report).toBeDefined();
+      expect(report!.startsWith(path.join(tmp, 'results'))).toBe(true);
+      const html = fs.readFileSync(report!, 'utf8');
+      for (const m of ['openai:alpha', 'openai:gamma', 'lab:base']) expect(html).toContain(m);
+      expect(html).not.toContain('\u001b');
+
+      // Two marked models tested for equality: four probes are fewer than the test needs, and it says so.
+      session.type('t');
+      await session.waitFor((s) => s.includes('Test two models for equality (0/2 marked)'), 'the pair picker');
+      session.type(' ');
+      session.keys('Down');
+      session.type(' ');
+      await session.waitFor((s) => s.includes('(2/2 marked)'), 'two marks');
+      session.keys('Enter');
+      const verdict = await session.waitFor((s) => s.includes('cannot test'), 'the equality test', 60_000);
+      expect(verdict.replace(/\n/g, ' ')).toMatch(/share 4 answered probes; the test needs at least 5/);
+      session.keys('Escape');
+      await session.waitFor((s) => s.includes('1 tree') && !s.includes('cannot test'), 'the results again');
+
       session.type('?');
-      await session.waitFor((s) => s.includes('Keys: results'), 'the help');
+      const help = await session.waitFor((s) => s.includes('Keys: results'), 'the help');
+      expect(help).toContain('test two models for equality');
+      expect(help).toContain('write the HTML report');
       session.type('?');
       await session.waitFor((s) => s.includes('1 tree'), 'the results again');
       session.keys('Escape');
