@@ -127,3 +127,45 @@ describe('testEquality output', () => {
     expect(() => testEquality(a, other)).toThrow(/share no answered probe/);
   });
 });
+
+describe('testEquality with first-token logprobs', () => {
+  /** The same responses with a top-3 first-token distribution; `confident` puts more mass on the first token. */
+  function withLogprobs(m: ModelSamples, confident: number): ModelSamples {
+    return {
+      model: m.model,
+      samples: m.samples.map((s) =>
+        s.outcome.status !== 'ok'
+          ? s
+          : {
+              ...s,
+              outcome: {
+                ...s.outcome,
+                logprobs: [
+                  {
+                    token: 'The',
+                    logprob: Math.log(confident),
+                    top: [
+                      { token: 'The', logprob: Math.log(confident) },
+                      { token: 'A', logprob: Math.log((1 - confident) / 2) },
+                      { token: 'Sure', logprob: Math.log((1 - confident) / 2) },
+                    ],
+                  },
+                ],
+              },
+            },
+      ),
+    };
+  }
+
+  it('adds a logprob component when both sides have top logprobs, and it carries a shift in confidence', () => {
+    const text = syntheticModel('a', 60, 1, 41);
+    const other = syntheticModel('b', 60, 1, 42);
+    const r = testEquality(withLogprobs(text, 0.5), withLogprobs(other, 0.9), { permutations: 500 });
+    const logprob = r.components.find((c) => c.name === 'logprob pooled');
+    expect(logprob).toBeDefined();
+    expect(logprob!.pValue).toBeLessThan(0.01);
+    expect(r.reject).toBe(true);
+    const same = testEquality(withLogprobs(text, 0.5), withLogprobs(other, 0.5), { permutations: 500 });
+    expect(same.components.find((c) => c.name === 'logprob pooled')!.pValue).toBe(1);
+  });
+});
