@@ -23,23 +23,24 @@ export function bionj(m: DistanceMatrix): Tree {
       rooted: false,
     };
   }
-  const D = Float64Array.from(m.values);
+  // D and the variances V as lower triangles (pair i > j at tri[i] + j): half the memory of square copies.
+  const tri = new Float64Array(n);
+  for (let i = 0; i < n; i++) tri[i] = (i * (i - 1)) / 2;
+  const at = (i: number, j: number) => (i > j ? tri[i]! + j : tri[j]! + i);
+  const D = new Float64Array((n * (n - 1)) / 2);
+  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) D[tri[i]! + j] = m.values[i * n + j]!;
   // Variances start equal to the distances (Gascuel's model: variance proportional to distance).
-  const V = Float64Array.from(m.values);
+  const V = Float64Array.from(D);
   const S = new Float64Array(n);
   const act: number[] = [];
-  for (let i = 0; i < n; i++) {
-    D[i * n + i] = 0;
-    V[i * n + i] = 0;
-    act.push(i);
-  }
+  for (let i = 0; i < n; i++) act.push(i);
   const nodes: Building[] = labels.map((name) => ({ name, children: [] }));
 
   while (act.length > 3) {
     const r = act.length;
     for (const a of act) {
       let s = 0;
-      for (const b of act) s += D[a * n + b]!;
+      for (const b of act) if (b !== a) s += D[at(a, b)]!;
       S[a] = s;
     }
     // FastME's scan: x ascending, y < x, a pair replaces the best only when better by more than 1e-6; the
@@ -49,11 +50,11 @@ export function bionj(m: DistanceMatrix): Tree {
     let y = -1;
     for (let p = 0; p < r; p++) {
       const a = act[p]!;
-      const row = a * n;
+      const triA = tri[a]!;
       const sa = S[a]!;
       for (let q = 0; q < p; q++) {
         const b = act[q]!;
-        const v = (r - 2) * D[row + b]! - sa - S[b]!;
+        const v = (r - 2) * D[a > b ? triA + b : tri[b]! + a]! - sa - S[b]!;
         if (v < qMin - 1e-6) {
           qMin = v;
           x = a;
@@ -61,26 +62,26 @@ export function bionj(m: DistanceMatrix): Tree {
         }
       }
     }
-    const dxy = D[x * n + y]!;
-    const vxy = V[x * n + y]!;
+    const dxy = D[at(x, y)]!;
+    const vxy = V[at(x, y)]!;
     const lx = 0.5 * (dxy + (S[x]! - S[y]!) / (r - 2));
     const ly = 0.5 * (dxy + (S[y]! - S[x]!) / (r - 2));
     let lambda = 0.5;
     if (vxy !== 0) {
       let sum = 0;
-      for (const k of act) if (k !== x && k !== y) sum += V[y * n + k]! - V[x * n + k]!;
+      for (const k of act) if (k !== x && k !== y) sum += V[at(y, k)]! - V[at(x, k)]!;
       lambda = 0.5 + sum / (2 * (r - 2) * vxy);
     }
     lambda = Math.min(1, Math.max(0, lambda));
     // The new node u takes x's slot.
     for (const k of act) {
       if (k === x || k === y) continue;
-      const duk = lambda * (D[x * n + k]! - lx) + (1 - lambda) * (D[y * n + k]! - ly);
-      const vuk = lambda * V[x * n + k]! + (1 - lambda) * V[y * n + k]! - lambda * (1 - lambda) * vxy;
-      D[x * n + k] = duk;
-      D[k * n + x] = duk;
-      V[x * n + k] = vuk;
-      V[k * n + x] = vuk;
+      const xk = at(x, k);
+      const yk = at(y, k);
+      const duk = lambda * (D[xk]! - lx) + (1 - lambda) * (D[yk]! - ly);
+      const vuk = lambda * V[xk]! + (1 - lambda) * V[yk]! - lambda * (1 - lambda) * vxy;
+      D[xk] = duk;
+      V[xk] = vuk;
     }
     nodes[x] = {
       children: [
@@ -91,9 +92,9 @@ export function bionj(m: DistanceMatrix): Tree {
     act.splice(act.indexOf(y), 1);
   }
   const [a, b, c] = act as [number, number, number];
-  const dab = D[a * n + b]!;
-  const dac = D[a * n + c]!;
-  const dbc = D[b * n + c]!;
+  const dab = D[at(a, b)]!;
+  const dac = D[at(a, c)]!;
+  const dbc = D[at(b, c)]!;
   return {
     root: {
       children: [

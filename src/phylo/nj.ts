@@ -25,15 +25,22 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * This is RapidNJ's bound with the column term folded into the sort key, which prunes far better than the plain
  * distance bound on matrices whose row sums differ (Euclidean points, real data).
  *
- * A joined node takes the slot of one of its children, so every array stays n or n x n. A row holds only nodes older
+ * A joined node takes the slot of one of its children, so every array stays n or n(n-1)/2. A row holds only nodes older
  * than its own, so each pair lives in exactly one row; entries of joined or replaced nodes are skipped, and every row
  * is rebuilt (re-keyed, stale entries dropped) when a further 30% of the nodes have been joined.
+ *
+ * Memory (RapidNJ's concern too): D is a lower triangle, and the rows live in one arena, each entry one float64 that
+ * packs the shifted key with its column in the low mantissa bits (the form the sort uses), reached through a Uint32
+ * view. The arena holds the n(n-1)/2 pairs plus the rows of the nodes joined before the next rebuild: ~0.8 n^2
+ * entries of 8 bytes, against n^2 keys of 8 and n^2 columns of 4 bytes and a square D before.
  */
 class RapidNJ {
   // Fields are not `private`: the hot loops read them through `const { D, R, ... } = this`, which the linter does
   // not count as a use; the class is internal to this module either way.
   readonly n: number;
+  /** Lower triangle: d(i, j), i > j, at tri[i] + j. */
   readonly D: Float64Array;
+  readonly tri: Float64Array;
   readonly R: Float64Array;
   readonly alive: Uint8Array;
   readonly born: Int32Array;
@@ -43,8 +50,12 @@ class RapidNJ {
   /** Node id held by each slot: leaves 0..n-1, joined nodes n, n+1, ... */
   readonly nodeOf: Int32Array;
 
-  readonly key: Float64Array;
-  readonly col: Int32Array;
+  /** Row entries: key + rowShift[a] with the column in the low bits; `words` views the same bytes. */
+  arena: Float64Array;
+  words: Uint32Array;
+  /** Next free entry of the arena. */
+  top = 0;
+  readonly rowStart: Float64Array;
   readonly len: Int32Array;
   readonly sortedLen: Int32Array;
   readonly rowShift: Float64Array;
@@ -60,19 +71,20 @@ class RapidNJ {
   readonly pack = new Float64Array(1);
   readonly packWords = new Uint32Array(this.pack.buffer);
   readonly lo = LITTLE_ENDIAN ? 0 : 1;
-  readonly tmp: Float64Array;
   readonly older: Int32Array;
 
   constructor(private readonly m: DistanceMatrix) {
     const n = m.labels.length;
     this.n = n;
-    this.D = new Float64Array(m.values);
+    this.tri = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.tri[i] = (i * (i - 1)) / 2;
+    this.D = new Float64Array((n * (n - 1)) / 2);
     let maxAbs = 0;
     for (let i = 0; i < n * n; i++) {
-      const v = Math.abs(this.D[i]!);
+      const v = Math.abs(m.values[i]!);
       if (v > maxAbs) maxAbs = v;
     }
-    for (let i = 0; i < n; i++) this.D[i * n + i] = 0;
+    for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) this.D[this.tri[i]! + j] = m.values[i * n + j]!;
     // Keys are shifted by at least shiftBase before packing; rounding of keys, sums and packing is far below the
     // slack, which only makes the bound a little more cautious. (Matrices of denormal-sized values are scanned fully.)
     this.shiftBase = maxAbs > 1e-250 ? maxAbs : 1;
@@ -89,16 +101,21 @@ class RapidNJ {
     }
     this.r = n;
     this.nextBorn = n;
-    this.key = new Float64Array(n * n);
-    this.col = new Int32Array(n * n);
+    this.arena = new Float64Array(arenaSize(n));
+    this.words = new Uint32Array(this.arena.buffer);
+    this.rowStart = new Float64Array(n);
     this.len = new Int32Array(n);
     this.sortedLen = new Int32Array(n);
     this.rowShift = new Float64Array(n);
     this.rowG = new Float64Array(n);
     const idxBits = Math.max(1, Math.ceil(Math.log2(n)));
     this.lowMask = idxBits >= 32 ? 0xffffffff : (1 << idxBits) - 1;
-    this.tmp = new Float64Array(n);
     this.older = new Int32Array(n);
+  }
+
+  /** d(i, j) of two live slots, i != j. */
+  d(i: number, j: number): number {
+    return i > j ? this.D[this.tri[i]! + j]! : this.D[this.tri[j]! + i]!;
   }
 
   run(): Tree {
@@ -129,10 +146,9 @@ class RapidNJ {
     }
     // The last three nodes meet at the centre (three-point formula).
     const [x, y, z] = [this.act[0]!, this.act[1]!, this.act[2]!];
-    const D = this.D;
-    const dxy = D[x * n + y]!;
-    const dxz = D[x * n + z]!;
-    const dyz = D[y * n + z]!;
+    const dxy = this.d(x, y);
+    const dxz = this.d(x, z);
+    const dyz = this.d(y, z);
     const rootChildren = [this.nodeOf[x]!, this.nodeOf[y]!, this.nodeOf[z]!];
     const rootLengths = [(dxy + dxz - dyz) / 2, (dxy + dyz - dxz) / 2, (dxz + dyz - dxy) / 2];
     return joinsToTree(this.m.labels, left, right, leftLen, rightLen, rootLengths, rootChildren);
@@ -140,7 +156,7 @@ class RapidNJ {
 
   /** Find the pair with the smallest Q; leaves it in bi, bj. */
   private bestPair(): void {
-    const { n, key, col, D, R, alive, born, act, len, sortedLen, rowG } = this;
+    const { R, alive, born, act, len, sortedLen, rowG, rowStart, rowShift, tri, lowMask, lo } = this;
     const r = this.r;
     const rm2 = r - 2;
     const G = this.G;
@@ -150,10 +166,12 @@ class RapidNJ {
     let bj = -1;
     for (let x = 0; x < r; x++) {
       const a = act[x]!;
-      const base = a * n;
+      const base = rowStart[a]!;
       const ra = R[a]!;
       const ba = born[a]!;
-      const offset = ra / rm2 + (G - rowG[a]!) + this.slack;
+      const triA = tri[a]!;
+      // Entries hold key + shift: compare them with the limit shifted alike.
+      const offset = ra / rm2 + (G - rowG[a]!) + this.slack + rowShift[a]!;
       let limit = qMinScaled + offset;
       const end = base + len[a]!;
       let sortedEnd = base + sortedLen[a]!;
@@ -162,10 +180,11 @@ class RapidNJ {
           this.extendRow(a);
           sortedEnd = base + sortedLen[a]!;
         }
-        if (key[k]! > limit) break;
-        const c = col[k]!;
+        if (this.arena[k]! > limit) break;
+        const c = this.words[2 * k + lo]! & lowMask;
         if (alive[c] === 0 || born[c]! >= ba) continue;
-        const q = rm2 * D[base + c]! - ra - R[c]!;
+        const dac = a > c ? this.D[triA + c]! : this.D[tri[c]! + a]!;
+        const q = rm2 * dac - ra - R[c]!;
         if (q < qMin) {
           qMin = q;
           qMinScaled = q / rm2;
@@ -182,9 +201,9 @@ class RapidNJ {
 
   /** Join slots a < b into a new node in slot a (ape's branch-length and reduction formulas); returns the lengths. */
   private join(a: number, b: number): [number, number] {
-    const { n, D, R, act, alive } = this;
+    const { D, R, act, alive, tri } = this;
     const rm2 = this.r - 2;
-    const dab = D[a * n + b]!;
+    const dab = this.d(a, b);
     const delta = (R[a]! - R[b]!) / rm2;
     const la = (dab + delta) / 2;
     const lb = (dab - delta) / 2;
@@ -199,15 +218,15 @@ class RapidNJ {
     for (let x = 0; x < r; x++) {
       const k = act[x]!;
       if (k === a) continue;
-      const dak = D[a * n + k]!;
-      const dbk = D[b * n + k]!;
+      const ak = a > k ? tri[a]! + k : tri[k]! + a;
+      const dak = D[ak]!;
+      const dbk = b > k ? D[tri[b]! + k]! : D[tri[k]! + b]!;
       const duk = (dak + dbk - dab) / 2;
       const before = R[k]! / rm2;
       R[k] = R[k]! - dak - dbk + duk;
       const g = R[k]! / newRm2 - before;
       if (g > growth) growth = g;
-      D[a * n + k] = duk;
-      D[k * n + a] = duk;
+      D[ak] = duk;
       sumU += duk;
     }
     this.G += growth;
@@ -225,14 +244,19 @@ class RapidNJ {
 
   /** Rebuild every row from the live nodes, with exact sums: drops stale entries and re-keys with today's u. */
   private rebuildAll(): void {
-    const { n, D, R, act, born, older } = this;
+    const { R, act, born, older } = this;
     const r = this.r;
     for (let x = 0; x < r; x++) {
       const a = act[x]!;
       let s = 0;
-      for (let y = 0; y < r; y++) s += D[a * n + act[y]!]!;
+      for (let y = 0; y < r; y++) {
+        const c = act[y]!;
+        if (c !== a) s += this.d(a, c);
+      }
       R[a] = s;
     }
+    // Rows are made from D, never from old rows: the arena starts over.
+    this.top = 0;
     for (let x = 0; x < r; x++) {
       const a = act[x]!;
       const ba = born[a]!;
@@ -245,56 +269,71 @@ class RapidNJ {
     }
   }
 
-  /** Row a over the slots in older[0..count): keys computed now, the smallest chunk sorted. */
+  /** Row a over the slots in older[0..count), appended to the arena: keys computed now, the smallest chunk sorted. */
   private buildRow(a: number, count: number): void {
-    const { n, D, R, key, col, older } = this;
-    const base = a * n;
+    const { R, older, pack, packWords, lowMask, lo } = this;
+    if (this.top + count > this.arena.length) this.growArena(this.top + count);
+    const { arena } = this;
+    const base = this.top;
+    this.top += count;
     const rm2 = Math.max(1, this.r - 2);
-    let lo = 0;
+    let low = 0;
     for (let k = 0; k < count; k++) {
       const c = older[k]!;
-      const v = D[base + c]! - R[c]! / rm2;
-      key[base + k] = v;
-      col[base + k] = c;
-      if (v < lo) lo = v;
+      const v = this.d(a, c) - R[c]! / rm2;
+      arena[base + k] = v;
+      if (v < low) low = v;
     }
-    this.rowShift[a] = this.shiftBase - lo;
+    const shift = this.shiftBase - low;
+    for (let k = 0; k < count; k++) {
+      pack[0] = arena[base + k]! + shift;
+      packWords[lo] = ((packWords[lo]! & ~lowMask) | older[k]!) >>> 0;
+      arena[base + k] = pack[0]!;
+    }
+    this.rowShift[a] = shift;
+    this.rowStart[a] = base;
     this.len[a] = count;
     this.sortedLen[a] = 0;
     this.rowG[a] = this.G;
     this.extendRow(a);
   }
 
+  /** A bigger arena, kept entries copied (the size arenaSize gives is meant to make this never happen). */
+  private growArena(needed: number): void {
+    const bigger = new Float64Array(Math.max(needed, Math.ceil(this.arena.length * 1.25)));
+    bigger.set(this.arena.subarray(0, this.top));
+    this.arena = bigger;
+    this.words = new Uint32Array(bigger.buffer);
+  }
+
   /**
    * Sort the next chunk of row a (twice the sorted prefix, at least FIRST_CHUNK). Rows are sorted lazily because
-   * scans stop after a handful of entries. Sorting packs the column index into the low mantissa bits of the shifted,
-   * non-negative key, so one numeric comparison orders (key, column); the value with those bits cleared is the key to
-   * within slack.
+   * scans stop after a handful of entries. Entries pack the column index into the low mantissa bits of the shifted,
+   * non-negative key, so one numeric comparison orders (key, column); the value is the shifted key to within slack.
    */
   private extendRow(a: number): void {
-    const { n, key, col, tmp, pack, packWords, lowMask, lo } = this;
-    const base = a * n;
+    const base = this.rowStart[a]!;
     const s = this.sortedLen[a]!;
     const m = this.len[a]! - s;
     if (m <= 0) return;
     const chunk = Math.min(m, Math.max(FIRST_CHUNK, s));
-    const shift = this.rowShift[a]!;
-    for (let k = 0; k < m; k++) {
-      pack[0] = key[base + s + k]! + shift;
-      packWords[lo] = ((packWords[lo]! & ~lowMask) | col[base + s + k]!) >>> 0;
-      tmp[k] = pack[0]!;
-    }
-    if (chunk < m) selectSmallest(tmp, m, chunk);
-    if (chunk <= 32) insertionSort(tmp, chunk);
-    else tmp.subarray(0, chunk).sort();
-    for (let k = 0; k < m; k++) {
-      pack[0] = tmp[k]!;
-      col[base + s + k] = packWords[lo]! & lowMask;
-      packWords[lo] = (packWords[lo]! & ~lowMask) >>> 0;
-      key[base + s + k] = pack[0]! - shift;
-    }
+    const rest = this.arena.subarray(base + s, base + s + m);
+    if (chunk < m) selectSmallest(rest, m, chunk);
+    if (chunk <= 32) insertionSort(rest, chunk);
+    else rest.subarray(0, chunk).sort();
     this.sortedLen[a] = s + chunk;
   }
+}
+
+/**
+ * Entries the arena needs: the n(n-1)/2 pairs of the first build, plus the row of each node joined before the first
+ * rebuild (r - 1 entries after the join that leaves r nodes); later phases are smaller.
+ */
+function arenaSize(n: number): number {
+  let size = (n * (n - 1)) / 2;
+  const rebuildAt = Math.floor(n * 0.7);
+  for (let r = n - 1; r > rebuildAt && r > 3; r--) size += r - 1;
+  return Math.max(size, 1);
 }
 
 /** Rearrange a[0..m) so its k smallest values come first, in any order (Hoare's selection, Wirth's form). */
