@@ -1,7 +1,11 @@
 import { InputError } from './errors.js';
+import { withoutPromptfooApiSegment } from './promptfoo-ids.js';
 import type { ModelRef, ProbeId, RunName } from './types.js';
 
-/** A parsed model ref: `prefix:model`, where prefix is a provider kind or a profile name from providers/. */
+/**
+ * A parsed model ref: `prefix:model`, where prefix is a provider kind or a profile name from providers/. promptfoo's
+ * form with the API between them (`openai:chat:gpt-4o-mini`) is read as the same model (`openai:gpt-4o-mini`).
+ */
 export interface ParsedModelRef {
   readonly prefix: string;
   readonly model: string;
@@ -12,7 +16,7 @@ const REF = /^([a-z][a-z0-9_-]*):(.+)$/;
 export function parseModelRef(text: string): ParsedModelRef {
   const m = REF.exec(text.trim());
   if (!m) throw new InputError(`model "${text}": expected provider:model, e.g. openai:gpt-4o-mini or lab:base`);
-  return { prefix: m[1]!, model: m[2]! };
+  return { prefix: m[1]!, model: withoutPromptfooApiSegment(m[2]!) };
 }
 
 export function modelRef(text: string): ModelRef {
