@@ -7,6 +7,7 @@ import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { runName } from '../core/refs.js';
 import type { ModelRef, Probe, ProbeId, RunName, Suite } from '../core/types.js';
+import { checkModelName } from './model-name.js';
 import type { SampleWrite } from './rows.js';
 import type { SqliteStore } from './sqlite.js';
 
@@ -69,13 +70,24 @@ function readModelOutputs(file: string): Entry[] {
   });
 }
 
-/** Model folders of an AlpacaEval results folder: subfolders holding model_outputs.json, sorted. */
+/** A folder, or a symbolic link to one (a results folder assembled from links); a broken link is not. */
+function isFolder(entry: fs.Dirent, dir: string): boolean {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return fs.statSync(path.join(dir, entry.name)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Model folders of an AlpacaEval results folder: subfolders (or links to them) holding model_outputs.json, sorted. */
 export function alpacaModelFolders(dir: string): string[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
     throw new InputError(`${dir}: not a folder; give AlpacaEval's results/ folder (one subfolder per model)`);
   const folders = fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, ALPACA_FILE)))
+    .filter((d) => isFolder(d, dir) && fs.existsSync(path.join(dir, d.name, ALPACA_FILE)))
     .map((d) => d.name)
     .sort();
   if (folders.length === 0)
@@ -94,6 +106,7 @@ export function importAlpacaEval(store: SqliteStore, dir: string, options: Alpac
 
   for (const folder of folders) {
     const file = path.join(dir, folder, ALPACA_FILE);
+    checkModelName(folder, path.join(dir, folder));
     const model = `replay:${folder}` as ModelRef;
     const byInstruction = new Map<string, Entry>();
     for (const entry of readModelOutputs(file)) {
