@@ -141,6 +141,7 @@ export function register(program: Command): void {
 
   lab
     .command('models')
+    .alias('list')
     .description('list the models of a zoo with their lineage and held-out bits per byte')
     .option('--zoo <dir>', 'zoo folder (default: $PHYLO_LAB_ZOO or the shipped lab/zoo)')
     .option('--json', 'print as JSON')
