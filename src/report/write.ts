@@ -9,7 +9,7 @@ import { InputError } from '../core/errors.js';
 import type { RunData } from '../core/run.js';
 import { compareModels, genotypeTree, layerImportance, referenceDistances } from '../genotype/index.js';
 import type { Tree } from '../phylo/index.js';
-import { modelMap } from '../tui/layout-map.js';
+import { modelMap } from '../analysis/model-map.js';
 import { readAuditFile } from './audit.js';
 import { buildReport, type GenotypeView, type PhenotypeView } from './build.js';
 import { modelGroups } from './groups.js';

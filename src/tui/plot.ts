@@ -1,6 +1,6 @@
 // Character-grid drawings for the terminal: a labelled scatter plot and a heatmap colour scale.
 // Pure: data in, text out.
-import type { MapPoint } from './layout-map.js';
+import type { MapPoint } from '../analysis/model-map.js';
 import { oneLine } from '../core/sanitize.js';
 
 const MARKERS = '123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -4,7 +4,7 @@ import { leafLabels, midpointRoot, outgroupRoot, renderTree, writeNewick } from 
 import type { EvidenceProbe, EvidenceResponse, Exported, TraitTable } from './backend.js';
 import type { DistanceMatrix } from '../core/matrix.js';
 import { formatMatrixTsv } from '../analysis/matrix-files.js';
-import type { MapPoint } from './layout-map.js';
+import type { MapPoint } from '../analysis/model-map.js';
 import { compactNumber } from '../core/format.js';
 
 export type Rooting = 'unrooted' | 'midpoint' | 'outgroup';

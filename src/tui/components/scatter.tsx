@@ -1,6 +1,6 @@
 // The model map: points with markers and labels on a character grid, and a legend of markers.
 import { Box, Text } from 'ink';
-import type { MapPoint } from '../layout-map.js';
+import type { MapPoint } from '../../analysis/model-map.js';
 import { marker, scatterLines } from '../plot.js';
 import { fit } from '../../core/format.js';
 import { useTheme } from '../theme.js';

@@ -20,7 +20,7 @@ import { Scatter } from '../components/scatter.js';
 import { Table } from '../components/table.js';
 import { EvidencePane } from '../components/evidence-pane.js';
 import type { KeyHint } from '../components/key-hints.js';
-import { modelMap } from '../layout-map.js';
+import { modelMap } from '../../analysis/model-map.js';
 import { exportFile, sortTraitRows, traitCells, treeView } from '../results-view.js';
 import {
   initialResultsState,

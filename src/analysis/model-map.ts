@@ -1,6 +1,6 @@
-// A 2-D map of models from a distance matrix, for the "map" tab. UMAP (McInnes, Healy & Melville 2018,
-// arXiv:1802.03426) on the exact k-nearest neighbours of the matrix; below UMAP's minimum size, classical MDS
-// (Torgerson 1952).
+// A 2-D map of models from a distance matrix, for the TUI's "map" tab and the report. UMAP (McInnes, Healy &
+// Melville 2018, arXiv:1802.03426) on the exact k-nearest neighbours of the matrix; below UMAP's minimum size,
+// classical MDS (Torgerson 1952).
 import { UMAP } from 'umap-js';
 import type { DistanceMatrix } from '../core/matrix.js';
 import { seededRng } from '../core/random.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeDistanceMatrix } from '../../src/core/matrix.js';
-import { classicalMds, modelMap, UMAP_MIN_MODELS } from '../../src/tui/layout-map.js';
+import { classicalMds, modelMap, UMAP_MIN_MODELS } from '../../src/analysis/model-map.js';
 
 function euclidean(points: readonly [number, number][], labels: readonly string[]) {
   const n = points.length;
