@@ -17,6 +17,7 @@ import { register as registerTui } from './tui.js';
 import { register as registerPredict } from './predict.js';
 import { register as registerReport } from './report.js';
 import { register as registerAudit } from './audit.js';
+import { register as registerCompletion } from './completion.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -39,4 +40,5 @@ export const commandModules: RegisterCommands[] = [
   registerPredict,
   registerReport,
   registerAudit,
+  registerCompletion,
 ];
