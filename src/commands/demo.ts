@@ -10,7 +10,7 @@ import type { RunData } from '../core/run.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { genotypeMatrix } from '../genotype/analysis.js';
 import { compareModels } from '../genotype/compare.js';
-import { logprobSuite } from '../lab/experiment/logprob-suite.js';
+import { positionLogprobSuite } from '../lab/experiment/position-runs.js';
 import { asRef, collectZooRun, readTruth, relabel } from '../lab/experiment/zoo-run.js';
 import { zooDirFrom } from '../lab/provider.js';
 import { listZoo } from '../lab/zoo.js';
@@ -18,11 +18,19 @@ import { leafLabels, neighborJoining, renderTree, robinsonFoulds, type Tree } fr
 import { loadSuite } from '../probes/load.js';
 import { openStore } from '../store/sqlite.js';
 
+/**
+ * Logprob genes the demo asks: every cut of the first DEMO_WINDOWS windows of each corpus in probes/lab-positions.yaml
+ * (360 queries per model, a third of the experiment's pool), the most that keeps `npm start` near a minute.
+ */
+const DEMO_WINDOWS = 12;
+
 interface DemoOptions {
   zoo?: string;
   name: string;
   suite: string;
+  positions: string;
   bootstrap: string;
+  seed: string;
   results?: string;
   json?: boolean;
   quiet?: boolean;
@@ -38,7 +46,9 @@ export function register(program: Command): void {
     .option('--zoo <dir>', 'zoo folder (default: $PHYLO_LAB_ZOO or the shipped lab/zoo)')
     .option('--name <run>', 'run name in the results folder (re-running reuses its stored samples)', 'lab-demo')
     .option('--suite <suite>', "probe suite (lab for the full experiment's)", 'lab-demo')
+    .option('--positions <suite>', 'logprob-gene suite (windows of held-out text, one query per cut)', 'lab-positions')
     .option('--bootstrap <n>', 'bootstrap replicates over probes', '100')
+    .option('--seed <n>', 'seed of the bootstrap (the lab seeds each sample by model, prompt and index)', '1')
     .option(...RESULTS_OPTION)
     .option('--json', 'print the scores as JSON')
     .option('--quiet', 'no progress on stderr')
@@ -52,11 +62,13 @@ export function register(program: Command): void {
       const t0 = performance.now();
       const zooDir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
       const bootstrap = Number(opts.bootstrap);
+      const seed = Number(opts.seed);
       const truthBare = await readTruth(zooDir);
       const truth = relabel(truthBare, asRef);
       const leaves = leafLabels(truthBare);
       const zoo = await listZoo(zooDir);
       const suite = loadSuite(opts.suite);
+      const positions = positionLogprobSuite(loadSuite(opts.positions), DEMO_WINDOWS);
       const results = resultsDir(opts.results);
       const say = (s: string) => {
         if (!opts.quiet) process.stderr.write(`${s}\n`);
@@ -78,13 +90,14 @@ export function register(program: Command): void {
           name: opts.name,
           listeners: [reporter.listener],
         }));
-        // Logprobs, as an OpenAI-style API returns them: one token with its top-20 alternatives per prefix and per cut.
+        // Logprob genes, as an OpenAI-style API returns them: one token with its top-20 alternatives per cut of
+        // held-out text windows.
         ({ data: lpData } = await collectZooRun({
           store,
-          suite: logprobSuite(suite, 4),
+          suite: positions,
           zooDir,
           models: leaves,
-          name: `${opts.name}-logprobs`,
+          name: `${opts.name}-positions`,
           listeners: [reporter.listener],
         }));
       } finally {
@@ -113,7 +126,7 @@ export function register(program: Command): void {
       for (const signal of shown) {
         say(`demo: phenotype tree from ${signal} with ${bootstrap} bootstrap replicates`);
         const method = DEFAULT_METHOD[signal];
-        const tree = run.tree({ signal, method, bootstrap, seed: 1 });
+        const tree = run.tree({ signal, method, bootstrap, seed });
         const r = robinsonFoulds(tree, truth);
         rows.push({ tree: 'phenotype', signal, method, ...r });
         show(
@@ -122,14 +135,20 @@ export function register(program: Command): void {
           tree,
         );
       }
-      const lpTree = analyseRunLazily(lpData).tree({ signal: 'logprobs', method: 'bionj' });
-      const lp = robinsonFoulds(lpTree, truth);
-      rows.push({ tree: 'phenotype', signal: 'logprobs', method: 'bionj', ...lp });
-      show(
-        `Phenotype tree (first-byte top-20 logprobs, ${lpData.samples.length / leaves.length} queries per model, ` +
-          `BIONJ): RF ${lp.rf} of ${lp.max}`,
-        lpTree,
-      );
+      const lpRun = analyseRunLazily(lpData);
+      const lpQueries = lpData.samples.length / leaves.length;
+      for (const signal of ['logprobs', 'hellinger'] as const) {
+        say(`demo: phenotype tree from ${signal} with ${bootstrap} bootstrap replicates`);
+        const method = DEFAULT_METHOD[signal];
+        const tree = lpRun.tree({ signal, method, bootstrap, seed });
+        const r = robinsonFoulds(tree, truth);
+        rows.push({ tree: 'phenotype', signal, method, ...r });
+        show(
+          `Phenotype tree (${signal}: next-byte top-20 logprobs at ${lpQueries} cuts of held-out text per model, ` +
+            `${lpRun.matrix(signal).metric}, ${method}): RF ${r.rf} of ${r.max}`,
+          tree,
+        );
+      }
       const seconds = (performance.now() - t0) / 1000;
       if (opts.json) {
         process.stdout.write(
@@ -139,6 +158,8 @@ export function register(program: Command): void {
               run: opts.name,
               results,
               queries: data.samples.length,
+              logprobQueries: lpData.samples.length,
+              seed,
               seconds,
               collectSeconds: (t1 - t0) / 1000,
               trees: rows,
@@ -159,7 +180,7 @@ export function register(program: Command): void {
         );
       process.stdout.write(
         `\n${data.samples.length + lpData.samples.length} responses in runs ${opts.name} and ` +
-          `${opts.name}-logprobs (collect ${((t1 - t0) / 1000).toFixed(1)} s, total ${seconds.toFixed(1)} s), no ` +
+          `${opts.name}-positions (collect ${((t1 - t0) / 1000).toFixed(1)} s, total ${seconds.toFixed(1)} s), no ` +
           `key, no network.\n`,
       );
       process.stdout.write(

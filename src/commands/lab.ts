@@ -15,6 +15,7 @@ import { registerAuditCheck } from '../lab/audit-check/command.js';
 import { listZoo, subtreeOf, trainZoo, type ZooEvent } from '../lab/zoo.js';
 import { bestPhenotype, experimentMarkdown } from '../lab/experiment/report.js';
 import { runExperiment } from '../lab/experiment/run.js';
+import { writePositionSuite } from '../lab/experiment/position-suite.js';
 import { startProgressReporter } from '../collect/progress-reporter.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { loadSuite } from '../probes/load.js';
@@ -258,6 +259,8 @@ export function register(program: Command): void {
     .option('--zoo <dir>', 'zoo folder (default: $PHYLO_LAB_ZOO or the shipped lab/zoo)')
     .option('--out <dir>', 'where EXPERIMENT.md and experiment.json go (default: the zoo folder)')
     .option('--suite <suite>', 'probe suite', 'lab')
+    .option('--positions <suite>', 'logprob-gene suite of the budget table (windows of held-out text)', 'lab-positions')
+    .option('--write-positions <file>', 'regenerate the logprob-gene suite from held-out corpus text, then stop')
     .option(
       '--name <run>',
       'run name in the results folder (an existing one is resumed, not re-queried)',
@@ -277,6 +280,8 @@ export function register(program: Command): void {
         zoo?: string;
         out?: string;
         suite: string;
+        positions: string;
+        writePositions?: string;
         name: string;
         bootstrap: string;
         seed: string;
@@ -284,15 +289,22 @@ export function register(program: Command): void {
         json?: boolean;
         quiet?: boolean;
       }) => {
+        if (opts.writePositions) {
+          const windows = await writePositionSuite(path.resolve(opts.writePositions));
+          process.stdout.write(`${opts.writePositions}: ${windows} windows of held-out text\n`);
+          return;
+        }
         const zooDir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
         const out = opts.out ? path.resolve(opts.out) : zooDir;
         const suite = loadSuite(opts.suite);
+        const positions = loadSuite(opts.positions);
         const store = openStore(resultsDir(opts.results));
         const reporter = startProgressReporter({ quiet: opts.quiet });
         try {
           const report = await runExperiment({
             store,
             suite,
+            positions,
             zooDir,
             run: opts.name,
             bootstrap: positiveInt('--bootstrap', opts.bootstrap, 100, 0),

@@ -34,7 +34,7 @@ function withLogprobs(samples = 1) {
 
 describe('the signal registry', () => {
   it('lists every signal once, each with a description, its needs and a default tree method', () => {
-    expect(SIGNALS).toEqual(['embed', 'traits', 'alleles', 'logprobs', 'combined']);
+    expect(SIGNALS).toEqual(['embed', 'traits', 'alleles', 'logprobs', 'hellinger', 'combined']);
     expect(TEXT_SIGNALS).toEqual(['embed', 'traits', 'alleles', 'combined']);
     for (const s of SIGNALS) {
       const d = signalDefinition(s);
@@ -49,7 +49,7 @@ describe('the signal registry', () => {
   it('availableSignals: text signals always, alleles with repeated samples, logprobs with top logprobs', () => {
     expect(availableSignals(separableRun(10, 1))).toEqual(['embed', 'traits', 'combined']);
     expect(availableSignals(separableRun(10, 3))).toEqual(['embed', 'traits', 'alleles', 'combined']);
-    expect(availableSignals(withLogprobs())).toEqual(['embed', 'traits', 'logprobs', 'combined']);
+    expect(availableSignals(withLogprobs())).toEqual(['embed', 'traits', 'logprobs', 'hellinger', 'combined']);
   });
 });
 

@@ -17,6 +17,7 @@ import { openStore } from '../../src/store/sqlite.js';
 import { analyseRun } from '../../src/analysis/analyse.js';
 import { experimentMarkdown } from '../../src/lab/experiment/report.js';
 import { runExperiment } from '../../src/lab/experiment/run.js';
+import { BUDGETS } from '../../src/lab/experiment/budget.js';
 import { loadSuite } from '../../src/probes/load.js';
 
 const small = {
@@ -130,10 +131,26 @@ describe('lab end to end', () => {
     const store = openStore(results);
     const suiteFile = path.join(dir, 'suite-genes.yaml');
     await writeFile(suiteFile, suite.replace('samples: 1, seed: 5', 'samples: 4'));
+    // A tiny logprob-gene suite in the format of probes/lab-positions.yaml: 2 corpora x 3 windows, cut at 8 and 16.
+    const windows = ['The whale was seen by all', 'Dear friend, click here now'].flatMap((text, d) =>
+      [0, 1, 2].flatMap((w) =>
+        [8, 16].map((c) => ({
+          id: `pos-d${d}-${w}:${c}`,
+          tags: ['position', `d${d}`, `window-d${d}-${w}`],
+          prefix: `${' x'.repeat(w)}${text}`.trim().slice(0, c),
+        })),
+      ),
+    );
+    const positionsFile = path.join(dir, 'positions.json');
+    await writeFile(
+      positionsFile,
+      JSON.stringify({ name: 'e2e-positions', version: '1', description: 'tiny', probes: windows }),
+    );
     try {
       const report = await runExperiment({
         store,
         suite: loadSuite(suiteFile),
+        positions: loadSuite(positionsFile),
         zooDir: path.join(dir, 'zoo'),
         run: 'exp',
         bootstrap: 10,
@@ -170,11 +187,26 @@ describe('lab end to end', () => {
       expect(report.nextByte).toHaveLength(4);
       expect(report.logprobs).toHaveLength(8);
       expect(report.recency.total).toBe(5);
+      // The budget table: both logprob signals, PhyloLM's recipe as the one baseline, every text signal.
+      expect(report.positionQueriesPerModel).toBe(12);
+      expect(report.positions).toHaveLength(8);
+      const rows = report.budgetTable.rows;
+      expect(rows.filter((r) => r.baseline).map((r) => [r.signal, r.method])).toEqual([['alleles', 'nj']]);
+      expect(new Set(rows.map((r) => r.signal))).toEqual(
+        new Set(['hellinger', 'logprobs', 'alleles', 'embed', 'traits', 'combined']),
+      );
+      for (const r of rows)
+        for (const [i, c] of r.cells.entries()) if (c) expect(c.queries).toBeLessThanOrEqual(BUDGETS[i]!);
+      // At 1,000 queries the whole pool is used: 12 logprob queries, 6 genes x 8 samples.
+      const at1000 = (signal: string) => rows.find((r) => r.signal === signal && !r.design.includes('active'))!;
+      expect(at1000('hellinger').cells.at(-1)!.queries).toBe(12);
+      expect(at1000('alleles').cells.at(-1)!.queries).toBe(48);
       const md = experimentMarkdown(report);
       for (const h of [
         '## Genotype',
         '## Phenotype',
-        '## Budget',
+        '## Budget table',
+        '(baseline)',
         '## Layer importance',
         '## Contribution of each dataset',
       ])

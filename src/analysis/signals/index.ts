@@ -9,6 +9,7 @@ import { ALLELES } from './alleles.js';
 import { COMBINED } from './combined.js';
 import type { SignalDefinition } from './definition.js';
 import { EMBED } from './embed.js';
+import { HELLINGER } from './hellinger.js';
 import { LOGPROBS } from './logprobs.js';
 import { TRAITS_SIGNAL } from './traits.js';
 
@@ -18,6 +19,7 @@ const SIGNAL_DEFINITIONS = {
   traits: TRAITS_SIGNAL,
   alleles: ALLELES,
   logprobs: LOGPROBS,
+  hellinger: HELLINGER,
   combined: COMBINED,
 } as const satisfies Record<string, SignalDefinition>;
 

@@ -2,7 +2,10 @@
 // curve, layer importance and the contribution of each dataset.
 import path from 'node:path';
 import { TEXT_SIGNALS } from '../../analysis/signals/index.js';
+import { budgetTableMarkdown } from './budget-report.js';
+import { PILOT_SAMPLES, PILOT_SHARE } from './budget.js';
 import { LOGPROB_TOP } from './logprob-suite.js';
+import { GENE_BYTES, GENE_CUT, GENE_SAMPLES } from './position-runs.js';
 import type { ExperimentReport } from './run.js';
 import type { TreeScore } from './score.js';
 
@@ -49,6 +52,11 @@ export function experimentMarkdown(r: ExperimentReport): string {
       `| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | ${f(s.supportTrue, 2)} | ` +
         `${f(s.supportFalse, 2)} |`,
     );
+  for (const s of r.positions)
+    L.push(
+      `| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | ${f(s.supportTrue, 2)} | ` +
+        `${f(s.supportFalse, 2)} |`,
+    );
   for (const s of r.nextByte)
     L.push(`| ${s.signal} | ${s.metric} | ${s.method} | ${s.rf} | ${f(s.normalized)} | - | - |`);
   const best = bestPhenotype(r);
@@ -59,7 +67,9 @@ export function experimentMarkdown(r: ExperimentReport): string {
       `cuts of every prefix after every 4 characters (${r.logprobQueriesPerModel[1]} queries); distance = mean ` +
       `Jensen-Shannon divergence of the first-byte distributions (the \`logprobs\` signal of \`phylo tree\`, with ` +
       `bootstrap over probes). Rows \`next-byte (noise-free)\`: the same divergence computed in process at every ` +
-      `position of every prefix, the ceiling of any output-based signal.`,
+      `position of every prefix, the ceiling of any output-based signal. Rows \`(positions)\`: the logprob genes ` +
+      `of \`probes/lab-positions.yaml\` (windows of held-out text, one query per cut; ` +
+      `${r.positionQueriesPerModel} queries per model), by the \`hellinger\` and \`logprobs\` signals.`,
   );
   L.push(
     '',
@@ -80,7 +90,23 @@ export function experimentMarkdown(r: ExperimentReport): string {
       best.newick,
       '```',
     );
-  L.push('', '## Budget: normalized RF against queries per model', '');
+  L.push('', '## Budget table: every signal against queries per model, PhyloLM beside it', '');
+  L.push(
+    'Two pooled runs from `probes/lab-positions.yaml` (windows of 40 bytes of held-out text, 6 corpora): logprob ' +
+      `genes (every cut after 8, 16, ..., 40 bytes, one query each, top-${LOGPROB_TOP} next-byte logprobs) and ` +
+      `PhyloLM genes (each window cut after ${GENE_CUT} bytes, ${GENE_SAMPLES} samples of ${GENE_BYTES} bytes at ` +
+      "temperature 1). PhyloLM's recipe (Yax et al. 2024) is the baseline: random genes, every sample, Nei's " +
+      'distance, NJ. Active designs (src/analysis/probe-selection.ts): a pilot on ' +
+      `${Math.round(PILOT_SHARE * 100)}% of the budget (the last cut of each candidate window; ${PILOT_SAMPLES} ` +
+      'samples of each candidate gene) scores candidates by an F-ratio of between-model to within-model ' +
+      'divergence, and the rest of the budget goes to the best (every cut of the best windows; the best genes ' +
+      `brought to ${GENE_SAMPLES} samples). Each signal with its default tree method. A smaller budget is a seeded ` +
+      'subset of the pool: the lab seeds every sample by (model, prompt, sample index), so a subset is what a ' +
+      'smaller collection would have received.',
+    '',
+  );
+  L.push(...budgetTableMarkdown(r.budgetTable));
+  L.push('', '## Budget on the lab suite (sampled text)', '');
   L.push(
     `| queries per model | probes | samples per probe | ${TEXT_SIGNALS.join(' | ')} |`,
     `|---:|---|---:|${TEXT_SIGNALS.map(() => '---:').join('|')}|`,

@@ -9,10 +9,12 @@ import type { Suite } from '../../core/types.js';
 import { leafLabels, TREE_METHODS, writeNewick } from '../../phylo/index.js';
 import type { SqliteStore } from '../../store/sqlite.js';
 import { listZoo } from '../zoo.js';
+import { budgetTable, type BudgetTable } from './budget.js';
 import { datasetEffects, type DatasetRow, type EdgeEffect } from './dataset-effects.js';
 import { genotypeAnalysis, type GenotypeResult } from './genotype.js';
 import { logprobSuite } from './logprob-suite.js';
 import { nearestLeafStats, nextByteScores } from './next-byte.js';
+import { GENE_SAMPLES, positionGeneSuite, positionLogprobSuite } from './position-runs.js';
 import { budgetCurve, logprobScores, phenotypeScores, type BudgetPoint, type TreeScore } from './score.js';
 import { asRef, collectZooRun, LAB_PREFIX, readTruth, relabel } from './zoo-run.js';
 
@@ -35,6 +37,11 @@ export interface ExperimentReport {
    */
   readonly recency: { readonly sibling: number; readonly sameLast: number; readonly total: number };
   readonly budget: BudgetPoint[];
+  /** Every signal against queries per model up to 1,000, PhyloLM's recipe beside it (./budget.ts). */
+  readonly budgetTable: BudgetTable;
+  /** Trees of the logprob genes at every position of the pool, every method (hellinger and logprobs signals). */
+  readonly positions: TreeScore[];
+  readonly positionQueriesPerModel: number;
   readonly genotype: GenotypeResult;
   readonly edges: EdgeEffect[];
   readonly datasets: DatasetRow[];
@@ -43,12 +50,15 @@ export interface ExperimentReport {
     readonly phenotype: number;
     readonly genotype: number;
     readonly datasets: number;
+    readonly budget: number;
   };
 }
 
 export async function runExperiment(options: {
   store: SqliteStore;
   suite: Suite;
+  /** The logprob-gene suite (probes/lab-positions.yaml): the budget table's two pooled runs come from it. */
+  positions: Suite;
   zooDir: string;
   run: string;
   bootstrap: number;
@@ -127,6 +137,23 @@ export async function runExperiment(options: {
     (a) => zoo.get(bare(a))!.meta.lineage.at(-1) ?? '',
   );
   const t3 = performance.now();
+  stage(`budget table: logprob genes and PhyloLM genes from suite ${options.positions.name}`);
+  const collect = (suite: Suite, name: string) =>
+    collectZooRun({
+      store: options.store,
+      suite,
+      zooDir: options.zooDir,
+      models: leaves,
+      name,
+      ...(options.listeners ? { listeners: options.listeners } : {}),
+    });
+  const posRun = await collect(positionLogprobSuite(options.positions), `${options.run}-positions`);
+  const geneRun = await collect(positionGeneSuite(options.positions), `${options.run}-phylolm`);
+  const positions = (['hellinger', 'logprobs'] as const).flatMap((signal) =>
+    logprobScores(posRun.data, truth, `${signal} (positions)`, options.bootstrap, options.seed, signal),
+  );
+  const budgetRows = budgetTable(posRun.data, geneRun.data, GENE_SAMPLES, truth, options.seed);
+  const t3b = performance.now();
   stage('dataset contributions');
   const { edges, datasets } = await datasetEffects(options.zooDir, prefixes);
   const t4 = performance.now();
@@ -143,6 +170,9 @@ export async function runExperiment(options: {
     logprobQueriesPerModel: logprobQueries,
     recency,
     budget,
+    budgetTable: budgetRows,
+    positions,
+    positionQueriesPerModel: posRun.data.samples.length / leaves.length,
     genotype,
     edges,
     datasets,
@@ -150,7 +180,8 @@ export async function runExperiment(options: {
       collect: (t1 - t0) / 1000,
       phenotype: (t2 - t1) / 1000,
       genotype: (t3 - t2) / 1000,
-      datasets: (t4 - t3) / 1000,
+      datasets: (t4 - t3b) / 1000,
+      budget: (t3b - t3) / 1000,
     },
   };
 }

@@ -83,17 +83,18 @@ export function phenotypeScores(data: RunData, truth: Tree, bootstrap: number, s
   return out;
 }
 
-/** Every tree method on a logprob run, through the analysis's `logprobs` signal (as `phylo tree` builds it). */
-export function logprobScores(data: RunData, truth: Tree, label: string, bootstrap: number, seed: number): TreeScore[] {
+/** Every tree method on a logprob run, through a logprob signal of the analysis (as `phylo tree` builds it). */
+export function logprobScores(
+  data: RunData,
+  truth: Tree,
+  label: string,
+  bootstrap: number,
+  seed: number,
+  signal: Signal = 'logprobs',
+): TreeScore[] {
   const run = analyseRunLazily(data);
   return TREE_METHODS.map((method) =>
-    scoreTree(
-      run.tree({ signal: 'logprobs', method, bootstrap, seed }),
-      truth,
-      label,
-      run.matrix('logprobs').metric,
-      method,
-    ),
+    scoreTree(run.tree({ signal, method, bootstrap, seed }), truth, label, run.matrix(signal).metric, method),
   );
 }
 
