@@ -30,6 +30,8 @@ export interface CollectOptions {
   readonly batchSize?: number;
   readonly flushMs?: number;
   readonly retryAllErrors?: boolean;
+  /** Request every planned sample again instead of reading the response cache (the cache is still written). */
+  readonly fresh?: boolean;
   /** Values to blank out of any stored or reported error message (see redact.ts). */
   readonly secrets?: readonly string[];
 }

@@ -16,6 +16,7 @@ import { classify } from './classify.js';
 import { type Clock, systemClock } from './clock.js';
 import type { CollectOptions, CollectResult } from './collection.js';
 import { type PlanItem, planRun } from './plan.js';
+import { ListedFingerprint, publicBaseURL } from './provenance.js';
 import { redact } from './redact.js';
 import { SampleWriter } from './sample-writer.js';
 import { InFlightRequests } from './timed-call.js';
@@ -41,7 +42,10 @@ export function collect(
 interface ModelState {
   readonly provider: Provider;
   readonly name: string;
+  /** The provider's base URL as stored with each sample: no credentials, no query. */
+  readonly baseURL: string;
   readonly limit: AdaptiveLimit;
+  readonly listed: ListedFingerprint;
   /** Set when a failure means no further request for this model can succeed (auth, not_found). */
   stopped?: { kind: FailureKind; message: string };
 }
@@ -75,6 +79,7 @@ class Collector {
     private readonly pauseGate: () => Promise<void> | undefined,
   ) {
     this.clock = options.clock ?? systemClock;
+    // Only the backoff jitter draws from this: it spreads retries of separate processes apart, and changes no answer.
     this.rng = options.rng ?? seededRng(Date.now() & 0x7fffffff);
     this.spec = options.spec;
     this.store = options.store;
@@ -107,7 +112,13 @@ class Collector {
         );
         limits.set(provider.name, limit);
       }
-      this.models.set(model, { provider, name: parseModelRef(model).model, limit });
+      this.models.set(model, {
+        provider,
+        name: parseModelRef(model).model,
+        baseURL: publicBaseURL(provider.baseURL),
+        listed: new ListedFingerprint(provider, parseModelRef(model).model),
+        limit,
+      });
     }
 
     store.setStatus(spec.name, 'running');
@@ -115,7 +126,9 @@ class Collector {
 
     // The cache pass is synchronous and cheap (a hash and an indexed lookup per sample): a fully cached run replays
     // at database speed instead of going through the request scheduler.
-    const hits: { item: PlanItem; completion: Completion }[] = [];
+    // --fresh: every sample is requested again (the cache is written, never read): an independent draw.
+    const fresh = this.options.fresh === true;
+    const hits: { item: PlanItem; completion: Completion; collectedAt: string }[] = [];
     const misses: { item: PlanItem; key: string }[] = [];
     for (const item of plan) {
       const m = this.models.get(item.model)!;
@@ -127,8 +140,8 @@ class Collector {
         sampling: item.sampling,
         index: item.index,
       });
-      const completion = store.cacheGet(key);
-      if (completion) hits.push({ item, completion });
+      const entry = fresh ? undefined : store.cacheEntry(key);
+      if (entry) hits.push({ item, completion: entry.completion, collectedAt: entry.createdAt });
       else misses.push({ item, key });
     }
     const perModel: Record<string, number> = {};
@@ -142,10 +155,10 @@ class Collector {
       perModel,
     });
 
-    for (const { item, completion } of hits) {
+    for (const { item, completion, collectedAt } of hits) {
       if (this.signal.aborted) break;
       this.cached++;
-      this.recordOk(item, completion, { latencyMs: 0, attempts: 0, costUsd: 0, cached: true });
+      this.recordOk(item, completion, { latencyMs: 0, attempts: 0, costUsd: 0, cached: true, collectedAt });
     }
     this.writer.flush();
 
@@ -245,7 +258,7 @@ class Collector {
         const cacheAs = m.provider.kind === 'replay' ? undefined : key;
         this.recordOk(
           item,
-          outcome.completion,
+          await m.listed.complete(outcome.completion, this.signal, this.timeoutMs),
           { latencyMs: outcome.latencyMs, attempts: attempt, costUsd, cached: false },
           cacheAs,
         );
@@ -282,6 +295,21 @@ class Collector {
     }
   }
 
+  /** What every stored sample says about where it came from: its seed and the endpoint's public base URL. */
+  private provenance(item: PlanItem): { seed?: number; baseURL?: string } {
+    const m = this.models.get(item.model)!;
+    return {
+      ...(item.sampling.seed !== undefined ? { seed: item.sampling.seed } : {}),
+      ...(m.baseURL ? { baseURL: m.baseURL } : {}),
+    };
+  }
+
+  /** The store cannot take writes (disk full, folder gone): stop requesting; run() rethrows the failure. */
+  private storeFailed(err: unknown): void {
+    if (this.storeFailure === undefined) this.storeFailure = err;
+    this.halt.abort(err);
+  }
+
   private clean(message: string): string {
     const text = redact(message, this.secrets);
     return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}...` : text;
@@ -290,9 +318,10 @@ class Collector {
   private recordOk(
     item: PlanItem,
     completion: Completion,
-    meta: { latencyMs: number; attempts: number; costUsd: number; cached: boolean },
+    meta: { latencyMs: number; attempts: number; costUsd: number; cached: boolean; collectedAt?: string },
     key?: string,
   ): void {
+    const at = new Date().toISOString();
     this.ok++;
     this.inputTokens += completion.usage.inputTokens;
     this.outputTokens += completion.usage.outputTokens;
@@ -308,10 +337,12 @@ class Collector {
         latencyMs: meta.latencyMs,
         attempts: meta.attempts,
         costUsd: meta.costUsd,
-        at: new Date().toISOString(),
+        at,
         cached: meta.cached,
+        collectedAt: meta.collectedAt ?? at,
+        ...this.provenance(item),
       },
-      key === undefined ? undefined : { key, completion },
+      key === undefined ? undefined : { key, completion, at },
     );
     this.emit({
       type: 'sample',
@@ -338,6 +369,7 @@ class Collector {
       attempts,
       costUsd: 0,
       at: new Date().toISOString(),
+      ...this.provenance(item),
     });
     this.emit({
       type: 'sample',

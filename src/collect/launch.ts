@@ -38,6 +38,8 @@ export interface LaunchRequest {
   readonly retries?: number;
   /** On resume, also re-request samples stored with a permanent failure. */
   readonly retryAllErrors?: boolean;
+  /** Request every sample again instead of reading the response cache (which is still written). */
+  readonly fresh?: boolean;
   readonly listeners?: readonly RunListener[];
   /** Where the run came from, stored with it; default 'run'. */
   readonly origin?: string;
@@ -68,15 +70,24 @@ export function launchCollection(request: LaunchRequest): LaunchedRun {
     maxAttempts: attemptsFor(request.retries ?? DEFAULTS.retries),
     secrets: secretsFromEnv(request.env),
     ...(request.retryAllErrors !== undefined ? { retryAllErrors: request.retryAllErrors } : {}),
+    ...(request.fresh ? { fresh: true } : {}),
     ...(request.listeners !== undefined ? { listeners: request.listeners } : {}),
   });
   return { store, prepared, collection };
 }
 
+/**
+ * The seed of a new run given none: fixed, so that the same command draws the same samples, and stored with the run
+ * (its sampling), so that a reader sees what was drawn. A run stored without a seed (before seeds) resumes unseeded.
+ */
+export const DEFAULT_RUN_SEED = 0;
+
 /** The run's spec: the request over what is stored under its name (a resume keeps the stored samples and flags). */
 function runSpec(store: SqliteStore, request: LaunchRequest): RunSpec {
   const existing = store.hasRun(request.name) ? store.getRun(request.name) : undefined;
-  const sampling: Partial<SamplingParams> = { ...(existing?.sampling ?? {}) };
+  const sampling: Partial<SamplingParams> = existing
+    ? { ...(existing.sampling ?? {}) }
+    : { seed: request.suite.defaults.sampling.seed ?? DEFAULT_RUN_SEED };
   for (const [key, value] of Object.entries(request.sampling ?? {}))
     if (value !== undefined) Object.assign(sampling, { [key]: value });
   return {

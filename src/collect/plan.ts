@@ -1,5 +1,7 @@
 // A run's plan: models x probes x sample indices, minus what the store already holds. Pure: the store's state
 // comes in as a map, the plan goes out as a list.
+import { sampleSeed } from '../core/random.js';
+import { parseModelRef } from '../core/refs.js';
 import type { FailureKind, ModelRef, Probe, RunSpec, SamplingParams } from '../core/types.js';
 import { sampleCellKey, type StoredSampleState } from '../store/sqlite.js';
 
@@ -37,6 +39,21 @@ export interface PlanOptions {
 }
 
 /**
+ * The sampling of one sample: the resolved seed (run's, or the suite's or probe's) becomes this sample's own, derived
+ * from (seed, model name, probe id, index) and never from arrival order, so any sample is redrawn alone and the same;
+ * the model's name rather than its ref, so that two profiles of one server share cached answers. No seed: unseeded.
+ */
+export function sampleSampling(
+  sampling: SamplingParams,
+  modelName: string,
+  probe: string,
+  index: number,
+): SamplingParams {
+  if (sampling.seed === undefined) return sampling;
+  return { ...sampling, seed: sampleSeed(sampling.seed, modelName, probe, index) };
+}
+
+/**
  * Every (model, probe, index) the run still needs: absent cells, and cells stored as errors that may pass now
  * (rate limits, timeouts, auth fixed since...). Ordered probe-major so models progress together.
  */
@@ -46,6 +63,7 @@ export function planRun(
   options: PlanOptions = {},
 ): PlanItem[] {
   const items: PlanItem[] = [];
+  const names = new Map(spec.models.map((m) => [m, parseModelRef(m).model]));
   for (const probe of spec.suite.probes) {
     const sampling = resolveSampling(spec.suite.defaults.sampling, spec.sampling, probe.sampling);
     const n = samplesOfProbe(spec, probe);
@@ -60,7 +78,7 @@ export function planRun(
           PERMANENT_FAILURES.has(state.kind)
         )
           continue;
-        items.push({ model, probe, index, sampling });
+        items.push({ model, probe, index, sampling: sampleSampling(sampling, names.get(model)!, probe.id, index) });
       }
     }
   }

@@ -30,6 +30,8 @@ interface RunOptions {
   timeout?: string;
   retries?: string;
   retryErrors?: boolean;
+  seed?: string;
+  fresh?: boolean;
   results?: string;
   json?: boolean;
   quiet?: boolean;
@@ -79,6 +81,12 @@ export function register(program: Command): void {
     .option('--concurrency <n>', "requests in flight per provider (default: the profile's rateLimit.maxConcurrency)")
     .option('--timeout <ms>', "per-request timeout in milliseconds (default: the profile's timeoutMs)")
     .option('--retries <n>', `retries per sample after the first attempt (default ${DEFAULTS.retries})`)
+    .option(
+      '--seed <n>',
+      'run seed (default 0, stored with the run): each sample sends a seed derived from it, the model, the probe and ' +
+        'the sample index (OpenAI seed, Ollama options.seed, lab; Anthropic has none)',
+    )
+    .option('--fresh', 'request every sample again instead of reading the response cache (it is still written)')
     .option('--retry-errors', 'on resume, also re-request samples that failed permanently (bad_request, unsupported)')
     .option(...RESULTS_OPTION)
     .option('--json', 'print the result as JSON')
@@ -91,6 +99,8 @@ export function register(program: Command): void {
         '  $ phylo run --suite core --models ollama:llama3.2,ollama:qwen2.5 --logprobs 20\n' +
         '      # then: phylo tree RUN --signal logprobs\n' +
         '  $ phylo run --name core-20250101-120000 --suite core --models openai:gpt-4o-mini   # resume\n' +
+        '  $ phylo run --suite core --models openai:gpt-4o-mini --fresh --seed 8 --name june\n' +
+        '      # an independent second sample of the same model (for phylo audit drift may june)\n' +
         'Ctrl-C stops cleanly: everything answered is kept; run the same command again to finish.\n',
     )
     .action(async (opts: RunOptions) => {
@@ -101,6 +111,7 @@ export function register(program: Command): void {
       const maxTokens = optionalInteger('--max-tokens', opts.maxTokens, { min: 1 });
       // The most OpenAI's chat API returns (top_logprobs); the sampling field is part of every cache key.
       const topLogprobs = optionalInteger('--logprobs', opts.logprobs, { min: 0, max: DEFAULTS.maxTopLogprobs });
+      const seed = optionalInteger('--seed', opts.seed, { min: 0, max: 2 ** 32 - 1 });
       const results = resultsDir(opts.results);
       const profiles = loadProfiles(profilesDir(env));
       const reporter = startProgressReporter({ quiet: opts.quiet });
@@ -117,13 +128,14 @@ export function register(program: Command): void {
           suite,
           models,
           samples: optionalInteger('--samples', opts.samples, { min: 1 }),
-          sampling: { temperature, maxTokens, topLogprobs },
+          sampling: { temperature, maxTokens, topLogprobs, seed },
           providerFor: (prefix) => providerRegistry.resolveProvider(prefix, { env, profiles, resultsDir: results }),
           env,
           concurrency: optionalInteger('--concurrency', opts.concurrency, { min: 1 }),
           timeoutMs: optionalInteger('--timeout', opts.timeout, { min: 1 }),
           retries: optionalInteger('--retries', opts.retries, { min: 0 }),
           retryAllErrors: opts.retryErrors,
+          fresh: opts.fresh,
           listeners: [reporter.listener],
         });
         let interrupts = 0;

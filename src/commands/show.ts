@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
 import { oneLine } from '../core/sanitize.js';
+import { type ModelProvenance, type ProvenanceChange, provenanceChanges, provenanceOf } from '../store/provenance.js';
 import { openStore } from '../store/sqlite.js';
 import { summarizeRun, type RunSummary } from '../store/summary.js';
 import { formatCost, formatMs } from '../core/format.js';
@@ -44,6 +45,7 @@ export function formatSummary(s: RunSummary): string {
       m.model,
       `${m.ok}/${m.expected}`,
       String(m.empty),
+      String(m.cached),
       String(m.missing),
       errors || '-',
       String(m.inputTokens),
@@ -53,10 +55,13 @@ export function formatSummary(s: RunSummary): string {
     ];
   });
   const table = formatTable(
-    ['model', 'ok', 'empty', 'missing', 'errors', 'tok in', 'tok out', 'cost', 'p50/p90/p99'],
+    ['model', 'ok', 'empty', 'cached', 'missing', 'errors', 'tok in', 'tok out', 'cost', 'p50/p90/p99'],
     rows,
-    new Set([1, 2, 3, 5, 6, 7]),
+    new Set([1, 2, 3, 4, 6, 7, 8]),
   );
+  const ok = s.models.reduce((a, m) => a + m.ok, 0);
+  const cached = s.models.reduce((a, m) => a + m.cached, 0);
+  const cacheLine = `\n${cached} of ${ok} answered samples came from the response cache, ${ok - cached} were requested\n`;
   const missing = s.models
     .filter((m) => m.missing > 0)
     .map(
@@ -68,8 +73,40 @@ export function formatSummary(s: RunSummary): string {
     head.join('\n') +
     '\n' +
     table +
+    cacheLine +
     (missing.length > 0 ? `\nmissing samples:\n${missing.map((l) => `  ${l}`).join('\n')}\n` : '')
   );
+}
+
+/** Per model: every answered id and fingerprint with counts and first/last seen; changes flagged with `!`. */
+export function formatProvenance(
+  provenance: readonly ModelProvenance[],
+  changes: readonly ProvenanceChange[] = [],
+  against?: string,
+): string {
+  const lines = ['', 'provenance (what each endpoint said it was):'];
+  for (const p of provenance) {
+    const where = [...p.baseURLs, ...p.clients].join(', ');
+    lines.push(`  ${p.model}${where ? `  (${where})` : ''}`);
+    if (p.entries.length === 0) lines.push('    no answered sample');
+    for (const e of p.entries)
+      lines.push(
+        `    answered ${e.servedModel ?? '(no model id)'}  fingerprint ${e.fingerprint ?? '(none)'}  ` +
+          `${e.count} samples  first ${e.firstSeen}  last ${e.lastSeen}`,
+      );
+    if (p.servedModels.length > 1)
+      lines.push(`    ! answered model changed within the run: ${p.servedModels.join(' -> ')}`);
+    if (p.fingerprints.length > 1)
+      lines.push(`    ! fingerprint changed within the run: ${p.fingerprints.join(' -> ')}`);
+  }
+  for (const c of changes)
+    lines.push(
+      `  ! ${c.model}: ${c.what === 'servedModel' ? 'answered model' : 'fingerprint'} changed since run ` +
+        `${against}: ${c.before.join(', ') || '(none)'} -> ${c.after.join(', ') || '(none)'}`,
+    );
+  if (against !== undefined && changes.length === 0)
+    lines.push(`  same answered models and fingerprints as run ${against} for the models both hold`);
+  return `${lines.map(oneLine).join('\n')}\n`;
 }
 
 export function register(program: Command): void {
@@ -78,16 +115,27 @@ export function register(program: Command): void {
     .description('summarise a stored run per model: ok, missing, errors by kind, tokens, cost, latency p50/p90/p99')
     .argument('<run>', 'run name (see phylo runs)')
     .option(...RESULTS_OPTION)
+    .option('--against <run>', 'flag every model whose answered ids or fingerprints differ from this earlier run')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ phylo show core-20250101-120000\n  $ phylo show alpaca_eval --json --results ./results\n',
+      '\nExamples:\n  $ phylo show core-20250101-120000\n  $ phylo show alpaca_eval --json --results ./results\n' +
+        '  $ phylo show june --against may   # did an endpoint change what it says it is?\n',
     )
-    .action((run: string, opts: { results?: string; json?: boolean }) => {
+    .action((run: string, opts: { results?: string; json?: boolean; against?: string }) => {
       const store = openStore(resultsDir(opts.results));
       try {
-        const summary = summarizeRun(store.loadRun(runName(run)));
-        process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+        const data = store.loadRun(runName(run));
+        const summary = summarizeRun(data);
+        const provenance = provenanceOf(data);
+        const before = opts.against === undefined ? undefined : provenanceOf(store.loadRun(runName(opts.against)));
+        const changes = before ? provenanceChanges(before, provenance) : [];
+        const json = { ...summary, provenance, ...(before ? { against: opts.against, changes } : {}) };
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(json, null, 2)}\n`
+            : formatSummary(summary) + formatProvenance(provenance, changes, opts.against),
+        );
       } finally {
         store.close();
       }

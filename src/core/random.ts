@@ -25,3 +25,17 @@ export function randomNormal(rng: Rng): number {
   while (u === 0) u = rng();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
+
+/**
+ * The seed of one sample, derived from a collection seed and what the sample is (model, probe, sample index), never
+ * from arrival order or concurrency: any sample can be redrawn alone, and another collection seed draws an
+ * independent sample. FNV-1a over the parts, then murmur3's finalizer so that nearby inputs give unrelated seeds.
+ */
+export function sampleSeed(seed: number, model: string, probe: string, index: number): number {
+  const text = `${seed >>> 0}\u0000${model}\u0000${probe}\u0000${index}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

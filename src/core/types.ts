@@ -90,6 +90,10 @@ export interface Completion {
   readonly temperatureUsed: number;
   /** The model id the server says answered (audits compare it with the one asked for). */
   readonly servedModel?: string;
+  /** What the endpoint says its build is: OpenAI's system_fingerprint, an Ollama digest, the lab zoo's fingerprint. */
+  readonly fingerprint?: string;
+  /** The client library that asked, with its version (e.g. `openai-node 6.49.0`). */
+  readonly client?: string;
   /** Anything the adapter changed about the request, said plainly (e.g. "temperature fixed at default"). */
   readonly note?: string;
 }
@@ -110,6 +114,14 @@ export interface Sample {
   readonly costUsd: number;
   /** ISO time the sample was stored. */
   readonly at: string;
+  /** The seed sent with the request, derived from (run seed, model, probe, index); absent for unseeded samples. */
+  readonly seed?: number;
+  /** Served from the response cache without a request. */
+  readonly cached?: boolean;
+  /** ISO time the answer was produced (for a cached sample, when it was first collected). */
+  readonly collectedAt?: string;
+  /** The provider's base URL, without credentials or query. */
+  readonly baseURL?: string;
 }
 
 export interface RunSpec {

@@ -189,19 +189,8 @@ export function sampleToken(
   return order[keep - 1]!;
 }
 
-/**
- * The seed of one sample, derived from a collection seed and what the sample is (model, probe, sample index), never
- * from arrival order or concurrency: any sample can be redrawn alone, and another collection seed draws an
- * independent sample. FNV-1a over the parts, then murmur3's finalizer so that nearby inputs give unrelated seeds.
- */
-export function sampleSeed(seed: number, model: string, probe: string, index: number): number {
-  const text = `${seed >>> 0}\u0000${model}\u0000${probe}\u0000${index}`;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
+/** The seed of one sample (moved to core/random.ts so that the collector derives the same seeds). */
+export { sampleSeed } from '../core/random.js';
 
 /** Continue a prefix. An empty prefix starts from a paragraph break, as every training document does. */
 export function generate(model: Model, prefix: string, o: GenerateOptions, decoder = new Decoder(model)): Generation {

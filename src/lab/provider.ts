@@ -151,11 +151,12 @@ export function createLabProvider(options: { zooDir?: string; name?: string } = 
   const dir = options.zooDir ?? zooDirFrom();
   const zoo = new ZooModels(dir);
   const name = options.name ?? 'lab';
+  const fingerprint = `zoo-${zooFingerprint(dir)}`;
   return {
     name,
     kind: 'lab',
     // In process, no URL; the zoo's fingerprint stands in for it in cache keys.
-    baseURL: `lab://zoo-${zooFingerprint(dir)}`,
+    baseURL: `lab://${fingerprint}`,
     capabilities: LAB_CAPABILITIES,
     temperatureRule: () => ({ kind: 'any', max: 2 }),
     async complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
@@ -183,6 +184,8 @@ export function createLabProvider(options: { zooDir?: string; name?: string } = 
         ...(g.logprobs ? { logprobs: g.logprobs } : {}),
         temperatureUsed: s.temperature,
         servedModel: request.model,
+        fingerprint,
+        client: 'llm-phylo lab',
       };
     },
     listModels: () => zoo.list(),

@@ -5,6 +5,7 @@ import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } fr
 import type { Completion } from '../core/types.js';
 import { requireKey, type ProviderContext } from './factory.js';
 import { badResponse, unsupported, type FailureContext } from './failure.js';
+import { CLIENT_VERSIONS } from './client-version.js';
 import { guardedCall, type SdkErrorReading } from './guarded-call.js';
 import { profileBaseURL } from './profile.js';
 import { profileFields } from './profile-fields.js';
@@ -106,6 +107,7 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
         usage: { inputTokens: result.usage?.input_tokens ?? 0, outputTokens: result.usage?.output_tokens ?? 0 },
         temperatureUsed: plan.used,
         ...(typeof result.model === 'string' ? { servedModel: result.model } : {}),
+        client: CLIENT_VERSIONS.anthropic,
         ...(plan.note ? { note: plan.note } : {}),
       };
     });

@@ -5,6 +5,7 @@ import { Ollama, type ChatResponse, type GenerateResponse, type Options } from '
 import type { Completion } from '../core/types.js';
 import type { Deadline } from './deadline.js';
 import { requireKey, type ProviderContext } from './factory.js';
+import { CLIENT_VERSIONS } from './client-version.js';
 import { badResponse, type FailureContext } from './failure.js';
 import { guardedCall, type SdkErrorReading } from './guarded-call.js';
 import { toTokenLogprobs } from './logprobs.js';
@@ -134,6 +135,7 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
         ...(lp ? { logprobs: lp } : {}),
         temperatureUsed: plan.used,
         ...(typeof res.model === 'string' ? { servedModel: res.model } : {}),
+        client: CLIENT_VERSIONS.ollama,
         ...(plan.note ? { note: plan.note } : {}),
       };
     });
@@ -151,6 +153,16 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
         if (!Array.isArray(res?.models))
           throw badResponse('no model list in the answer', context(profile.name, options.timeoutMs));
         return res.models.map((m) => m.name).sort();
+      }),
+    // The digest of the model's weights, from the listing (an answer carries none): a re-pulled tag shows up here.
+    describeModel: (model, options) =>
+      guarded(profile.name, options, async (client) => {
+        const res = await client.list();
+        const wanted = model.includes(':') ? model : `${model}:latest`;
+        const hit = (Array.isArray(res?.models) ? res.models : []).find(
+          (m) => m.name === model || m.name === wanted || m.model === model || m.model === wanted,
+        );
+        return typeof hit?.digest === 'string' && hit.digest ? { fingerprint: `sha256:${hit.digest}` } : {};
       }),
     embed: (model, texts, options) =>
       guarded(`${profile.name}:${model}`, options, async (client) => {

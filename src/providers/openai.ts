@@ -3,6 +3,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { Completion, TokenLogprob } from '../core/types.js';
 import { requireKey, type ProviderContext } from './factory.js';
+import { CLIENT_VERSIONS } from './client-version.js';
 import { createKeepAliveFetch } from './keepalive-fetch.js';
 import {
   badResponse,
@@ -236,6 +237,10 @@ function toCompletion(
     ...(logprobs ? { logprobs } : {}),
     temperatureUsed,
     ...(typeof res.model === 'string' ? { servedModel: res.model } : {}),
+    ...(typeof res.system_fingerprint === 'string' && res.system_fingerprint
+      ? { fingerprint: res.system_fingerprint }
+      : {}),
+    client: CLIENT_VERSIONS.openai,
     ...(note ? { note } : {}),
   };
 }

@@ -52,6 +52,11 @@ export interface Provider {
   temperatureRule(model: string): TemperatureRule;
   complete(request: CompletionRequest, options: CallOptions): Promise<Completion>;
   listModels(options: CallOptions): Promise<string[]>;
+  /**
+   * What the endpoint's listing says a model is, for provenance when its answers do not say it (Ollama's digest).
+   * The collector asks once per model per run, after a first answer; a failure leaves the fingerprint out.
+   */
+  describeModel?(model: string, options: CallOptions): Promise<{ readonly fingerprint?: string }>;
   embed?(model: string, texts: readonly string[], options: CallOptions): Promise<Float64Array[]>;
   /** Price per million tokens, for cost accounting; zero when unknown. */
   price(model: string): { readonly inputPerMTok: number; readonly outputPerMTok: number };

@@ -29,6 +29,14 @@ export interface ExportRow {
   readonly temperature_used: number | null;
   readonly served_model: string | null;
   readonly at: string;
+  // Provenance (issue 16): the seed sent, whether the cache answered, when the answer was produced, what the
+  // endpoint said it was, where it was and which client asked.
+  readonly seed: number | null;
+  readonly cached: boolean;
+  readonly collected_at: string | null;
+  readonly fingerprint: string | null;
+  readonly base_url: string | null;
+  readonly client: string | null;
 }
 
 export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
@@ -50,6 +58,12 @@ export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
   'temperature_used',
   'served_model',
   'at',
+  'seed',
+  'cached',
+  'collected_at',
+  'fingerprint',
+  'base_url',
+  'client',
 ];
 
 export function* exportRows(data: RunData): Generator<ExportRow> {
@@ -70,6 +84,12 @@ export function* exportRows(data: RunData): Generator<ExportRow> {
       temperature_used: ok && Number.isFinite(o.temperatureUsed) ? o.temperatureUsed : null,
       served_model: ok ? (o.servedModel ?? null) : null,
       at: s.at,
+      seed: s.seed ?? null,
+      cached: s.cached === true,
+      collected_at: s.collectedAt ?? null,
+      fingerprint: ok ? (o.fingerprint ?? null) : null,
+      base_url: s.baseURL ?? null,
+      client: ok ? (o.client ?? null) : null,
     };
   }
 }

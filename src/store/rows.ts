@@ -4,8 +4,8 @@ import type { RunRecord, RunStatus } from '../core/run.js';
 import type { FailureKind, ModelRef, ProbeId, RunName, Sample, SamplingParams, Suite } from '../core/types.js';
 import { outcomeColumns } from './outcome-columns.js';
 
-/** A sample to write; `cached` marks one served from the response cache without a request. */
-export type SampleWrite = Sample & { readonly cached?: boolean };
+/** A sample to write (`cached` marks one served from the response cache without a request). */
+export type SampleWrite = Sample;
 
 export interface RunRow {
   id: number;
@@ -39,7 +39,14 @@ export interface SampleRow {
   temperature_used: number | null;
   served_model: string | null;
   note: string | null;
+  cached: number;
   at: string;
+  // Schema 3 (provenance); absent when an older database is read without migrating it.
+  seed?: number | null;
+  collected_at?: string | null;
+  fingerprint?: string | null;
+  base_url?: string | null;
+  client?: string | null;
 }
 
 export function toRecord(r: RunRow): RunRecord {
@@ -66,6 +73,10 @@ export function toSample(run: RunName, r: SampleRow): Sample {
     attempts: r.attempts,
     costUsd: r.cost_usd,
     at: r.at,
+    ...(r.cached ? { cached: true } : {}),
+    ...(r.seed !== undefined && r.seed !== null ? { seed: r.seed } : {}),
+    ...(r.collected_at ? { collectedAt: r.collected_at } : {}),
+    ...(r.base_url ? { baseURL: r.base_url } : {}),
   };
   if (r.status === 'error') {
     return {
@@ -82,6 +93,8 @@ export function toSample(run: RunName, r: SampleRow): Sample {
     ...(r.logprobs !== null ? { logprobs: JSON.parse(r.logprobs) } : {}),
     ...(r.served_model !== null ? { servedModel: r.served_model } : {}),
     ...(r.note !== null ? { note: r.note } : {}),
+    ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
+    ...(r.client ? { client: r.client } : {}),
   };
   return { ...base, outcome };
 }
@@ -104,5 +117,28 @@ export function sampleParams(runId: number, s: SampleWrite): Record<string, unkn
     note: ok ? (o.note ?? null) : null,
     cached: s.cached ? 1 : 0,
     at: s.at,
+    seed: s.seed ?? null,
+    collected_at: s.collectedAt ?? null,
+    fingerprint: ok ? (o.fingerprint ?? null) : null,
+    base_url: s.baseURL ?? null,
+    client: ok ? (o.client ?? null) : null,
   };
 }
+
+/** Write one sample (sampleParams), replacing a stored one of the same cell (a retried error), never duplicating. */
+export const UPSERT_SAMPLE_SQL = `
+  INSERT INTO samples (run_id, model, probe, idx, status, text, finish_reason, error_kind, error_message,
+     input_tokens, output_tokens, latency_ms, cost_usd, attempts, logprobs, temperature_used, served_model, note,
+     cached, at, seed, collected_at, fingerprint, base_url, client)
+   VALUES (@run_id, @model, @probe, @idx, @status, @text, @finish_reason, @error_kind, @error_message,
+     @input_tokens, @output_tokens, @latency_ms, @cost_usd, @attempts, @logprobs, @temperature_used,
+     @served_model, @note, @cached, @at, @seed, @collected_at, @fingerprint, @base_url, @client)
+   ON CONFLICT (run_id, model, probe, idx) DO UPDATE SET
+     status = excluded.status, text = excluded.text, finish_reason = excluded.finish_reason,
+     error_kind = excluded.error_kind, error_message = excluded.error_message,
+     input_tokens = excluded.input_tokens,
+     output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd,
+     attempts = excluded.attempts, logprobs = excluded.logprobs, temperature_used = excluded.temperature_used,
+     served_model = excluded.served_model, note = excluded.note, cached = excluded.cached, at = excluded.at,
+     seed = excluded.seed, collected_at = excluded.collected_at, fingerprint = excluded.fingerprint,
+     base_url = excluded.base_url, client = excluded.client`;

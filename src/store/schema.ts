@@ -1,7 +1,7 @@
 // The SQLite schema of a results folder's `phylo.db`. Bump SCHEMA_VERSION and add a step to MIGRATIONS when it
 // changes; a database newer than this code is refused rather than misread.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const MIGRATIONS: readonly string[] = [
   // 0 -> 1
@@ -56,5 +56,14 @@ export const MIGRATIONS: readonly string[] = [
     vector      BLOB NOT NULL,            -- dim little-endian float32 values (the precision the APIs serve)
     created_at  TEXT NOT NULL
   );                                    -- a rowid table: WITHOUT ROWID suits small rows, and a vector is kilobytes
+  `,
+  // 2 -> 3: provenance of each sample (issue 16): its seed, when it was collected, what the endpoint said it was.
+  // Older databases opened read-only lack these columns; rows.ts reads them as absent.
+  `
+  ALTER TABLE samples ADD COLUMN seed INTEGER;          -- the per-sample seed sent (derived from the run's seed)
+  ALTER TABLE samples ADD COLUMN collected_at TEXT;     -- when the answer was produced (a cached one: its cache time)
+  ALTER TABLE samples ADD COLUMN fingerprint TEXT;      -- system_fingerprint, Ollama digest or lab zoo fingerprint
+  ALTER TABLE samples ADD COLUMN base_url TEXT;         -- the provider's base URL, credentials and query stripped
+  ALTER TABLE samples ADD COLUMN client TEXT;           -- the client library and version that asked
   `,
 ];

@@ -16,6 +16,8 @@ export interface ModelSummary {
   readonly ok: number;
   /** Answered with empty text (counted in ok). */
   readonly empty: number;
+  /** Answered from the response cache without a request (counted in ok). */
+  readonly cached: number;
   readonly missing: number;
   /** Up to MISSING_LISTED probe ids with at least one missing sample. */
   readonly missingProbes: readonly string[];
@@ -77,6 +79,7 @@ export function summarizeRun(data: RunData): RunSummary {
     }
     let ok = 0;
     let empty = 0;
+    let cached = 0;
     let inputTokens = 0;
     let outputTokens = 0;
     let costUsd = 0;
@@ -87,6 +90,7 @@ export function summarizeRun(data: RunData): RunSummary {
       if (s.outcome.status === 'ok') {
         ok++;
         if (s.outcome.text.length === 0) empty++;
+        if (s.cached) cached++;
         inputTokens += s.outcome.usage.inputTokens;
         outputTokens += s.outcome.usage.outputTokens;
         if (s.attempts > 0) latencies.push(s.latencyMs);
@@ -100,6 +104,7 @@ export function summarizeRun(data: RunData): RunSummary {
       expected: expectedPerModel,
       ok,
       empty,
+      cached,
       missing,
       missingProbes,
       errors,

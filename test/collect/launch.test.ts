@@ -101,12 +101,12 @@ describe('launchCollection', () => {
     };
     const first = launchCollection({ ...base, samples: 2, sampling: { temperature: 0.3, maxTokens: undefined } });
     await first.collection.done;
-    expect(first.prepared.spec.sampling).toEqual({ temperature: 0.3 });
+    expect(first.prepared.spec.sampling).toEqual({ seed: 0, temperature: 0.3 });
     const again = launchCollection(base);
     const result = await again.collection.done;
     expect(again.prepared.resumed).toBe(true);
     expect(again.prepared.spec.samples).toBe(2);
-    expect(again.prepared.spec.sampling).toEqual({ temperature: 0.3 });
+    expect(again.prepared.spec.sampling).toEqual({ seed: 0, temperature: 0.3 });
     expect(result.planned).toBe(0);
     expect(() => launchCollection({ ...base, sampling: { temperature: 0.9 } })).toThrow(/exists with sampling/);
   });

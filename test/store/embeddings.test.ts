@@ -35,8 +35,19 @@ function schemaOneStore(dir: string) {
   });
   store.writeBatch(data.samples);
   store.close();
-  const raw = new Database(path.join(dir, DB_FILE));
-  raw.exec('DROP TABLE embeddings');
+  // Copy the run into a database built by the first migration alone: the tables as schema 1 had them.
+  const file = path.join(dir, DB_FILE);
+  const full = `${file}.full`;
+  fs.renameSync(file, full);
+  for (const ext of ['-wal', '-shm']) if (fs.existsSync(file + ext)) fs.renameSync(file + ext, full + ext);
+  const raw = new Database(file);
+  raw.exec(MIGRATIONS[0]!);
+  raw.exec(`ATTACH DATABASE '${full}' AS full`);
+  const columns = (table: string) =>
+    (raw.prepare(`PRAGMA main.table_info(${table})`).all() as { name: string }[]).map((c) => c.name).join(', ');
+  for (const table of ['runs', 'samples'])
+    raw.exec(`INSERT INTO main.${table} (${columns(table)}) SELECT ${columns(table)} FROM full.${table}`);
+  raw.exec('DETACH DATABASE full');
   raw.pragma('user_version = 1');
   raw.close();
   return data;

@@ -77,6 +77,15 @@ export interface ServerOptions {
    * to them with a non-default temperature gets 400 mentioning temperature.
    */
   readonly defaultTemperatureOnly?: readonly string[];
+  /**
+   * What the server says it is when it answers request `index` (0-based, every request counted): the answered model
+   * id and (OpenAI) the system_fingerprint. Default: the model asked for, and `fp_phylo_test`. An alias moving to a
+   * new snapshot mid-run is `(r, i) => (i < 10 ? { model: 'm-0613' } : { model: 'm-1106' })`.
+   */
+  readonly answeredAs?: (
+    request: ModelRequest,
+    index: number,
+  ) => { readonly model?: string; readonly fingerprint?: string };
   /** Dimension of /embeddings vectors. Default 32. */
   readonly embeddingDim?: number;
 }

@@ -111,6 +111,9 @@ export function startOpenAIServer(options: ServerOptions = {}): Promise<TestServ
         total_tokens: inputTokens + out.tokens.length,
       };
       const finish_reason = out.truncated ? 'length' : 'stop';
+      const answered = options.answeredAs?.(request, req.index) ?? {};
+      const answeredModel = answered.model ?? model;
+      const system_fingerprint = answered.fingerprint ?? 'fp_phylo_test';
       created++;
       if (chat) {
         const top = num(body.top_logprobs) ?? 0;
@@ -133,8 +136,8 @@ export function startOpenAIServer(options: ServerOptions = {}): Promise<TestServ
           id: `chatcmpl-${req.index}`,
           object: 'chat.completion',
           created,
-          model,
-          system_fingerprint: 'fp_phylo_test',
+          model: answeredModel,
+          system_fingerprint,
           choices: [
             { index: 0, message: { role: 'assistant', content: out.text, refusal: null }, logprobs, finish_reason },
           ],
@@ -159,7 +162,8 @@ export function startOpenAIServer(options: ServerOptions = {}): Promise<TestServ
         id: `cmpl-${req.index}`,
         object: 'text_completion',
         created,
-        model,
+        model: answeredModel,
+        system_fingerprint,
         choices: [{ index: 0, text: out.text, logprobs, finish_reason }],
         usage,
       });
