@@ -15,6 +15,7 @@ import {
   unsupported,
   type FailureContext,
 } from './failure.js';
+import { openAIAccount, resolveHeaders } from './profile-headers.js';
 import { priceFor, profileBaseURL } from './profile.js';
 import {
   ProviderCallError,
@@ -59,6 +60,9 @@ const temperatureRefused = (err: unknown): boolean =>
 
 export function createOpenAIProvider({ profile, env }: ProviderContext): Provider {
   const apiKey = requireKey(profile, env);
+  // OPENAI_ORG_ID / OPENAI_PROJECT_ID (named by the profile) and the profile's extra headers (profile-headers.ts).
+  const account = openAIAccount(profile, env);
+  const extraHeaders = resolveHeaders(profile.headers, env);
   const baseURL = profileBaseURL(profile, env) ?? DEFAULT_BASE_URL;
   // Retries are the scheduler's job (src/collect): SDK retries would multiply them. The transport is node:http with a
   // keep-alive pool per client (keepalive-fetch.ts): Node's built-in fetch costs several times its CPU per request.
@@ -67,8 +71,8 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     baseURL,
     maxRetries: 0,
     timeout: profile.timeoutMs,
-    organization: null,
-    project: null,
+    ...account,
+    defaultHeaders: extraHeaders.headers,
     fetch: createKeepAliveFetch(),
   });
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
@@ -77,7 +81,7 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     label,
     baseURL,
     timeoutMs,
-    secrets: [apiKey],
+    secrets: [apiKey, ...extraHeaders.secrets],
   });
 
   // The per-call deadline is the SDK's own timeout, given what is left of it at each request (a temperature fallback

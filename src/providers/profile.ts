@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEFAULTS } from '../core/defaults.js';
 import { InputError } from '../core/errors.js';
 import { PROVIDER_KIND_NAMES, PROVIDER_KINDS } from '../core/provider-kinds.js';
+import { ProfileHeadersSchema } from './profile-headers.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z
@@ -74,6 +75,11 @@ export const ProfileSchema = z
       .partial()
       .strict()
       .default({}),
+    /** Extra headers on every request; a credential header names its variable: `api-key: { env: NAME }`. */
+    headers: ProfileHeadersSchema,
+    /** Variables holding the OpenAI organization and project ids (openai kind; the SDK sends them as headers). */
+    organizationEnv: envName.optional(),
+    projectEnv: envName.optional(),
   })
   .strict();
 

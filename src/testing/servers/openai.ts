@@ -25,18 +25,24 @@ const errorBody = (status: number, message: string) => ({
   },
 });
 
-/** Start an OpenAI-protocol server; its `url` ends in `/v1`, ready for `new OpenAI({ baseURL })`. */
-export function startOpenAIServer(options: ServerOptions = {}): Promise<TestServer> {
+export interface OpenAIServerOptions extends ServerOptions {
+  /** Where the API lives: `/v1` (default), or a vendor's path such as `/openai/v1` (Azure, Groq), `/api/v1`. */
+  readonly apiPath?: string;
+}
+
+/** Start an OpenAI-protocol server; its `url` ends in `/v1` (or `apiPath`), ready for `new OpenAI({ baseURL })`. */
+export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<TestServer> {
+  const api = options.apiPath ?? '/v1';
   const models = options.models ?? ['test-model'];
   let created = 1_700_000_000;
   return startServer(
     options,
-    (origin) => `${origin}/v1`,
+    (origin) => `${origin}${api}`,
     errorBody,
     (req, reply) => {
       const body = asRecord(req.body);
       const model = typeof body.model === 'string' ? body.model : '';
-      if (req.method === 'GET' && req.path === '/v1/models') {
+      if (req.method === 'GET' && req.path === `${api}/models`) {
         reply.json(200, {
           object: 'list',
           data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'phylo-test' })),
@@ -47,7 +53,7 @@ export function startOpenAIServer(options: ServerOptions = {}): Promise<TestServ
         reply.json(404, errorBody(404, `Unknown request URL: ${req.method} ${req.path}`));
         return;
       }
-      if (req.path === '/v1/embeddings') {
+      if (req.path === `${api}/embeddings`) {
         const input = Array.isArray(body.input) ? body.input.map(String) : [String(body.input ?? '')];
         const dim = options.embeddingDim ?? 32;
         const data = input.map((text, index) => {
@@ -63,7 +69,7 @@ export function startOpenAIServer(options: ServerOptions = {}): Promise<TestServ
         reply.json(200, { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
         return;
       }
-      if (req.path !== '/v1/chat/completions' && req.path !== '/v1/completions') {
+      if (req.path !== `${api}/chat/completions` && req.path !== `${api}/completions`) {
         reply.json(404, errorBody(404, `Unknown request URL: POST ${req.path}`));
         return;
       }
@@ -82,7 +88,7 @@ export function startOpenAIServer(options: ServerOptions = {}): Promise<TestServ
         );
         return;
       }
-      const chat = req.path === '/v1/chat/completions';
+      const chat = req.path === `${api}/chat/completions`;
       const messages =
         chat && Array.isArray(body.messages)
           ? body.messages.map((m: { role?: unknown; content?: unknown }) => ({
