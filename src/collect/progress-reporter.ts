@@ -28,6 +28,17 @@ export function progressLine(s: ProgressSnapshot): string {
   return `${oneLine(s.run)}: ${s.done}/${s.total} (${pct}%) errors ${s.errors}, ${totals}${eta}${paused}`;
 }
 
+/** A server-requested wait this long or more is said on its own line, and shown on the progress line until it ends. */
+const NOTABLE_WAIT_MS = 2000;
+
+/** `provider waiting until 12:00:05` for each provider told to wait, until that time passes. */
+export function waitingText(waits: ReadonlyMap<string, number>, now: number): string {
+  const parts: string[] = [];
+  for (const [provider, until] of waits)
+    if (until > now) parts.push(`${oneLine(provider)} waiting until ${new Date(until).toISOString().slice(11, 19)}`);
+  return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
+}
+
 export function startProgressReporter(options: ProgressReporterOptions = {}): ProgressReporter {
   const stream = options.stream ?? process.stderr;
   const tty = options.tty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
@@ -35,10 +46,12 @@ export function startProgressReporter(options: ProgressReporterOptions = {}): Pr
   const tracker = new ProgressTracker();
   let drawn = false;
   let started = false;
+  /** Provider (model-ref prefix) -> when its longest current Retry-After wait ends (epoch ms). */
+  const waits = new Map<string, number>();
 
   const draw = (): void => {
     if (options.quiet || !started) return;
-    const line = progressLine(tracker.snapshot());
+    const line = progressLine(tracker.snapshot()) + waitingText(waits, Date.now());
     if (tty) {
       const width = (stream as NodeJS.WriteStream).columns ?? 120;
       stream.write(`\r\u001b[2K${line.slice(0, Math.max(10, width - 1))}`);
@@ -70,6 +83,20 @@ export function startProgressReporter(options: ProgressReporterOptions = {}): Pr
       case 'warning':
         say(`warning: ${e.message}`);
         break;
+      case 'retry': {
+        if (e.waitMs < NOTABLE_WAIT_MS) break;
+        const provider = e.model.split(':', 1)[0] ?? e.model;
+        const until = Date.now() + e.waitMs;
+        const before = waits.get(provider);
+        waits.set(provider, Math.max(before ?? 0, until));
+        // One line per wait that ends later than the one already said (many requests of a provider wait together).
+        if (before === undefined || until - before > 1000)
+          say(
+            `${provider}: ${e.kind.replace('_', ' ')}, waiting ${Math.round(e.waitMs / 1000)} s ` +
+              `until ${new Date(until).toISOString().slice(11, 19)} UTC`,
+          );
+        break;
+      }
       case 'concurrency':
         if (tty) say(`${e.provider}: concurrency ${e.limit} (${e.reason})`);
         break;

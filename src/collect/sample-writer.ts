@@ -7,22 +7,39 @@ export class SampleWriter {
   private pendingSamples: SampleWrite[] = [];
   private pendingCache: CacheWrite[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** After a failed write, later samples are dropped: the store cannot take them and the run stops. */
+  private failed = false;
 
   constructor(
     private readonly store: SqliteStore,
     private readonly batchSize: number,
     private readonly flushMs: number,
+    /** Called when a write fails (the store is full or gone); the samples of that batch stay unwritten. */
+    private readonly onFailure: (err: unknown) => void = (err) => {
+      throw err;
+    },
   ) {}
 
   queue(sample: SampleWrite, cache?: CacheWrite): void {
+    if (this.failed) return;
     this.pendingSamples.push(sample);
     if (cache) this.pendingCache.push(cache);
-    if (this.pendingSamples.length >= this.batchSize) this.flush();
+    if (this.pendingSamples.length >= this.batchSize) this.flushSafely();
     else if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => {
         this.flushTimer = undefined;
-        this.flush();
+        this.flushSafely();
       }, this.flushMs);
+    }
+  }
+
+  /** flush, with a failure handed to onFailure instead of thrown (a timer callback has nobody to throw to). */
+  flushSafely(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      this.failed = true;
+      this.onFailure(err);
     }
   }
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
+import { oneLine } from '../core/sanitize.js';
 import { EXPORT_FORMATS, writeExport, type ExportFormat } from '../store/export.js';
 import { openStore } from '../store/sqlite.js';
 
@@ -33,8 +34,14 @@ export function register(program: Command): void {
       const store = openStore(resultsDir(opts.results));
       try {
         const data = store.loadRun(runName(run));
-        const rows = await writeExport(data, opts.format as ExportFormat, opts.out ?? process.stdout);
-        process.stderr.write(`exported ${rows} samples of ${data.run.name}${opts.out ? ` to ${opts.out}` : ''}\n`);
+        // Answers are untrusted: to a terminal, CSV goes out with escape sequences stripped and bidi controls shown
+        // (a file or a pipe gets the bytes as stored; JSONL is escaped either way).
+        const terminal = opts.out === undefined && process.stdout.isTTY === true;
+        const rows = await writeExport(data, opts.format as ExportFormat, opts.out ?? process.stdout, { terminal });
+        process.stderr.write(
+          `exported ${rows} samples of ${oneLine(data.run.name)}${opts.out ? ` to ${oneLine(opts.out)}` : ''}` +
+            `${terminal && opts.format === 'csv' ? ' (control sequences stripped for the terminal; use --out for the bytes)' : ''}\n`,
+        );
       } finally {
         store.close();
       }

@@ -14,9 +14,32 @@ export function stripControl(text: string): string {
   return text.replace(OSC, '').replace(DCS_ETC, '').replace(CSI, '').replace(ESC_OTHER, '').replace(CONTROL, '');
 }
 
-/** Make text safe for one terminal line: control stripped, newlines and tabs shown as spaces. */
+// Bidirectional overrides, embeddings and isolates (and the marks): they reorder what a reader sees, so that a model
+// name can display as another (Trojan Source, Boucher & Anderson 2021).
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Show bidi controls as visible `<U+202E>` marks instead of letting them reorder the text. */
+export function showBidi(text: string): string {
+  return text.replace(BIDI, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
+/** Untrusted text for a terminal, lines kept: control sequences stripped, bidi controls shown. */
+export function forTerminal(text: string): string {
+  return showBidi(stripControl(text));
+}
+
+/** Make text safe for one terminal line: control stripped, bidi controls shown, newlines and tabs as spaces. */
 export function oneLine(text: string): string {
-  return stripControl(text).replace(/[\r\n\t]+/g, ' ');
+  return forTerminal(text).replace(/[\r\n\t]+/g, ' ');
+}
+
+// What JSON.stringify leaves raw but a terminal or an editor acts on: C1 controls (U+009B is a one-byte CSI), bidi
+// controls, and the line and paragraph separators.
+const JSON_UNSAFE = /[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON text with those characters written as \\u escapes: the same value when parsed, inert when displayed. */
+export function escapeJsonUnsafe(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -24,16 +24,41 @@
 // to ninety-nine ("two", "twenty-five") count as numbers too: many correct replies spell small numbers out.
 // "Whole word" means no letter or digit right before or after the match; for Chinese, Japanese, Korean and Thai,
 // which do not separate words by spaces, a match at a CJK/Thai edge needs no boundary.
+import vm from 'node:vm';
 import type { Answer } from '../core/types.js';
 
 /** Longest response text a regex answer is tested on: bounds the cost of a pathological pattern. */
 const MAX_REGEX_INPUT = 100_000;
+/**
+ * The longest one regex answer check may run. A suite's pattern with nested quantifiers backtracks exponentially on
+ * a crafted answer (`--signal traits` ran over 60 s); V8 interrupts a regex at a vm timeout, so the check is run
+ * there (about 65 us of overhead a check) and a check that runs out of time counts as no match.
+ */
+export const REGEX_CHECK_TIMEOUT_MS = 50;
+const regexRealm = vm.createContext({ re: /$^/, text: '' });
+const regexTest = new vm.Script('re.test(text)');
+
+/** RegExp.test bounded by REGEX_CHECK_TIMEOUT_MS; undefined when it ran out of time. */
+export function boundedRegexTest(re: RegExp, text: string): boolean | undefined {
+  regexRealm.re = re;
+  regexRealm.text = text;
+  try {
+    return regexTest.runInContext(regexRealm, { timeout: REGEX_CHECK_TIMEOUT_MS }) as boolean;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return undefined;
+    throw err;
+  } finally {
+    regexRealm.text = '';
+  }
+}
 
 export function checkAnswer(answer: Answer, text: string): boolean {
   const response = stripReasoning(text);
   switch (answer.kind) {
     case 'regex':
-      return compiled(answer.pattern, answer.flags ?? '').test(response.slice(0, MAX_REGEX_INPUT));
+      return (
+        boundedRegexTest(compiled(answer.pattern, answer.flags ?? ''), response.slice(0, MAX_REGEX_INPUT)) === true
+      );
     case 'exact':
       return matchesExpected(answer.value, new PreparedResponse(response));
     case 'oneOf': {

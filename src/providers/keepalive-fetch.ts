@@ -34,11 +34,28 @@ function idleAgent(kind: typeof http | typeof https, idleMs: number): http.Agent
 export interface KeepAliveFetchOptions {
   /** Idle time before a pooled connection is closed. Default 4000 ms. */
   readonly idleMs?: number;
+  /**
+   * The most bytes of a response body read (after decoding). A longer body is cut there and the connection closed,
+   * so a hostile endpoint cannot fill memory; reading the cut body throws AnswerTooLargeError with what was read.
+   */
+  readonly maxBodyBytes?: number;
+}
+
+/** A response body longer than maxBodyBytes: `partial` holds its first maxBodyBytes bytes, decoded as UTF-8. */
+export class AnswerTooLargeError extends Error {
+  override readonly name = 'AnswerTooLargeError';
+  constructor(
+    readonly limit: number,
+    readonly partial: string,
+  ) {
+    super(`the answer is larger than ${limit} bytes; cut there`);
+  }
 }
 
 /** A `fetch` with its own connection pools (one per protocol); give one to each SDK client. */
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): typeof fetch {
   const idleMs = options.idleMs ?? IDLE_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? Number.POSITIVE_INFINITY;
   const agents = { 'http:': idleAgent(http, idleMs), 'https:': idleAgent(https, idleMs) };
   const leanFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const body = init.body;
@@ -73,9 +90,11 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): typeo
         payload,
         agents[current.protocol as 'http:' | 'https:'],
         signal,
+        maxBodyBytes,
       );
       const location = REDIRECTS.has(answer.status) ? answer.headers.get('location') : null;
-      if (location === null) return new BufferedResponse(answer, current.href, hop > 0) as unknown as Response;
+      if (location === null)
+        return new BufferedResponse(answer, current.href, hop > 0, maxBodyBytes) as unknown as Response;
       if (hop >= MAX_REDIRECTS)
         throw new TypeError('fetch failed', {
           cause: new Error(`more than ${MAX_REDIRECTS} redirects from ${url.origin}`),
@@ -122,6 +141,8 @@ interface Answer {
   readonly statusText: string;
   readonly headers: Headers;
   readonly body: Buffer;
+  /** The body was longer than the cap and is cut to it. */
+  readonly over?: boolean;
 }
 
 /** One request and its whole (decoded) response body. */
@@ -132,6 +153,7 @@ function exchange(
   payload: string | Uint8Array | undefined,
   agent: http.Agent,
   signal: AbortSignal | undefined,
+  maxBodyBytes: number,
 ): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     let settled = false;
@@ -148,7 +170,40 @@ function exchange(
     const transport = url.protocol === 'https:' ? https : http;
     const req = transport.request(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let received = 0;
+      const finish = (raw: Buffer, cut: boolean): void => {
+        const answerHeaders = new Headers();
+        const rh = res.rawHeaders;
+        for (let i = 0; i + 1 < rh.length; i += 2) answerHeaders.append(rh[i]!, rh[i + 1]!);
+        const status = res.statusCode ?? 0;
+        const coding =
+          method === 'HEAD' || status === 204 || status === 304 ? undefined : answerHeaders.get('content-encoding');
+        decode(raw, coding, maxBodyBytes).then(
+          (decoded) => {
+            if (settled) return;
+            settled = true;
+            signal?.removeEventListener('abort', onAbort);
+            const over = cut || decoded.truncated;
+            resolve({ status, statusText: res.statusMessage ?? '', headers: answerHeaders, body: decoded.bytes, over });
+          },
+          (err: unknown) => fail(new TypeError('terminated', { cause: err })),
+        );
+      };
+      res.on('data', (c: Buffer) => {
+        if (settled) return;
+        received += c.length;
+        chunks.push(c);
+        if (received <= maxBodyBytes) return;
+        // Over the cap: keep the first maxBodyBytes, drop the connection (never read the rest into memory).
+        const raw = Buffer.concat(chunks).subarray(0, maxBodyBytes);
+        chunks.length = 0;
+        res.removeAllListeners('data');
+        res.removeAllListeners('end');
+        res.removeAllListeners('aborted');
+        res.on('error', () => {});
+        req.destroy();
+        finish(raw, true);
+      });
       res.on('error', (err) => fail(new TypeError('terminated', { cause: err })));
       res.on('aborted', () =>
         fail(
@@ -159,23 +214,7 @@ function exchange(
       );
       res.on('end', () => {
         if (settled) return;
-        const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        const answerHeaders = new Headers();
-        const rh = res.rawHeaders;
-        for (let i = 0; i + 1 < rh.length; i += 2) answerHeaders.append(rh[i]!, rh[i + 1]!);
-        const status = res.statusCode ?? 0;
-        decode(
-          raw,
-          method === 'HEAD' || status === 204 || status === 304 ? undefined : answerHeaders.get('content-encoding'),
-        ).then(
-          (decoded) => {
-            if (settled) return;
-            settled = true;
-            signal?.removeEventListener('abort', onAbort);
-            resolve({ status, statusText: res.statusMessage ?? '', headers: answerHeaders, body: decoded });
-          },
-          (err: unknown) => fail(new TypeError('terminated', { cause: err })),
-        );
+        finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), false);
       });
     });
     req.on('error', (err) => fail(new TypeError('fetch failed', { cause: closedEarly(err) })));
@@ -191,29 +230,48 @@ function closedEarly(err: Error): Error {
     : err;
 }
 
-/** Undo Content-Encoding (the codings fetch decodes), last applied first. */
-async function decode(body: Buffer, encoding: string | null | undefined): Promise<Buffer> {
-  if (!encoding || body.length === 0) return body;
+/**
+ * Undo Content-Encoding (the codings fetch decodes), last applied first, producing at most `limit` bytes: a small
+ * compressed body cannot expand into gigabytes (zlib's maxOutputLength).
+ */
+async function decode(
+  body: Buffer,
+  encoding: string | null | undefined,
+  limit: number,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
+  if (!encoding || body.length === 0) return { bytes: body, truncated: false };
+  try {
+    return { bytes: await decodeAll(body, encoding, limit), truncated: false };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      return { bytes: Buffer.alloc(0), truncated: true };
+    throw err;
+  }
+}
+
+async function decodeAll(body: Buffer, encoding: string, limit: number): Promise<Buffer> {
+  const opts: zlib.ZlibOptions = Number.isFinite(limit) ? { maxOutputLength: Math.max(1, limit) } : {};
   let out = body;
   for (const coding of encoding
     .toLowerCase()
     .split(',')
     .map((c) => c.trim())
     .reverse()) {
-    if (coding === 'gzip' || coding === 'x-gzip') out = await zlibAsync(zlib.gunzip, out);
+    if (coding === 'gzip' || coding === 'x-gzip') out = await zlibAsync(zlib.gunzip, out, opts);
     else if (coding === 'deflate')
-      out = await zlibAsync(out[0] !== undefined && (out[0] & 0x0f) === 8 ? zlib.inflate : zlib.inflateRaw, out);
-    else if (coding === 'br') out = await zlibAsync(zlib.brotliDecompress, out);
+      out = await zlibAsync(out[0] !== undefined && (out[0] & 0x0f) === 8 ? zlib.inflate : zlib.inflateRaw, out, opts);
+    else if (coding === 'br') out = await zlibAsync(zlib.brotliDecompress, out, opts);
     else if (coding !== 'identity' && coding !== '') return out; // unknown coding: hand over the bytes as fetch does
   }
   return out;
 }
 
 function zlibAsync(
-  fn: (buf: Buffer, cb: (err: Error | null, out: Buffer) => void) => void,
+  fn: (buf: Buffer, options: zlib.ZlibOptions, cb: (err: Error | null, out: Buffer) => void) => void,
   buf: Buffer,
+  options: zlib.ZlibOptions,
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) => fn(buf, (err, out) => (err ? reject(err) : resolve(out))));
+  return new Promise((resolve, reject) => fn(buf, options, (err, out) => (err ? reject(err) : resolve(out))));
 }
 
 /** UTF-8 decode as fetch's text() does: a leading byte order mark is dropped. */
@@ -234,14 +292,18 @@ class BufferedResponse {
   readonly redirected: boolean;
   readonly type = 'basic';
   private readonly bytes_: Buffer;
+  private readonly over: boolean;
+  private readonly limit: number;
   private used = false;
   private real: Response | undefined;
 
-  constructor(answer: Answer, url: string, redirected: boolean) {
+  constructor(answer: Answer, url: string, redirected: boolean, limit = Number.POSITIVE_INFINITY) {
     this.status = answer.status;
     this.statusText = answer.statusText;
     this.headers = answer.headers;
     this.bytes_ = answer.body;
+    this.over = answer.over === true;
+    this.limit = limit;
     this.url = url;
     this.redirected = redirected;
   }
@@ -257,6 +319,7 @@ class BufferedResponse {
   private consume(): Buffer {
     if (this.bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
     this.used = true;
+    if (this.over) throw new AnswerTooLargeError(this.limit, utf8(this.bytes_));
     return this.bytes_;
   }
 
@@ -305,9 +368,16 @@ class BufferedResponse {
   clone(): Response {
     if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
     return new BufferedResponse(
-      { status: this.status, statusText: this.statusText, headers: new Headers(this.headers), body: this.bytes_ },
+      {
+        status: this.status,
+        statusText: this.statusText,
+        headers: new Headers(this.headers),
+        body: this.bytes_,
+        over: this.over,
+      },
       this.url,
       this.redirected,
+      this.limit,
     ) as unknown as Response;
   }
 }

@@ -4,6 +4,8 @@
 // OpenAI (sk-, sk-proj-) and Anthropic (sk-ant-) key shapes, also when masked with '*'.
 const KEY_LIKE = /\bsk-[A-Za-z0-9*_-]{6,}/g;
 const BEARER = /\bBearer\s+\S+/gi;
+// user:password@ in a URL (a base URL with credentials ends up in "cannot reach ..." messages): the password goes.
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]*@/gi;
 /** A secret echoed in part is still a leak: any run of this many of its characters is removed. */
 const WINDOW = 8;
 
@@ -20,5 +22,8 @@ export function scrubSecrets(message: string, secrets: readonly (string | undefi
       }
     }
   }
-  return out.replace(BEARER, 'Bearer [redacted]').replace(KEY_LIKE, '[redacted]');
+  return out
+    .replace(URL_PASSWORD, '$1:[redacted]@')
+    .replace(BEARER, 'Bearer [redacted]')
+    .replace(KEY_LIKE, '[redacted]');
 }

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { RunData } from '../core/run.js';
 import { promptText } from '../core/prompt.js';
+import { escapeJsonUnsafe, forTerminal } from '../core/sanitize.js';
 
 export type ExportFormat = 'jsonl' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv'];
@@ -101,12 +102,25 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function formatRow(row: ExportRow, format: ExportFormat): string {
-  return format === 'jsonl' ? JSON.stringify(row) : EXPORT_COLUMNS.map((c) => csvField(row[c])).join(',');
+/**
+ * One row. JSONL escapes what JSON.stringify leaves raw but a terminal acts on (C1 controls, bidi overrides); CSV
+ * bound for a terminal (`forTerminal`) has control sequences stripped and bidi controls shown, since CSV cannot escape.
+ */
+export function formatRow(row: ExportRow, format: ExportFormat, forTerminalOutput = false): string {
+  if (format === 'jsonl') return escapeJsonUnsafe(JSON.stringify(row));
+  return EXPORT_COLUMNS.map((c) => {
+    const value = row[c];
+    return csvField(forTerminalOutput && typeof value === 'string' ? forTerminal(value) : value);
+  }).join(',');
 }
 
 /** Write the export to a stream (stdout) or a file; resolves with the number of rows. */
-export async function writeExport(data: RunData, format: ExportFormat, out: Writable | string): Promise<number> {
+export async function writeExport(
+  data: RunData,
+  format: ExportFormat,
+  out: Writable | string,
+  options: { readonly terminal?: boolean } = {},
+): Promise<number> {
   const stream = typeof out === 'string' ? fs.createWriteStream(out, 'utf8') : out;
   let rows = 0;
   const write = async (text: string): Promise<void> => {
@@ -116,7 +130,7 @@ export async function writeExport(data: RunData, format: ExportFormat, out: Writ
   const eol = format === 'csv' ? '\r\n' : '\n';
   let chunk = '';
   for (const row of exportRows(data)) {
-    chunk += formatRow(row, format) + eol;
+    chunk += formatRow(row, format, options.terminal === true) + eol;
     rows++;
     if (chunk.length > 1 << 16) {
       await write(chunk);

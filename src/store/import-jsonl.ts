@@ -9,6 +9,7 @@ import { InputError } from '../core/errors.js';
 import { runName } from '../core/refs.js';
 import type { FailureKind, ModelRef, Probe, ProbeId, Suite } from '../core/types.js';
 import { defaultImportName, type ImportReport } from './import-alpaca-eval.js';
+import { checkModelName } from './model-name.js';
 import type { SampleWrite } from './rows.js';
 import type { SqliteStore } from './sqlite.js';
 
@@ -25,6 +26,8 @@ const FAILURE_KINDS = [
 ] as const;
 
 const nonNegative = z.number().finite().nonnegative();
+/** The highest sample index a line may give: the collector's limit of samples per probe (collect/limits.ts) - 1. */
+export const MAX_IMPORT_INDEX = 9_999;
 
 const LineSchema = z
   .object({
@@ -32,7 +35,12 @@ const LineSchema = z
     probe: z.string().min(1).optional(),
     prompt: z.string().optional(),
     text: z.string().nullable().optional(),
-    index: z.number().int().nonnegative().optional(),
+    index: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(MAX_IMPORT_INDEX, `at most ${MAX_IMPORT_INDEX} (the limit of samples per probe is ${MAX_IMPORT_INDEX + 1})`)
+      .optional(),
     tokens: nonNegative.optional(),
     input_tokens: nonNegative.optional(),
     output_tokens: nonNegative.optional(),
@@ -121,6 +129,7 @@ export async function importJsonl(
         prompt: { kind: 'chat', messages: l.prompt === undefined ? [] : [{ role: 'user', content: l.prompt }] },
       });
     }
+    checkModelName(l.model, where);
     const model = replayRef(l.model);
     if (!models.includes(model)) models.push(model);
     const cell = `${model}\u0000${probe}`;

@@ -24,7 +24,12 @@ export type Fault =
   /** Destroy the socket without answering. */
   | { readonly kind: 'drop' }
   /** Answer normally after this extra delay. */
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /**
+   * 200 with an OpenAI-shaped chat completion whose content is `bytes` bytes of `x` (plus an escape sequence), streamed
+   * in chunks without holding it in memory: a hostile endpoint's 100 MB answer.
+   */
+  | { readonly kind: 'huge'; readonly bytes: number };
 
 /** Per request (0-based, counting every request the server sees): an array (holes = normal), or a function. */
 export type FaultPlan =
@@ -206,6 +211,9 @@ export async function startServer(
         reply.json(429, errorBody(429, 'Rate limit reached for requests'), headers);
         return;
       }
+      case 'huge':
+        await streamHuge(res, fault.bytes, String((recorded.body as { model?: unknown } | undefined)?.model ?? 'x'));
+        return;
       case '500':
         reply.json(500, errorBody(500, 'The server had an error while processing your request'));
         return;
@@ -244,6 +252,33 @@ export async function startServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The 'huge' fault: a chat completion with `bytes` bytes of content, written as the client reads it. */
+async function streamHuge(res: http.ServerResponse, bytes: number, model: string): Promise<void> {
+  const head = JSON.stringify({ id: 'huge', object: 'chat.completion', created: 0, model }).slice(0, -1);
+  const open = `${head},"choices":[{"index":0,"message":{"role":"assistant","content":"\\u001b]0;pwned\\u0007`;
+  const close = '"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const chunk = 'x'.repeat(64 * 1024);
+  let closed = false;
+  res.on('close', () => {
+    closed = true;
+  });
+  res.write(open);
+  for (let sent = 0; sent < bytes && !closed; sent += chunk.length) {
+    if (!res.write(chunk.slice(0, Math.min(chunk.length, bytes - sent))))
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
+      });
+  }
+  if (!closed) res.end(close);
 }
 
 // ---- deterministic fake model behaviour shared by the protocols ----
