@@ -100,3 +100,42 @@ describe('backoff', () => {
     }
   });
 });
+
+describe('per-sample seeds (issue 16)', () => {
+  const suite = (seed?: number): Suite => ({
+    name: 's',
+    version: '1',
+    description: '',
+    defaults: { sampling: { temperature: 1, maxTokens: 8, ...(seed !== undefined ? { seed } : {}) }, samples: 3 },
+    probes: ['a', 'b'].map((id) => ({ id: id as ProbeId, tags: [], prompt: { kind: 'prefix', prefix: id } })),
+  });
+  const seeds = (items: ReturnType<typeof planRun>) =>
+    new Map(items.map((i) => [`${i.model}/${i.probe.id}/${i.index}`, i.sampling.seed]));
+
+  it('derive from (run seed, model, probe, index): not from order, resume state, or the profile name', () => {
+    const run = { ...specOf('r', suite(), ['lab:x', 'lab:y'], 3), sampling: { seed: 7 } };
+    const all = seeds(planRun(run, new Map()));
+    expect(all.size).toBe(12);
+    expect(new Set(all.values()).size).toBe(12);
+    // Models listed in another order, or half the samples already stored: each remaining sample keeps its seed.
+    const reordered = seeds(planRun({ ...run, models: [...run.models].reverse() }, new Map()));
+    expect(reordered).toEqual(all);
+    const stored = new Map<string, StoredSampleState>([[sampleCellKey('lab:x', 'a', 0), { status: 'ok' }]]);
+    const resumed = seeds(planRun(run, stored));
+    for (const [cell, seed] of resumed) expect(seed).toBe(all.get(cell));
+    // The model's name, not its ref's prefix: two profiles of one server draw (and cache) the same samples.
+    const other = seeds(planRun({ ...run, models: ['local:x'] as typeof run.models }, new Map()));
+    expect(other.get('local:x/a/1')).toBe(all.get('lab:x/a/1'));
+    // Another run seed: every seed changes.
+    const eight = seeds(planRun({ ...run, sampling: { seed: 8 } }, new Map()));
+    for (const [cell, seed] of eight) expect(seed).not.toBe(all.get(cell));
+  });
+
+  it('a suite seed seeds the run like --seed; no seed anywhere leaves samples unseeded', () => {
+    const fromSuite = seeds(planRun(specOf('r', suite(7), ['lab:x'], 2), new Map()));
+    const fromRun = seeds(planRun({ ...specOf('r', suite(), ['lab:x'], 2), sampling: { seed: 7 } }, new Map()));
+    expect(fromSuite).toEqual(fromRun);
+    const unseeded = planRun(specOf('r', suite(), ['lab:x'], 2), new Map());
+    expect(unseeded.every((i) => i.sampling.seed === undefined)).toBe(true);
+  });
+});

@@ -62,6 +62,15 @@ describe('ollama adapter', () => {
     });
   });
 
+  it("describes a model by its listing's digest (provenance; an answer carries none)", async () => {
+    server = await startOllamaServer({ models: ['llama-test', 'qwen:7b'] });
+    const provider = localProvider('ollama', server.url, noKey, {});
+    const listed = await provider.describeModel!('llama-test', call());
+    expect(listed.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect((await provider.describeModel!('qwen:7b', call())).fingerprint).not.toBe(listed.fingerprint);
+    expect(await provider.describeModel!('absent', call())).toEqual({});
+  });
+
   it('lists local models and embeds', async () => {
     server = await startOllamaServer({ models: ['qwen:0.5b', 'llama3.2:1b'], embeddingDim: 8 });
     const provider = localProvider('ollama', server.url, noKey, {});

@@ -70,3 +70,20 @@ describe('cacheKeyJson', () => {
     expect(() => cacheKeyJson(input)).toThrow(/not JSON/);
   });
 });
+
+describe('cache key and seeds (issue 16)', () => {
+  const input = (seed?: number): CacheKeyInput => ({
+    providerKind: 'openai',
+    baseURL: 'http://127.0.0.1:1/v1',
+    model: 'm',
+    prompt: { kind: 'prefix', prefix: 'p' },
+    sampling: { temperature: 1, maxTokens: 8, ...(seed !== undefined ? { seed } : {}) },
+    index: 0,
+  });
+  it('a seed changes the response, so it changes the key; the same seed gives the same key', () => {
+    expect(cacheKey(input(7))).toBe(cacheKey(input(7)));
+    expect(cacheKey(input(7))).not.toBe(cacheKey(input(8)));
+    expect(cacheKey(input(7))).not.toBe(cacheKey(input()));
+    expect(cacheKeyJson(input(7))).toContain('"seed":7');
+  });
+});
