@@ -8,16 +8,9 @@ import type { Completion, FailureKind, ModelRef, RunName, Sample, SamplingParams
 import type { RunData, RunRecord, RunStatus } from '../core/run.js';
 import type { EmbeddingCache, EmbeddingEntry, RunStore, RunSummaryRow } from './api.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import {
-  type RunRow,
-  type SampleRow,
-  type SampleWrite,
-  sampleParams,
-  toRecord,
-  toSample,
-  UPSERT_SAMPLE_SQL,
-} from './rows.js';
+import { type RunRow, type SampleRow, type SampleWrite, sampleParams, toRecord } from './rows.js';
 import { decodeVector, encodeVector } from './vector-blob.js';
+import { samplesFrom } from './load-samples.js';
 import { RunLeases } from './lease.js';
 import { guardStore } from './store-error.js';
 
@@ -45,8 +38,6 @@ export interface StoredSampleState {
 export interface CacheWrite {
   readonly key: string;
   readonly completion: Completion;
-  /** When the answer was collected (default: the write's time); a cached sample reports it as its collectedAt. */
-  readonly at?: string;
 }
 
 /** The key of one (model, probe, index) cell; NUL cannot occur in a model ref or probe id. */
@@ -62,7 +53,6 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   /** When each run's updated_at was last written by a batch (see touch). */
   private readonly touchedAt = new Map<number, number>();
   private embeddingStmt?: ReturnType<SqliteStore['prepareEmbeddings']> | null;
-  private upsertStmt?: Database.Statement;
 
   constructor(file: string, options: { readonly readonly?: boolean } = {}) {
     this.file = file;
@@ -123,23 +113,24 @@ export class SqliteStore implements RunStore, EmbeddingCache {
         [number],
         { model: string; probe: string; idx: number; status: 'ok' | 'error'; error_kind: string | null }
       >('SELECT model, probe, idx, status, error_kind FROM samples WHERE run_id = ?'),
-      cacheGet: db.prepare<[string], { completion: string; created_at: string }>(
-        'SELECT completion, created_at FROM cache WHERE key = ?',
+      upsertSample: db.prepare(
+        `INSERT INTO samples (run_id, model, probe, idx, status, text, finish_reason, error_kind, error_message,
+           input_tokens, output_tokens, latency_ms, cost_usd, attempts, logprobs, temperature_used, served_model, note,
+           cached, at)
+         VALUES (@run_id, @model, @probe, @idx, @status, @text, @finish_reason, @error_kind, @error_message,
+           @input_tokens, @output_tokens, @latency_ms, @cost_usd, @attempts, @logprobs, @temperature_used,
+           @served_model, @note, @cached, @at)
+         ON CONFLICT (run_id, model, probe, idx) DO UPDATE SET
+           status = excluded.status, text = excluded.text, finish_reason = excluded.finish_reason,
+           error_kind = excluded.error_kind, error_message = excluded.error_message,
+           input_tokens = excluded.input_tokens,
+           output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd,
+           attempts = excluded.attempts, logprobs = excluded.logprobs, temperature_used = excluded.temperature_used,
+           served_model = excluded.served_model, note = excluded.note, cached = excluded.cached, at = excluded.at`,
       ),
+      cacheGet: db.prepare<[string], { completion: string }>('SELECT completion FROM cache WHERE key = ?'),
       cachePut: db.prepare('INSERT OR REPLACE INTO cache (key, completion, created_at) VALUES (?, ?, ?)'),
     };
-  }
-
-  /**
-   * Prepared on first write: a database of an older schema opened read-only (no provenance columns) stays readable.
-   */
-  private upsertStatement(): Database.Statement {
-    this.upsertStmt ??= this.prepareUpsert();
-    return this.upsertStmt;
-  }
-
-  private prepareUpsert(): Database.Statement {
-    return this.db.prepare(UPSERT_SAMPLE_SQL);
   }
 
   private prepareEmbeddings() {
@@ -269,8 +260,8 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     };
     const write = this.db.transaction(() => {
       const now = new Date().toISOString();
-      for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), c.at ?? now);
-      for (const s of samples) this.upsertStatement().run(sampleParams(runId(s.run), s));
+      for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), now);
+      for (const s of samples) this.stmt.upsertSample.run(sampleParams(runId(s.run), s));
       for (const id of ids.values()) this.touch(id, now);
     });
     guardStore(this.file, () => write.immediate());
@@ -290,15 +281,8 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   }
 
   cacheGet(key: string): Completion | undefined {
-    return this.cacheEntry(key)?.completion;
-  }
-
-  /** A cached answer with the time it was collected (a fresh collection overwrites it with the new answer). */
-  cacheEntry(key: string): { readonly completion: Completion; readonly createdAt: string } | undefined {
     const row = this.stmt.cacheGet.get(key);
-    return row === undefined
-      ? undefined
-      : { completion: JSON.parse(row.completion) as Completion, createdAt: row.created_at };
+    return row === undefined ? undefined : (JSON.parse(row.completion) as Completion);
   }
 
   // ---- EmbeddingCache ----
@@ -347,33 +331,6 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     if (row === undefined) throw new InputError(`run "${name}" not found in ${this.file}; list runs with: phylo runs`);
     return row;
   }
-}
-
-/**
- * Samples from rows read one at a time (never every row object and every sample at once), with the strings that
- * repeat across rows (model, probe, time, finish reason) shared: a run of 500,000 samples peaked at half the memory.
- */
-function samplesFrom(run: RunName, rows: Iterable<SampleRow>): Sample[] {
-  const pool = new Map<string, string>();
-  const shared = (text: string): string => {
-    const kept = pool.get(text);
-    if (kept !== undefined) return kept;
-    pool.set(text, text);
-    return text;
-  };
-  const out: Sample[] = [];
-  for (const r of rows) {
-    r.model = shared(r.model);
-    r.probe = shared(r.probe);
-    r.at = shared(r.at);
-    if (r.finish_reason !== null) r.finish_reason = shared(r.finish_reason);
-    // Provenance repeats per model (schema 3; absent from older databases read as they are).
-    if (r.base_url) r.base_url = shared(r.base_url);
-    if (r.fingerprint) r.fingerprint = shared(r.fingerprint);
-    if (r.client) r.client = shared(r.client);
-    out.push(toSample(run, r));
-  }
-  return out;
 }
 
 /**
