@@ -8,7 +8,14 @@ import type { Completion, FailureKind, ModelRef, RunName, Sample, SamplingParams
 import type { RunData, RunRecord, RunStatus } from '../core/run.js';
 import type { EmbeddingCache, EmbeddingEntry, RunStore, RunSummaryRow } from './api.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import { type RunRow, type SampleRow, type SampleWrite, sampleParams, toRecord } from './rows.js';
+import {
+  type RunRow,
+  type SampleRow,
+  type SampleWrite,
+  sampleParams,
+  toRecord,
+  UPSERT_SAMPLE_SQL,
+} from './rows.js';
 import { decodeVector, encodeVector } from './vector-blob.js';
 import { samplesFrom } from './load-samples.js';
 import { RunLeases } from './lease.js';
@@ -38,6 +45,8 @@ export interface StoredSampleState {
 export interface CacheWrite {
   readonly key: string;
   readonly completion: Completion;
+  /** When the answer was collected (default: the write's time); a cached sample reports it as its collectedAt. */
+  readonly at?: string;
 }
 
 /** The key of one (model, probe, index) cell; NUL cannot occur in a model ref or probe id. */
@@ -53,6 +62,7 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   /** When each run's updated_at was last written by a batch (see touch). */
   private readonly touchedAt = new Map<number, number>();
   private embeddingStmt?: ReturnType<SqliteStore['prepareEmbeddings']> | null;
+  private upsertStmt?: Database.Statement;
 
   constructor(file: string, options: { readonly readonly?: boolean } = {}) {
     this.file = file;
@@ -113,24 +123,23 @@ export class SqliteStore implements RunStore, EmbeddingCache {
         [number],
         { model: string; probe: string; idx: number; status: 'ok' | 'error'; error_kind: string | null }
       >('SELECT model, probe, idx, status, error_kind FROM samples WHERE run_id = ?'),
-      upsertSample: db.prepare(
-        `INSERT INTO samples (run_id, model, probe, idx, status, text, finish_reason, error_kind, error_message,
-           input_tokens, output_tokens, latency_ms, cost_usd, attempts, logprobs, temperature_used, served_model, note,
-           cached, at)
-         VALUES (@run_id, @model, @probe, @idx, @status, @text, @finish_reason, @error_kind, @error_message,
-           @input_tokens, @output_tokens, @latency_ms, @cost_usd, @attempts, @logprobs, @temperature_used,
-           @served_model, @note, @cached, @at)
-         ON CONFLICT (run_id, model, probe, idx) DO UPDATE SET
-           status = excluded.status, text = excluded.text, finish_reason = excluded.finish_reason,
-           error_kind = excluded.error_kind, error_message = excluded.error_message,
-           input_tokens = excluded.input_tokens,
-           output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd,
-           attempts = excluded.attempts, logprobs = excluded.logprobs, temperature_used = excluded.temperature_used,
-           served_model = excluded.served_model, note = excluded.note, cached = excluded.cached, at = excluded.at`,
+      cacheGet: db.prepare<[string], { completion: string; created_at: string }>(
+        'SELECT completion, created_at FROM cache WHERE key = ?',
       ),
-      cacheGet: db.prepare<[string], { completion: string }>('SELECT completion FROM cache WHERE key = ?'),
       cachePut: db.prepare('INSERT OR REPLACE INTO cache (key, completion, created_at) VALUES (?, ?, ?)'),
     };
+  }
+
+  /**
+   * Prepared on first write: a database of an older schema opened read-only (no provenance columns) stays readable.
+   */
+  private upsertStatement(): Database.Statement {
+    this.upsertStmt ??= this.prepareUpsert();
+    return this.upsertStmt;
+  }
+
+  private prepareUpsert(): Database.Statement {
+    return this.db.prepare(UPSERT_SAMPLE_SQL);
   }
 
   private prepareEmbeddings() {
@@ -260,8 +269,8 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     };
     const write = this.db.transaction(() => {
       const now = new Date().toISOString();
-      for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), now);
-      for (const s of samples) this.stmt.upsertSample.run(sampleParams(runId(s.run), s));
+      for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), c.at ?? now);
+      for (const s of samples) this.upsertStatement().run(sampleParams(runId(s.run), s));
       for (const id of ids.values()) this.touch(id, now);
     });
     guardStore(this.file, () => write.immediate());
@@ -281,8 +290,15 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   }
 
   cacheGet(key: string): Completion | undefined {
+    return this.cacheEntry(key)?.completion;
+  }
+
+  /** A cached answer with the time it was collected (a fresh collection overwrites it with the new answer). */
+  cacheEntry(key: string): { readonly completion: Completion; readonly createdAt: string } | undefined {
     const row = this.stmt.cacheGet.get(key);
-    return row === undefined ? undefined : (JSON.parse(row.completion) as Completion);
+    return row === undefined
+      ? undefined
+      : { completion: JSON.parse(row.completion) as Completion, createdAt: row.created_at };
   }
 
   // ---- EmbeddingCache ----
