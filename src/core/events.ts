@@ -33,6 +33,20 @@ export type RunEvent =
     }
   | { readonly type: 'concurrency'; readonly provider: string; readonly limit: number; readonly reason: string }
   | { readonly type: 'warning'; readonly message: string }
+  /** A vendor batch (`phylo run --batch`) was submitted, moved, or landed its results in the store. */
+  | {
+      readonly type: 'batch';
+      readonly provider: string;
+      /** The vendor's batch id (the store's number while it is being submitted). */
+      readonly batch: string;
+      /** submitting, validating, in_progress, finalizing, cancelling, completed, expired, cancelled, failed. */
+      readonly state: string;
+      readonly requests: number;
+      readonly succeeded: number;
+      readonly errored: number;
+      /** Its answers are in the store. */
+      readonly landed: boolean;
+    }
   | { readonly type: 'paused' }
   | { readonly type: 'resumed' }
   | {

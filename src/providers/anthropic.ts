@@ -3,14 +3,15 @@
 // and the Completion says so.
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import type { Completion } from '../core/types.js';
+import { ANTHROPIC_BATCH_MAX_REQUESTS, createAnthropicBatchApi } from './anthropic-batch.js';
 import { requireKey, type ProviderContext } from './factory.js';
-import { badResponse, unsupported, type FailureContext } from './failure.js';
+import { badResponse, timeoutFailure, unsupported, type FailureContext } from './failure.js';
 import { CLIENT_VERSIONS } from './client-version.js';
 import { guardedCall, type SdkErrorReading } from './guarded-call.js';
 import { profileBaseURL } from './profile.js';
 import { profileFields } from './profile-fields.js';
 import type { CallOptions, Capabilities, CompletionRequest, Provider } from './provider.js';
-import { TemperaturePolicy, refusesTemperature, withTemperatureFallback } from './temperature.js';
+import { type TemperaturePlan, TemperaturePolicy, refusesTemperature, withTemperatureFallback } from './temperature.js';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -23,12 +24,12 @@ const CAPABILITIES: Capabilities = {
   embeddings: false,
 };
 
-function serverMessage(err: APIError): string {
+export function serverMessage(err: APIError): string {
   return err.apiMessage ?? err.message;
 }
 
 /** What the Anthropic SDK's errors say: its timeout and connection classes, the HTTP status and the server's words. */
-function readError(err: unknown): SdkErrorReading {
+export function readAnthropicError(err: unknown): SdkErrorReading {
   if (err instanceof APIConnectionTimeoutError) return { timeout: true };
   if (err instanceof APIError && typeof err.status === 'number')
     return { http: { status: err.status, headers: err.headers, message: serverMessage(err) } };
@@ -57,14 +58,25 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
     secrets: [apiKey],
   });
 
+  // As for OpenAI, the SDK's own per-request timeout is the deadline (guarded-call.ts, 'sdk' mode).
   const guarded = <T>(
     label: string,
     options: CallOptions,
-    run: (requestOptions: { signal: AbortSignal; timeout: number; maxRetries: number }) => Promise<T>,
-  ): Promise<T> =>
-    guardedCall(context(label, options.timeoutMs), options, readError, (dl) =>
-      run({ signal: dl.signal, timeout: options.timeoutMs, maxRetries: 0 }),
+    run: (requestOptions: () => { signal: AbortSignal; timeout: number; maxRetries: number }) => Promise<T>,
+  ): Promise<T> => {
+    const ctx = context(label, options.timeoutMs);
+    return guardedCall(
+      ctx,
+      options,
+      readAnthropicError,
+      (dl) =>
+        run(() => {
+          if (dl.left() < 1) throw timeoutFailure(ctx);
+          return { signal: dl.signal, timeout: dl.left(), maxRetries: 0 };
+        }),
+      'sdk',
     );
+  };
 
   async function complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
     const { model, sampling } = request;
@@ -72,44 +84,15 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
     const ctx = context(label, options.timeoutMs);
     if (request.kind === 'prefix')
       throw unsupported('the Messages API cannot continue a raw prefix; use a chat probe', ctx);
-    const system = request.messages
-      .filter((m) => m.role === 'system')
-      .map((m) => m.content)
-      .join('\n\n');
-    const messages = request.messages
-      .filter((m) => m.role !== 'system')
-      .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
     return guarded(label, options, async (requestOptions) => {
       const { result, plan } = await withTemperatureFallback(
         temperatures,
         model,
         sampling.temperature,
-        (plan) =>
-          client.messages.create(
-            {
-              model,
-              max_tokens: sampling.maxTokens,
-              messages,
-              ...(system ? { system } : {}),
-              ...(plan.send !== undefined ? { temperature: plan.send } : {}),
-              ...(sampling.topP !== undefined ? { top_p: sampling.topP } : {}),
-            },
-            requestOptions,
-          ),
+        (plan) => client.messages.create(anthropicMessageParams(request, plan.send), requestOptions()),
         temperatureRefused,
       );
-      if (!result || typeof result !== 'object' || !Array.isArray(result.content))
-        throw badResponse('no content in the answer', ctx);
-      const text = result.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-      return {
-        text,
-        finishReason: result.stop_reason ?? 'unknown',
-        usage: { inputTokens: result.usage?.input_tokens ?? 0, outputTokens: result.usage?.output_tokens ?? 0 },
-        temperatureUsed: plan.used,
-        ...(typeof result.model === 'string' ? { servedModel: result.model } : {}),
-        client: CLIENT_VERSIONS.anthropic,
-        ...(plan.note ? { note: plan.note } : {}),
-      };
+      return messageToCompletion(result, plan, ctx);
     });
   }
 
@@ -122,8 +105,59 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
     listModels: (options) =>
       guarded(profile.name, options, async (requestOptions) => {
         const ids: string[] = [];
-        for await (const model of client.models.list({ limit: 100 }, requestOptions)) ids.push(model.id);
+        for await (const model of client.models.list({ limit: 100 }, requestOptions())) ids.push(model.id);
         return ids.sort();
       }),
+    batch: createAnthropicBatchApi({
+      client,
+      profileName: profile.name,
+      temperatures,
+      context,
+      priceFactor: profile.batch.priceFactor,
+      maxRequests: Math.min(profile.batch.maxRequests ?? ANTHROPIC_BATCH_MAX_REQUESTS, ANTHROPIC_BATCH_MAX_REQUESTS),
+    }),
+  };
+}
+
+/** The Messages API body of a chat request (system messages go in `system`): an interactive call's or a batch line's. */
+export function anthropicMessageParams(
+  request: CompletionRequest & { kind: 'chat' },
+  temperature: number | undefined,
+): Anthropic.MessageCreateParamsNonStreaming {
+  const { model, sampling } = request;
+  const system = request.messages
+    .filter((m) => m.role === 'system')
+    .map((m) => m.content)
+    .join('\n\n');
+  const messages = request.messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+  return {
+    model,
+    max_tokens: sampling.maxTokens,
+    messages,
+    ...(system ? { system } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(sampling.topP !== undefined ? { top_p: sampling.topP } : {}),
+  };
+}
+
+/** A Message as a Completion; a body without content is a malformed response. */
+export function messageToCompletion(
+  result: Anthropic.Message | undefined,
+  plan: TemperaturePlan,
+  ctx: FailureContext,
+): Completion {
+  if (!result || typeof result !== 'object' || !Array.isArray(result.content))
+    throw badResponse('no content in the answer', ctx);
+  const text = result.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+  return {
+    text,
+    finishReason: result.stop_reason ?? 'unknown',
+    usage: { inputTokens: result.usage?.input_tokens ?? 0, outputTokens: result.usage?.output_tokens ?? 0 },
+    temperatureUsed: plan.used,
+    ...(typeof result.model === 'string' ? { servedModel: result.model } : {}),
+    client: CLIENT_VERSIONS.anthropic,
+    ...(plan.note ? { note: plan.note } : {}),
   };
 }

@@ -44,15 +44,55 @@ export function classifyCallError(
   return lowLevelFailure(err, ctx) ?? err;
 }
 
-/** Run `call` with a deadline merged into the caller's signal; a failure comes out classified. */
-export async function guardedCall<T>(
+/**
+ * How the deadline is enforced: `signal` merges a timer into the caller's signal (for clients with no timeout of
+ * their own); `sdk` leaves the timer to an SDK that takes a per-request timeout (the OpenAI and Anthropic clients)
+ * and only remembers when the call must end: no timer and one dependent signal per call, the cheapest path.
+ */
+export type DeadlineMode = 'signal' | 'sdk';
+
+/** A deadline enforced by the SDK: `left()` is what remains of the timeout, to pass as its per-request timeout. */
+export interface SdkDeadline extends Deadline {
+  left(): number;
+}
+
+function sdkDeadline(caller: AbortSignal, timeoutMs: number): SdkDeadline {
+  const endsAt = performance.now() + timeoutMs;
+  // The SDKs never remove the listener they add to the signal they are given: each call gets a dependent signal of
+  // its own (AbortSignal.any holds no listener on the caller's), so a long-lived caller signal collects nothing.
+  return {
+    signal: AbortSignal.any([caller]),
+    timedOut: () => performance.now() >= endsAt && !caller.aborted,
+    left: () => Math.round(endsAt - performance.now()),
+  };
+}
+
+/** Run `call` under the caller's signal and a deadline; a failure comes out classified. */
+export function guardedCall<T>(
   ctx: FailureContext,
   options: CallOptions,
   read: ReadSdkError,
   call: (dl: Deadline) => Promise<T>,
+): Promise<T>;
+export function guardedCall<T>(
+  ctx: FailureContext,
+  options: CallOptions,
+  read: ReadSdkError,
+  call: (dl: SdkDeadline) => Promise<T>,
+  mode: 'sdk',
+): Promise<T>;
+export async function guardedCall<T>(
+  ctx: FailureContext,
+  options: CallOptions,
+  read: ReadSdkError,
+  call: (dl: SdkDeadline) => Promise<T>,
+  mode: DeadlineMode = 'signal',
 ): Promise<T> {
   if (options.signal.aborted) throw callerAbort(options.signal, ctx);
-  const dl = deadline(options.signal, options.timeoutMs);
+  const dl: SdkDeadline =
+    mode === 'sdk'
+      ? sdkDeadline(options.signal, options.timeoutMs)
+      : { ...deadline(options.signal, options.timeoutMs), left: () => options.timeoutMs };
   try {
     return await call(dl);
   } catch (err) {

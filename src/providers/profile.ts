@@ -10,6 +10,7 @@ import { DEFAULTS } from '../core/defaults.js';
 import { InputError } from '../core/errors.js';
 import { PROVIDER_KIND_NAMES, PROVIDER_KINDS } from '../core/provider-kinds.js';
 import { ProfileHeadersSchema } from './profile-headers.js';
+import { DEFAULT_MAX_ANSWER_BYTES } from './cut-answer.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z
@@ -27,11 +28,18 @@ export const ProfileSchema = z
     description: z.string().optional(),
     /** Base URL (OpenAI-compatible: ends in /v1; Ollama: the host). Absent: `baseURLEnv`, then the SDK default. */
     baseURL: z.url().optional(),
+    /**
+     * Several hosts serving the same models (a pool: Ollama hosts, vLLM replicas), used instead of one base URL;
+     * each gets `rateLimit.maxConcurrency` requests at once. The base-URL variable may also list them, comma-separated.
+     */
+    hosts: z.array(z.string().min(1)).min(1).optional(),
     /** Variable that may hold the base URL (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST). */
     baseURLEnv: envName.optional(),
     /** Variable holding the API key. Absent: no key needed (local servers). */
     keyEnv: envName.optional(),
     timeoutMs: z.number().int().positive().default(DEFAULTS.timeoutMs),
+    /** The most bytes of one answer read; a longer one is cut there and its sample marked truncated (cut-answer.ts). */
+    maxAnswerBytes: z.number().int().positive().default(DEFAULT_MAX_ANSWER_BYTES),
     defaults: z
       .object({
         temperature: z.number().min(0),
@@ -48,6 +56,8 @@ export const ProfileSchema = z
       .object({
         maxConcurrency: z.number().int().positive().default(DEFAULTS.concurrency),
         requestsPerMinute: z.number().positive().optional(),
+        /** Input plus output tokens per minute (estimated before a request, settled with its usage). */
+        tokensPerMinute: z.number().positive().optional(),
       })
       .strict()
       .default({ maxConcurrency: DEFAULTS.concurrency }),
@@ -60,6 +70,14 @@ export const ProfileSchema = z
       })
       .strict()
       .default({ default: 1, max: 2, defaultOnly: [] }),
+    /** Vendor batch APIs (`phylo run --batch`): the price factor of a batch and the most requests per batch. */
+    batch: z
+      .object({
+        priceFactor: z.number().positive().max(1).default(0.5),
+        maxRequests: z.number().int().positive().optional(),
+      })
+      .strict()
+      .default({ priceFactor: 0.5 }),
     /** OpenAI's reasoning models want max_completion_tokens; most compatible servers want max_tokens. */
     maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).default('max_tokens'),
     /** Override the kind's capability flags (e.g. rawCompletion: false for a chat-only compatible server). */

@@ -1,0 +1,395 @@
+// `phylo run --batch`: the run's missing samples go to the vendors' batch APIs instead of one request each. Every
+// batch is recorded before it is submitted (store/batches.ts), so a process killed at any point resumes by polling:
+// a live batch is never submitted again; one whose submit may not have arrived is looked up at the vendor first;
+// an ended batch lands its answers (ok and errored) in one transaction with its `landed` mark, and only what an
+// expired, failed or cancelled batch did not run goes into a new one. Costs at the batch price.
+import { randomUUID } from 'node:crypto';
+import { attemptsFor, DEFAULTS } from '../../core/defaults.js';
+import type { RunEvent } from '../../core/events.js';
+import { parseModelRef } from '../../core/refs.js';
+import type { Completion, FailureKind, ModelRef } from '../../core/types.js';
+import { type BatchApi, type BatchResult, type BatchStatus, ENDED_STATES } from '../../providers/batch.js';
+import type { CompletionRequest, Provider } from '../../providers/provider.js';
+import type { RunBatches, StoredBatch, StoredBatchRequest } from '../../store/batches.js';
+import { cacheKey } from '../../store/cache-key.js';
+import type { SampleWrite } from '../../store/rows.js';
+import type { CacheWrite } from '../../store/sqlite.js';
+import { classify } from '../classify.js';
+import { type Clock, systemClock } from '../clock.js';
+import type { CollectOptions, CollectResult } from '../collection.js';
+import { type PlanItem, planRun } from '../plan.js';
+import { redact } from '../redact.js';
+import { cellOf, chunkForBatches, completionRequest } from './batch-plan.js';
+
+/** How a batched collection polls. */
+export interface BatchMode {
+  /** Between two polls of the live batches; default 30 s (vendors finish in minutes to hours). */
+  readonly pollMs?: number;
+  /** At most this many requests per batch, under the vendor's own ceiling (tests use small batches). */
+  readonly maxRequests?: number;
+}
+
+export const DEFAULT_BATCH_POLL_MS = 30_000;
+const CALL_TIMEOUT_MS = 120_000;
+
+interface ModelInfo {
+  readonly provider: Provider;
+  readonly api: BatchApi;
+  readonly name: string;
+}
+
+/** Collect a run through vendor batch APIs; every model's provider must have one (launch.ts checks it). */
+export async function collectBatched(
+  options: CollectOptions,
+  emit: (e: RunEvent) => void,
+  signal: AbortSignal,
+): Promise<CollectResult> {
+  return new BatchCollector(options, emit, signal).run();
+}
+
+class BatchCollector {
+  private readonly clock: Clock;
+  private readonly batches: RunBatches;
+  private readonly models = new Map<ModelRef, ModelInfo>();
+  private readonly byPrefix = new Map<string, ModelInfo>();
+  /** The plan's items by cell, and how many batches each has been in this session. */
+  private readonly items = new Map<string, PlanItem>();
+  private readonly attempts = new Map<string, number>();
+  private readonly maxAttempts: number;
+  private readonly pollMs: number;
+  private readonly secrets: readonly string[];
+  private requested = 0;
+  private cached = 0;
+  private ok = 0;
+  private errors = 0;
+  private readonly errorsByKind: Partial<Record<FailureKind, number>> = {};
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private costUsd = 0;
+
+  constructor(
+    private readonly options: CollectOptions,
+    private readonly emit: (e: RunEvent) => void,
+    private readonly signal: AbortSignal,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.batches = options.store.batches();
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? attemptsFor(DEFAULTS.retries));
+    this.pollMs = options.batch?.pollMs ?? DEFAULT_BATCH_POLL_MS;
+    this.secrets = options.secrets ?? [];
+  }
+
+  private call(): { signal: AbortSignal; timeoutMs: number } {
+    return { signal: this.signal, timeoutMs: this.options.timeoutMs ?? CALL_TIMEOUT_MS };
+  }
+
+  async run(): Promise<CollectResult> {
+    const { spec, store } = this.options;
+    for (const model of spec.models) {
+      const provider = this.options.providerFor(model);
+      if (!provider.batch) throw new Error(`${model}: ${provider.name} has no batch API`);
+      const info = { provider, api: provider.batch, name: parseModelRef(model).model };
+      this.models.set(model, info);
+      this.byPrefix.set(parseModelRef(model).prefix, info);
+    }
+    store.setStatus(spec.name, 'running');
+    const plan = planRun(spec, store.sampleStates(spec.name), { retryAllErrors: this.options.retryAllErrors });
+    const misses: PlanItem[] = [];
+    const hits: SampleWrite[] = [];
+    for (const item of plan) {
+      const m = this.models.get(item.model)!;
+      const completion = store.cacheGet(this.keyOf(item, m));
+      if (completion) hits.push(this.okSample(item, completion, 0, 0, true));
+      else misses.push(item);
+      this.items.set(cellOf({ model: item.model, probe: item.probe.id, index: item.index }), item);
+    }
+    const perModel: Record<string, number> = {};
+    for (const item of plan) perModel[item.model] = (perModel[item.model] ?? 0) + 1;
+    this.emit({
+      type: 'run-start',
+      run: spec.name,
+      total: plan.length,
+      cached: hits.length,
+      models: spec.models,
+      perModel,
+    });
+    store.writeBatch(hits);
+    for (const s of hits) this.count(s);
+
+    try {
+      await this.recover();
+      let pending = misses;
+      for (;;) {
+        if (this.signal.aborted) break;
+        await this.submit(pending);
+        const live = this.live();
+        if (live.length === 0) break;
+        await this.clock.sleep(this.pollMs, this.signal);
+        pending = [];
+        for (const b of live) pending.push(...(await this.poll(b)));
+      }
+    } catch (err) {
+      if (!this.signal.aborted) throw err;
+    }
+    const cancelled = this.signal.aborted;
+    store.setStatus(spec.name, cancelled ? 'interrupted' : 'finished');
+    this.emit({ type: 'run-end', run: spec.name, ok: this.ok, errors: this.errors, cancelled });
+    return {
+      run: spec.name,
+      planned: plan.length,
+      requested: this.requested,
+      cached: this.cached,
+      ok: this.ok,
+      errors: this.errors,
+      errorsByKind: { ...this.errorsByKind },
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      costUsd: this.costUsd,
+      cancelled,
+    };
+  }
+
+  private keyOf(item: PlanItem, m: ModelInfo): string {
+    return cacheKey({
+      providerKind: m.provider.kind,
+      baseURL: m.provider.baseURL,
+      model: m.name,
+      prompt: item.probe.prompt,
+      sampling: item.sampling,
+      index: item.index,
+    });
+  }
+
+  /** This run's batches that have not landed yet. */
+  private live(): StoredBatch[] {
+    return this.batches.ofRun(this.options.spec.name).filter((b) => !b.landed);
+  }
+
+  /** Batches a killed process left `submitting`: found at the vendor (then polled) or forgotten (then resent). */
+  private async recover(): Promise<void> {
+    for (const b of this.live()) {
+      if (b.vendorId !== undefined) continue;
+      const info = this.byPrefix.get(b.provider);
+      if (!info) continue;
+      const found = await info.api.find(b.tag, b.requests, b.createdAt, this.batches.vendorIds(), this.call());
+      if (found) this.batches.submitted(b.id, found, 'validating');
+      else this.batches.forget(b.id);
+    }
+  }
+
+  /** Cells held by a live batch: never submitted again while it lives. */
+  private held(): Set<string> {
+    const held = new Set<string>();
+    for (const b of this.live()) for (const r of this.batches.requests(b.id)) held.add(cellOf(r));
+    return held;
+  }
+
+  private async submit(items: readonly PlanItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const chunks = chunkForBatches(
+      items,
+      (item) => parseModelRef(item.model).prefix,
+      (prefix) => Math.min(this.byPrefix.get(prefix)!.api.maxRequests, this.options.batch?.maxRequests ?? Infinity),
+      this.held(),
+    );
+    for (const chunk of chunks) {
+      if (this.signal.aborted) return;
+      const info = this.byPrefix.get(chunk.provider)!;
+      const tag = `phylo-${randomUUID()}`;
+      const row = this.batches.create(this.options.spec.name, chunk.provider, tag, chunk.requests);
+      this.publish(row, 'submitting');
+      const requests = chunk.items.map((item, i) => ({
+        customId: chunk.requests[i]!.customId,
+        request: completionRequest(item, this.models.get(item.model)!.name),
+      }));
+      for (const item of chunk.items) {
+        const cell = cellOf({ model: item.model, probe: item.probe.id, index: item.index });
+        this.attempts.set(cell, (this.attempts.get(cell) ?? 0) + 1);
+      }
+      let status: BatchStatus;
+      try {
+        status = await info.api.submit(requests, tag, this.call());
+      } catch (err) {
+        if (this.signal.aborted) throw err;
+        // The vendor said no (or we cannot tell whether it heard): a batch it has is found again by its tag.
+        const found = await info.api.find(tag, requests.length, row.createdAt, this.batches.vendorIds(), this.call());
+        if (found) {
+          this.batches.submitted(row.id, found, 'validating');
+          continue;
+        }
+        this.batches.forget(row.id);
+        const failure = classify(err);
+        this.emit({
+          type: 'warning',
+          message: `${chunk.provider} batch not submitted: ${this.clean(failure.message)}`,
+        });
+        // A refusal (auth, a bad request) is every sample's answer; a passing failure leaves them for a resume.
+        if (!failure.retryable) {
+          const samples = chunk.items.map((item) => this.errorSample(item, failure.kind, failure.message, 1));
+          this.options.store.writeBatch(samples);
+          for (const s of samples) this.count(s);
+        }
+        continue;
+      }
+      this.requested += requests.length;
+      this.batches.submitted(row.id, status.id, status.state);
+      this.publish(this.batches.get(row.id), status.state);
+    }
+  }
+
+  /** Poll one live batch; once ended, land its answers. Returns the items to submit again. */
+  private async poll(b: StoredBatch): Promise<PlanItem[]> {
+    if (b.vendorId === undefined) return [];
+    const info = this.byPrefix.get(b.provider);
+    if (!info) return []; // a batch of a provider this run no longer asks: it stays for a run that does
+    const status = await info.api.status(b.vendorId, this.call());
+    this.batches.progress(b.id, status.state, status.succeeded, status.errored);
+    this.publish(this.batches.get(b.id), status.state);
+    if (!ENDED_STATES.has(status.state)) return [];
+    const stored = this.batches.requests(b.id);
+    const asked = new Map<string, CompletionRequest>();
+    const items: PlanItem[] = [];
+    for (const r of stored) {
+      const item = this.items.get(cellOf(r));
+      if (!item) continue; // answered meanwhile (another session): nothing to land
+      asked.set(r.customId, completionRequest(item, this.models.get(item.model)!.name));
+      items.push(item);
+    }
+    const results = status.state === 'failed' ? [] : await info.api.results(b.vendorId, asked, this.call());
+    return this.land(b, items, results, stored);
+  }
+
+  /**
+   * Write what a batch answered, ok and errored, with its landed mark in one transaction. Returns the items to
+   * submit again: the ones it never ran, and retryable failures, while they have attempts left.
+   */
+  private land(
+    b: StoredBatch,
+    items: readonly PlanItem[],
+    results: readonly BatchResult[],
+    stored: readonly StoredBatchRequest[],
+  ): PlanItem[] {
+    const byCustom = new Map(results.map((r) => [r.customId, r]));
+    const itemOf = new Map(items.map((i) => [cellOf({ model: i.model, probe: i.probe.id, index: i.index }), i]));
+    const samples: SampleWrite[] = [];
+    const cache: CacheWrite[] = [];
+    const again: PlanItem[] = [];
+    const turnaround = Math.max(0, Date.now() - Date.parse(b.createdAt));
+    for (const r of stored) {
+      const cell = cellOf(r);
+      const item = itemOf.get(cell);
+      if (!item) continue;
+      const m = this.models.get(item.model)!;
+      const res = byCustom.get(r.customId);
+      const attempts = this.attempts.get(cell) ?? 1;
+      if (res?.ok) {
+        const price = m.provider.price(m.name);
+        const u = res.completion.usage;
+        const cost =
+          ((u.inputTokens * price.inputPerMTok + u.outputTokens * price.outputPerMTok) / 1e6) * m.api.priceFactor;
+        samples.push(this.okSample(item, res.completion, turnaround, attempts, false, cost));
+        cache.push({ key: this.keyOf(item, m), completion: res.completion });
+        this.items.delete(cell);
+        continue;
+      }
+      const retryable = res === undefined || !res.ran || ['rate_limit', 'server', 'timeout'].includes(res.kind);
+      if (retryable && attempts < this.maxAttempts) {
+        again.push(item);
+        continue;
+      }
+      const kind = res?.kind ?? 'server';
+      const message = res?.message ?? `${item.model}: not answered by batch ${b.vendorId ?? b.id} (${b.state})`;
+      samples.push(this.errorSample(item, kind, message, attempts));
+      this.items.delete(cell);
+    }
+    this.options.store.transaction(() => {
+      this.options.store.writeBatch(samples, cache);
+      this.batches.landed(b.id);
+    });
+    for (const s of samples) this.count(s);
+    this.publish(this.batches.get(b.id), this.batches.get(b.id).state);
+    return again;
+  }
+
+  private publish(b: StoredBatch, state: string): void {
+    this.emit({
+      type: 'batch',
+      provider: b.provider,
+      batch: b.vendorId ?? `#${b.id}`,
+      state,
+      requests: b.requests,
+      succeeded: b.succeeded,
+      errored: b.errored,
+      landed: b.landed,
+    });
+  }
+
+  private okSample(
+    item: PlanItem,
+    completion: Completion,
+    latencyMs: number,
+    attempts: number,
+    cached: boolean,
+    costUsd = 0,
+  ): SampleWrite {
+    const at = new Date().toISOString();
+    return {
+      run: this.options.spec.name,
+      model: item.model,
+      probe: item.probe.id,
+      index: item.index,
+      outcome: { status: 'ok', ...completion },
+      latencyMs,
+      attempts,
+      costUsd,
+      at,
+      ...(cached ? { cached: true } : { collectedAt: at }),
+      ...(item.sampling.seed !== undefined ? { seed: item.sampling.seed } : {}),
+    };
+  }
+
+  private errorSample(item: PlanItem, kind: FailureKind, message: string, attempts: number): SampleWrite {
+    return {
+      run: this.options.spec.name,
+      model: item.model,
+      probe: item.probe.id,
+      index: item.index,
+      outcome: { status: 'error', kind, message: this.clean(message) },
+      latencyMs: 0,
+      attempts,
+      costUsd: 0,
+      at: new Date().toISOString(),
+    };
+  }
+
+  /** Count a landed (or cached) sample and tell the listeners, as the interactive collector does. */
+  private count(s: SampleWrite): void {
+    const o = s.outcome;
+    if (s.cached) this.cached++;
+    if (o.status === 'ok') {
+      this.ok++;
+      this.inputTokens += o.usage.inputTokens;
+      this.outputTokens += o.usage.outputTokens;
+      this.costUsd += s.costUsd;
+    } else {
+      this.errors++;
+      this.errorsByKind[o.kind] = (this.errorsByKind[o.kind] ?? 0) + 1;
+    }
+    this.emit({
+      type: 'sample',
+      model: s.model,
+      probe: s.probe,
+      index: s.index,
+      status: s.cached ? 'cached' : o.status,
+      ...(o.status === 'error' ? { kind: o.kind } : {}),
+      latencyMs: s.latencyMs,
+      tokens: o.status === 'ok' ? o.usage.inputTokens + o.usage.outputTokens : 0,
+      costUsd: s.costUsd,
+    });
+  }
+
+  private clean(message: string): string {
+    const text = redact(message, this.secrets);
+    return text.length > 500 ? `${text.slice(0, 500)}...` : text;
+  }
+}
