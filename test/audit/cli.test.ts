@@ -141,4 +141,34 @@ describe.skipIf(!DATA)('phylo audit', () => {
     expect(j.equal).toMatchObject({ a: 'replay:vicuna-7b-v1.5', b: 'replay:vicuna-13b-v1.5', permutations: 1000 });
     expect(r.code).toBe(j.equal.reject ? 1 : 0);
   });
+
+  it("identify across runs: a target sharing a reference model's ref is renamed, and the served model is found", async () => {
+    // june serves gpt-3.5-turbo-1106's outputs as gpt-3.5-turbo-0613: identical answers put may's 1106 first.
+    const args = ['audit', 'identify', 'gpt-3.5-turbo-0613', '--run', 'june', '--against', 'may', '--results', results];
+    const r = await runCli([...args, '--json']);
+    const j = JSON.parse(r.out);
+    expect(j.target).toBe('replay:gpt-3.5-turbo-0613');
+    expect(j.ranking).toHaveLength(5);
+    expect(j.ranking.map((x: { model: string }) => x.model)).toContain('replay:gpt-3.5-turbo-0613');
+    expect(j.ranking[0]).toMatchObject({ model: 'replay:gpt-3.5-turbo-1106', confidence: 1 });
+    // Not 0: on a few probes another model gave the same answer and shares the vote.
+    expect(j.ranking[0].distance).toBeLessThan(0.05);
+    expect(j.ranking[1].distance).toBeGreaterThan(0.5);
+    expect(j.equal).toMatchObject({ a: 'replay:gpt-3.5-turbo-0613', b: 'replay:gpt-3.5-turbo-1106', reject: false });
+    expect(r.code).toBe(0);
+    const text = await runCli(args);
+    expect(text.out).toContain('signal embed');
+    expect(text.out).toContain('verdict: consistent with replay:gpt-3.5-turbo-1106');
+  });
+
+  it('identify --signal picks another analysis signal; one it does not know is bad input (exit 2)', async () => {
+    const base = ['audit', 'identify', 'claude-2', '--run', 'may', '--against', 'may', '--results', results];
+    const traits = await runCli([...base, '--signal', 'traits', '--json', '--permutations', '100']);
+    expect(JSON.parse(traits.out)).toMatchObject({ signal: 'traits', target: 'replay:claude-2' });
+    expect(JSON.parse(traits.out).ranking).toHaveLength(4);
+    const bad = await runCli([...base, '--signal', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--signal nope: use one of embed, traits/);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+  });
 });
