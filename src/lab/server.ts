@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatMessage, TokenLogprob } from '../core/types.js';
 import { ProviderCallError } from '../providers/provider.js';
-import { chatPrefix, labComplete, ZooModels, type LabCompletionInput } from './provider.js';
+import { chatPrefix, labComplete, ZooModels, zooFingerprint, type LabCompletionInput } from './provider.js';
 
 export interface LabServer {
   readonly url: string;
@@ -119,6 +119,8 @@ export async function startLabServer(options: {
   log?: (line: string) => void;
 }): Promise<LabServer> {
   const zoo = new ZooModels(options.zooDir);
+  // What the server says it is (provenance): the zoo's checkpoints, as system_fingerprint and as the Ollama digest.
+  const fingerprint = `zoo-${zooFingerprint(options.zooDir)}`;
   const counts: Record<string, number> = {};
   const started = new Date().toISOString();
   let idCounter = 0;
@@ -226,7 +228,7 @@ export async function startLabServer(options: {
       object: chat ? 'chat.completion' : 'text_completion',
       created,
       model,
-      system_fingerprint: 'llm-phylo-lab',
+      system_fingerprint: fingerprint,
       choices: gens.map((g, index) =>
         chat
           ? {
@@ -365,7 +367,7 @@ export async function startLabServer(options: {
           model: `${n}:latest`,
           modified_at: started,
           size: 0,
-          digest: '',
+          digest: fingerprint,
           details: {
             parent_model: '',
             format: 'safetensors',

@@ -72,6 +72,14 @@ describe('lab server and provider', () => {
     // The server's text is exactly the model's own seeded sample.
     const { model } = await loadCheckpoint(path.join(dir, 'alpha.safetensors'));
     expect(c.choices[0]!.text).toBe(generate(model, 'The whale', { maxTokens: 12, temperature: 1, seed: 3 }).text);
+    // Provenance: the server says which zoo answered (its checkpoints' fingerprint), as the in-process provider does.
+    expect(c.system_fingerprint).toMatch(/^zoo-[0-9a-f]{8}$/);
+    const local = await createLabProvider({ zooDir: dir }).complete(
+      { kind: 'prefix', model: 'alpha', prefix: 'The whale', sampling: { temperature: 1, maxTokens: 12, seed: 3 } },
+      { signal: new AbortController().signal, timeoutMs: 10_000 },
+    );
+    expect(local.fingerprint).toBe(c.system_fingerprint);
+    expect(local.text).toBe(c.choices[0]!.text);
 
     const chat = await client.chat.completions.create({
       model: 'beta',
