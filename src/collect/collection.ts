@@ -9,6 +9,9 @@ import type { BackoffPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 import { collect } from './collector.js';
 
+/** Default ceiling on a server-requested wait: 60 s (`--max-retry-wait`). */
+export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+
 export interface CollectOptions {
   readonly store: SqliteStore;
   /** The run must already exist in the store (see prepareRun). */
@@ -32,6 +35,11 @@ export interface CollectOptions {
   readonly retryAllErrors?: boolean;
   /** Request every planned sample again instead of reading the response cache (the cache is still written). */
   readonly fresh?: boolean;
+  /**
+   * The longest a server may ask us to wait (Retry-After) before a retry; a longer wait fails the sample as
+   * rate_limit with the server's figure in its message (a resume retries it). Default DEFAULT_MAX_RETRY_WAIT_MS.
+   */
+  readonly maxRetryWaitMs?: number;
   /** Values to blank out of any stored or reported error message (see redact.ts). */
   readonly secrets?: readonly string[];
 }

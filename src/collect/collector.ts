@@ -14,7 +14,7 @@ import { AdaptiveLimit } from './adaptive-limit.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelay } from './backoff.js';
 import { classify } from './classify.js';
 import { type Clock, systemClock } from './clock.js';
-import type { CollectOptions, CollectResult } from './collection.js';
+import { type CollectOptions, type CollectResult, DEFAULT_MAX_RETRY_WAIT_MS } from './collection.js';
 import { type PlanItem, planRun } from './plan.js';
 import { ListedFingerprint, publicBaseURL } from './provenance.js';
 import { redact } from './redact.js';
@@ -62,6 +62,11 @@ class Collector {
   private readonly models = new Map<ModelRef, ModelState>();
   private readonly inFlight: InFlightRequests;
   private readonly writer: SampleWriter;
+  private readonly maxRetryWaitMs: number;
+  /** The run's cancel signal, or this collector's own stop when the store fails (disk full, folder gone). */
+  private readonly signal: AbortSignal;
+  private readonly halt = new AbortController();
+  private storeFailure: unknown;
 
   private requested = 0;
   private cached = 0;
@@ -75,9 +80,11 @@ class Collector {
   constructor(
     private readonly options: CollectOptions,
     private readonly emit: (e: RunEvent) => void,
-    private readonly signal: AbortSignal,
+    runSignal: AbortSignal,
     private readonly pauseGate: () => Promise<void> | undefined,
   ) {
+    this.signal = AbortSignal.any([runSignal, this.halt.signal]);
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
     this.clock = options.clock ?? systemClock;
     // Only the backoff jitter draws from this: it spreads retries of separate processes apart, and changes no answer.
     this.rng = options.rng ?? seededRng(Date.now() & 0x7fffffff);
@@ -86,16 +93,17 @@ class Collector {
     this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? attemptsFor(DEFAULTS.retries));
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.inFlight = new InFlightRequests(signal);
+    this.inFlight = new InFlightRequests(this.signal);
     // At a modest rate flushMs decides, so nothing answered waits long in memory; at a high one, the batch size.
     this.writer = new SampleWriter(
       options.store,
       Math.max(1, options.batchSize ?? DEFAULTS.writeBatch),
       options.flushMs ?? DEFAULTS.flushMs,
+      (err) => this.storeFailed(err),
     );
     this.secrets = options.secrets ?? [];
     // Every backoff wait listens to the one cancel signal (requests in flight are aborted through one listener).
-    setMaxListeners(0, signal);
+    setMaxListeners(0, this.signal);
   }
 
   async run(): Promise<CollectResult> {
@@ -160,14 +168,25 @@ class Collector {
       this.cached++;
       this.recordOk(item, completion, { latencyMs: 0, attempts: 0, costUsd: 0, cached: true, collectedAt });
     }
-    this.writer.flush();
+    this.writer.flushSafely();
 
     this.signal.addEventListener('abort', this.inFlight.abortAll, { once: true });
     const tasks = misses.map(({ item, key }) => this.produce(item, key));
     await Promise.all(tasks);
     this.signal.removeEventListener('abort', this.inFlight.abortAll);
-    this.writer.flush();
+    this.writer.flushSafely();
     const cancelled = this.signal.aborted;
+    if (this.storeFailure !== undefined) {
+      // Everything committed before the failure stays; the run is left to resume. Marking it interrupted may fail
+      // too (a full disk): then `phylo runs` shows it interrupted anyway, since no live process holds its lease.
+      try {
+        store.setStatus(spec.name, 'interrupted');
+      } catch {
+        // see above
+      }
+      this.emit({ type: 'run-end', run: spec.name, ok: this.ok, errors: this.errors, cancelled: true });
+      throw this.storeFailure;
+    }
     store.setStatus(spec.name, cancelled ? 'interrupted' : 'finished');
     this.emit({ type: 'run-end', run: spec.name, ok: this.ok, errors: this.errors, cancelled });
     return {
@@ -285,6 +304,19 @@ class Collector {
         this.recordError(item, error.kind, reason, attempt, totalLatency);
         return;
       }
+      if (error.retryAfterMs !== undefined && error.retryAfterMs > this.maxRetryWaitMs) {
+        // A server asking for a long wait is not worth sleeping through in silence: fail the sample (a resume retries
+        // it) and say what the server asked for.
+        this.recordError(
+          item,
+          'rate_limit',
+          `${message}; the server asked to wait ${formatWait(error.retryAfterMs)}, over the ` +
+            `${formatWait(this.maxRetryWaitMs)} limit (--max-retry-wait); run again later to resume`,
+          attempt,
+          totalLatency,
+        );
+        return;
+      }
       const waitMs = retryDelay(attempt, error.retryAfterMs, this.backoff, this.rng);
       this.emit({ type: 'retry', model: item.model, probe: item.probe.id, attempt, kind: error.kind, waitMs, message });
       try {
@@ -383,4 +415,10 @@ class Collector {
       costUsd: 0,
     });
   }
+}
+
+/** A wait in seconds for a message: "90 s", "3.2e+26 s". */
+function formatWait(ms: number): string {
+  const s = ms / 1000;
+  return `${s < 1e6 ? Number(s.toFixed(s < 10 ? 1 : 0)) : s.toPrecision(3)} s`;
 }

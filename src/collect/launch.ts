@@ -11,9 +11,12 @@ import type { RunListener } from '../core/events.js';
 import { parseModelRef } from '../core/refs.js';
 import type { ModelRef, RunName, RunSpec, SamplingParams, Suite } from '../core/types.js';
 import type { Provider } from '../providers/provider.js';
+import { InputError } from '../core/errors.js';
+import { RunHeldError } from '../store/lease.js';
 import type { SqliteStore } from '../store/sqlite.js';
 import { type Collection, startCollection } from './collection.js';
 import { type PreparedRun, prepareRun } from './prepare.js';
+import { MAX_RUN_SAMPLES, MAX_SAMPLES_PER_PROBE } from './limits.js';
 import { secretsFromEnv } from './redact.js';
 
 export interface LaunchRequest {
@@ -36,6 +39,8 @@ export interface LaunchRequest {
   readonly timeoutMs?: number;
   /** Retries per sample after the first attempt; default DEFAULTS.retries. */
   readonly retries?: number;
+  /** The longest Retry-After wait honoured; a longer one fails the sample as rate_limit. Default 60 s. */
+  readonly maxRetryWaitMs?: number;
   /** On resume, also re-request samples stored with a permanent failure. */
   readonly retryAllErrors?: boolean;
   /** Request every sample again instead of reading the response cache (which is still written). */
@@ -58,8 +63,18 @@ export function launchCollection(request: LaunchRequest): LaunchedRun {
     const { prefix } = parseModelRef(ref);
     if (!byPrefix.has(prefix)) byPrefix.set(prefix, request.providerFor(prefix));
   }
+  checkRunSize(request);
   const store = request.store();
-  const prepared = prepareRun(store, runSpec(store, request), request.origin);
+  // One process per run name: a second `phylo run --name X` would request every missing sample again (lease.ts).
+  const claim = store.leases().tryAcquire(request.name);
+  if (!claim.ok) throw new RunHeldError(claim.holder);
+  let prepared: PreparedRun;
+  try {
+    prepared = prepareRun(store, runSpec(store, request), request.origin);
+  } catch (err) {
+    claim.lease.release();
+    throw err;
+  }
   const providers = [...byPrefix.values()];
   const collection = startCollection({
     store,
@@ -70,9 +85,12 @@ export function launchCollection(request: LaunchRequest): LaunchedRun {
     maxAttempts: attemptsFor(request.retries ?? DEFAULTS.retries),
     secrets: secretsFromEnv(request.env),
     ...(request.retryAllErrors !== undefined ? { retryAllErrors: request.retryAllErrors } : {}),
+    ...(request.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: request.maxRetryWaitMs } : {}),
     ...(request.fresh ? { fresh: true } : {}),
     ...(request.listeners !== undefined ? { listeners: request.listeners } : {}),
   });
+  // The lease goes when the collection ends, however it ends (a crash: the next process sees the pid gone).
+  collection.done.then(claim.lease.release, claim.lease.release);
   return { store, prepared, collection };
 }
 
@@ -81,6 +99,25 @@ export function launchCollection(request: LaunchRequest): LaunchedRun {
  * (its sampling), so that a reader sees what was drawn. A run stored without a seed (before seeds) resumes unseeded.
  */
 export const DEFAULT_RUN_SEED = 0;
+
+/** Refuse a run too large to plan (one line, exit 2), before the store is opened or anything allocated. */
+function checkRunSize(request: LaunchRequest): void {
+  const samplesOf = (own: number | undefined, field: string): number => {
+    const n = own ?? request.samples ?? request.suite.defaults.samples;
+    if (n > MAX_SAMPLES_PER_PROBE)
+      throw new InputError(`${field}: ${n} samples per probe is over the limit of ${MAX_SAMPLES_PER_PROBE}`);
+    return n;
+  };
+  samplesOf(request.samples, request.samples !== undefined ? '--samples' : `suite ${request.suite.name}`);
+  let perModel = 0;
+  for (const probe of request.suite.probes) perModel += samplesOf(probe.samples, `probe ${probe.id}`);
+  const total = perModel * request.models.length;
+  if (total > MAX_RUN_SAMPLES)
+    throw new InputError(
+      `run of ${request.models.length} models x ${request.suite.probes.length} probes is ${total} samples, over ` +
+        `the limit of ${MAX_RUN_SAMPLES}; use fewer --samples, models or probes (or several runs)`,
+    );
+}
 
 /** The run's spec: the request over what is stored under its name (a resume keeps the stored samples and flags). */
 function runSpec(store: SqliteStore, request: LaunchRequest): RunSpec {

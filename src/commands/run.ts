@@ -1,7 +1,9 @@
 // `phylo run`: collect a run (models x suite x samples) into the results folder; re-running a name resumes it.
 import type { Command } from 'commander';
 import type { CollectResult } from '../collect/collection.js';
-import { launchCollection } from '../collect/launch.js';
+import { DEFAULT_MAX_RETRY_WAIT_MS } from '../collect/collection.js';
+import { type LaunchedRun, launchCollection } from '../collect/launch.js';
+import { MAX_RETRY_WAIT_S, MAX_RUN_SAMPLES, MAX_SAMPLES_PER_PROBE } from '../collect/limits.js';
 import { startProgressReporter } from '../collect/progress-reporter.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { InputError } from '../core/errors.js';
@@ -10,13 +12,48 @@ import { optionalInteger, optionalNumber } from '../core/parse-number.js';
 import { modelRef, runName } from '../core/refs.js';
 import { defaultRunName } from '../core/run-name.js';
 import { oneLine } from '../core/sanitize.js';
-import type { ModelRef } from '../core/types.js';
+import type { ModelRef, RunName } from '../core/types.js';
 import { loadSuite } from '../probes/load.js';
 import { loadProfiles, profilesDir } from '../providers/registry.js';
+import { describeHolder, RunHeldError } from '../store/lease.js';
 import { openStore, type SqliteStore } from '../store/sqlite.js';
 import { providerRegistry } from './providers-setup.js';
 
 export const EXIT_INTERRUPTED = 130;
+/** Samples are missing because every attempt failed: the run is incomplete (a resume retries them). */
+export const EXIT_INCOMPLETE = 1;
+const WAIT_POLL_MS = 1000;
+
+/** Launch; with --wait, while another live process holds the run, say so once and try again every second. */
+async function launchOrWait(launch: () => LaunchedRun, wait: boolean, closeStore: () => void): Promise<LaunchedRun> {
+  let said = false;
+  for (;;) {
+    try {
+      return launch();
+    } catch (err) {
+      if (!(err instanceof RunHeldError) || !wait) throw err;
+      closeStore();
+      if (!said) process.stderr.write(`waiting: run ${err.holder.run} is held by ${describeHolder(err.holder)}\n`);
+      said = true;
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    }
+  }
+}
+
+/** Exit 1 with the count by error kind when stored samples of the run are errors: 0 only when complete. */
+function reportIncomplete(store: SqliteStore, name: RunName): void {
+  const byKind = new Map<string, number>();
+  for (const state of store.sampleStates(name).values())
+    if (state.status === 'error') byKind.set(state.kind ?? 'server', (byKind.get(state.kind ?? 'server') ?? 0) + 1);
+  if (byKind.size === 0) return;
+  const total = [...byKind.values()].reduce((a, b) => a + b, 0);
+  const kinds = [...byKind].map(([k, n]) => `${k} ${n}`).join(', ');
+  process.stderr.write(
+    `phylo: run ${name} is incomplete: ${total} samples failed after every attempt (${kinds}); ` +
+      'run the same command again to retry them\n',
+  );
+  process.exitCode = EXIT_INCOMPLETE;
+}
 
 interface RunOptions {
   suite: string;
@@ -30,6 +67,8 @@ interface RunOptions {
   timeout?: string;
   retries?: string;
   retryErrors?: boolean;
+  maxRetryWait?: string;
+  wait?: boolean;
   seed?: string;
   fresh?: boolean;
   results?: string;
@@ -87,6 +126,18 @@ export function register(program: Command): void {
         'the sample index (OpenAI seed, Ollama options.seed, lab; Anthropic has none)',
     )
     .option('--fresh', 'request every sample again instead of reading the response cache (it is still written)')
+    .option(
+      '--max-retry-wait <s>',
+      `longest Retry-After wait honoured, in seconds (default ${DEFAULT_MAX_RETRY_WAIT_MS / 1000}); a longer one ` +
+        'fails the sample as rate_limit (a resume retries it)',
+    )
+    .option(
+      '--batch',
+      "send the run through the vendors' batch APIs (OpenAI Batch, Anthropic Message Batches): half price, " +
+        'answers within 24 h; re-run the same command to resume polling (nothing is submitted twice)',
+    )
+    .option('--batch-poll <s>', 'seconds between two polls of the live batches (default 30)')
+    .option('--wait', 'when another process is collecting this run name, wait for it to finish instead of exit 2')
     .option('--retry-errors', 'on resume, also re-request samples that failed permanently (bad_request, unsupported)')
     .option(...RESULTS_OPTION)
     .option('--json', 'print the result as JSON')
@@ -101,7 +152,12 @@ export function register(program: Command): void {
         '  $ phylo run --name core-20250101-120000 --suite core --models openai:gpt-4o-mini   # resume\n' +
         '  $ phylo run --suite core --models openai:gpt-4o-mini --fresh --seed 8 --name june\n' +
         '      # an independent second sample of the same model (for phylo audit drift may june)\n' +
-        'Ctrl-C stops cleanly: everything answered is kept; run the same command again to finish.\n',
+        'Ctrl-C stops cleanly: everything answered is kept; run the same command again to finish.\n' +
+        `Exit status: 0 every sample answered, 1 samples failed after every attempt (counts by kind on stderr),\n` +
+        '2 bad input, another process collecting the same --name, or a results folder that cannot be written,\n' +
+        '130 interrupted. Limits: ' +
+        `${MAX_SAMPLES_PER_PROBE} samples per probe, ${MAX_RUN_SAMPLES} samples per run; answers over the ` +
+        "profile's maxAnswerBytes (default 1 MB) are cut and marked truncated.\n",
     )
     .action(async (opts: RunOptions) => {
       const env = process.env;
@@ -112,6 +168,7 @@ export function register(program: Command): void {
       // The most OpenAI's chat API returns (top_logprobs); the sampling field is part of every cache key.
       const topLogprobs = optionalInteger('--logprobs', opts.logprobs, { min: 0, max: DEFAULTS.maxTopLogprobs });
       const seed = optionalInteger('--seed', opts.seed, { min: 0, max: 2 ** 32 - 1 });
+      const maxRetryWaitS = optionalNumber('--max-retry-wait', opts.maxRetryWait, { min: 0, max: MAX_RETRY_WAIT_S });
       const results = resultsDir(opts.results);
       const profiles = loadProfiles(profilesDir(env));
       const reporter = startProgressReporter({ quiet: opts.quiet });
@@ -119,24 +176,30 @@ export function register(program: Command): void {
       try {
         const name = runName(opts.name ?? defaultRunName(suite.name));
         // Every provider is resolved before anything is stored: an unknown prefix or a missing key is one line, exit 2.
-        const { store, prepared, collection } = launchCollection({
-          store: () => {
-            opened = openStore(results);
-            return opened;
-          },
-          name,
-          suite,
-          models,
-          samples: optionalInteger('--samples', opts.samples, { min: 1 }),
-          sampling: { temperature, maxTokens, topLogprobs, seed },
-          providerFor: (prefix) => providerRegistry.resolveProvider(prefix, { env, profiles, resultsDir: results }),
-          env,
-          concurrency: optionalInteger('--concurrency', opts.concurrency, { min: 1 }),
-          timeoutMs: optionalInteger('--timeout', opts.timeout, { min: 1 }),
-          retries: optionalInteger('--retries', opts.retries, { min: 0 }),
-          retryAllErrors: opts.retryErrors,
-          fresh: opts.fresh,
-          listeners: [reporter.listener],
+        const launch = (): LaunchedRun =>
+          launchCollection({
+            store: () => {
+              opened = openStore(results);
+              return opened;
+            },
+            name,
+            suite,
+            models,
+            samples: optionalInteger('--samples', opts.samples, { min: 1 }),
+            sampling: { temperature, maxTokens, topLogprobs, seed },
+            providerFor: (prefix) => providerRegistry.resolveProvider(prefix, { env, profiles, resultsDir: results }),
+            env,
+            concurrency: optionalInteger('--concurrency', opts.concurrency, { min: 1 }),
+            timeoutMs: optionalInteger('--timeout', opts.timeout, { min: 1 }),
+            retries: optionalInteger('--retries', opts.retries, { min: 0 }),
+            retryAllErrors: opts.retryErrors,
+            maxRetryWaitMs: maxRetryWaitS === undefined ? undefined : maxRetryWaitS * 1000,
+            fresh: opts.fresh,
+            listeners: [reporter.listener],
+          });
+        const { store, prepared, collection } = await launchOrWait(launch, opts.wait === true, () => {
+          opened?.close();
+          opened = undefined;
         });
         let interrupts = 0;
         const onSigint = (): void => {
@@ -161,6 +224,7 @@ export function register(program: Command): void {
         if (opts.json)
           process.stdout.write(`${JSON.stringify({ ...result, resumed: prepared.resumed, results }, null, 2)}\n`);
         else process.stdout.write(`${formatResult(result, prepared.resumed)}\n`);
+        if (!result.cancelled) reportIncomplete(store, name);
         if (result.cancelled) {
           const kept = store.samplesOf(name).length;
           process.stderr.write(

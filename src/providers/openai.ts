@@ -4,6 +4,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 
 import type { Completion, TokenLogprob } from '../core/types.js';
 import { requireKey, type ProviderContext } from './factory.js';
 import { CLIENT_VERSIONS } from './client-version.js';
+import { keepCutAnswer } from './cut-answer.js';
 import { createKeepAliveFetch } from './keepalive-fetch.js';
 import {
   badResponse,
@@ -73,6 +74,17 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     timeout: profile.timeoutMs,
     ...account,
     defaultHeaders: extraHeaders.headers,
+    fetch: createKeepAliveFetch({ maxBodyBytes: profile.maxAnswerBytes }),
+  });
+  // Listings and embeddings are not answers: their bodies grow with the batch (64 x 3,072 floats is megabytes), so
+  // they go through a client without the per-answer cap.
+  const bulkClient = new OpenAI({
+    apiKey: apiKey ?? 'no-key-needed',
+    baseURL,
+    maxRetries: 0,
+    timeout: profile.timeoutMs,
+    ...account,
+    defaultHeaders: extraHeaders.headers,
     fetch: createKeepAliveFetch(),
   });
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
@@ -110,7 +122,12 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     }
   }
 
-  async function complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
+  // An answer over the profile's maxAnswerBytes is kept cut and marked (cut-answer.ts), not lost.
+  function complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
+    return keepCutAnswer(completeUncut(request, options), request.sampling.temperature);
+  }
+
+  async function completeUncut(request: CompletionRequest, options: CallOptions): Promise<Completion> {
     const { model, sampling } = request;
     const label = `${profile.name}:${model}`;
     const ctx = context(label, options.timeoutMs);
@@ -173,12 +190,12 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     listModels: (options) =>
       guarded(profile.name, options, async (requestOptions) => {
         const ids: string[] = [];
-        for await (const model of client.models.list(requestOptions())) ids.push(model.id);
+        for await (const model of bulkClient.models.list(requestOptions())) ids.push(model.id);
         return ids.sort();
       }),
     embed: (model, texts, options) =>
       guarded(`${profile.name}:${model}`, options, async (requestOptions) => {
-        const res = await client.embeddings.create(
+        const res = await bulkClient.embeddings.create(
           { model, input: [...texts], encoding_format: 'float' },
           requestOptions(),
         );

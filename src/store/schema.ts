@@ -1,7 +1,7 @@
 // The SQLite schema of a results folder's `phylo.db`. Bump SCHEMA_VERSION and add a step to MIGRATIONS when it
 // changes; a database newer than this code is refused rather than misread.
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const MIGRATIONS: readonly string[] = [
   // 0 -> 1
@@ -65,5 +65,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE samples ADD COLUMN fingerprint TEXT;      -- system_fingerprint, Ollama digest or lab zoo fingerprint
   ALTER TABLE samples ADD COLUMN base_url TEXT;         -- the provider's base URL, credentials and query stripped
   ALTER TABLE samples ADD COLUMN client TEXT;           -- the client library and version that asked
+  `,
+  // 3 -> 4: who is collecting a run (issue 15): one process holds a run's lease, so two `phylo run --name X` at once
+  // cannot both request its samples. A lease whose holder is gone (pid dead on this host, or no heartbeat) is stolen.
+  `
+  CREATE TABLE run_leases (
+    run          TEXT PRIMARY KEY,        -- the run name (a lease may precede the run row)
+    pid          INTEGER NOT NULL,
+    host         TEXT NOT NULL,
+    token        TEXT NOT NULL,           -- random per holder: a pid reused after a crash is not the same holder
+    acquired_at  TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL            -- refreshed every few seconds while the holder lives
+  ) WITHOUT ROWID;
   `,
 ];

@@ -8,14 +8,7 @@ import type { Completion, FailureKind, ModelRef, RunName, Sample, SamplingParams
 import type { RunData, RunRecord, RunStatus } from '../core/run.js';
 import type { EmbeddingCache, EmbeddingEntry, RunStore, RunSummaryRow } from './api.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import {
-  type RunRow,
-  type SampleRow,
-  type SampleWrite,
-  sampleParams,
-  toRecord,
-  UPSERT_SAMPLE_SQL,
-} from './rows.js';
+import { type RunRow, type SampleRow, type SampleWrite, sampleParams, toRecord, UPSERT_SAMPLE_SQL } from './rows.js';
 import { decodeVector, encodeVector } from './vector-blob.js';
 import { samplesFrom } from './load-samples.js';
 import { RunLeases } from './lease.js';
@@ -179,7 +172,9 @@ export class SqliteStore implements RunStore, EmbeddingCache {
 
   /** A database older than schema 4, opened read-only, has no lease table. */
   private hasLeases(): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_leases'").get() !== undefined;
+    return (
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_leases'").get() !== undefined
+    );
   }
 
   hasRun(name: RunName): boolean {
@@ -359,7 +354,9 @@ function migrate(db: Database.Database, file: string): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION)
-      throw new InputError(`${file}: database schema ${version} is newer than this phylo (${SCHEMA_VERSION}); upgrade phylo`);
+      throw new InputError(
+        `${file}: database schema ${version} is newer than this phylo (${SCHEMA_VERSION}); upgrade phylo`,
+      );
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).exclusive();
@@ -370,6 +367,11 @@ export function openStore(resultsDir: string): SqliteStore {
   try {
     fs.mkdirSync(resultsDir, { recursive: true });
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR')
+      throw new InputError(
+        `results folder ${resultsDir}: a file stands where the folder should be; pass another --results`,
+      );
     throw new InputError(
       `results folder ${resultsDir}: cannot create it (${(err as Error).message}); pass another --results`,
     );
