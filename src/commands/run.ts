@@ -18,6 +18,11 @@ import { loadProfiles, profilesDir } from '../providers/registry.js';
 import { describeHolder, RunHeldError } from '../store/lease.js';
 import { openStore, type SqliteStore } from '../store/sqlite.js';
 import { providerRegistry } from './providers-setup.js';
+import { budgetLine, costGuard, EXIT_BUDGET_REACHED } from '../collect/budget.js';
+import { selectProbes } from '../probes/select.js';
+import { addRunControlOptions, applyRunConfig, requireSuiteAndModels, runControl } from './run-config.js';
+import type { RunControlFlags } from './run-config.js';
+import { printDryRun } from './run-plan.js';
 
 export const EXIT_INTERRUPTED = 130;
 /** Samples are missing because every attempt failed: the run is incomplete (a resume retries them). */
@@ -55,7 +60,7 @@ function reportIncomplete(store: SqliteStore, name: RunName): void {
   process.exitCode = EXIT_INCOMPLETE;
 }
 
-interface RunOptions {
+interface RunOptions extends RunControlFlags {
   suite: string;
   models: string;
   samples?: string;
@@ -103,11 +108,10 @@ function formatResult(r: CollectResult, resumed: boolean): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('run')
+  addRunControlOptions(program.command('run'))
     .description('collect responses of models to a probe suite into the results folder (re-run a --name to resume it)')
-    .requiredOption('--suite <suite>', 'suite name from probes/ (e.g. core) or a path to a suite file')
-    .requiredOption('--models <refs>', 'comma-separated model refs provider:model')
+    .option('--suite <suite>', 'suite name from probes/ (e.g. core) or a path to a suite file')
+    .option('--models <refs>', 'comma-separated model refs provider:model')
     .option('--samples <n>', "samples per probe (default: the suite's; a probe's own count wins)")
     .option('--name <name>', 'run name (default: suite-date-time); an existing name is resumed')
     .option('--temperature <t>', 'sampling temperature (over the suite default, under probe overrides)')
@@ -159,9 +163,13 @@ export function register(program: Command): void {
         `${MAX_SAMPLES_PER_PROBE} samples per probe, ${MAX_RUN_SAMPLES} samples per run; answers over the ` +
         "profile's maxAnswerBytes (default 1 MB) are cut and marked truncated.\n",
     )
-    .action(async (opts: RunOptions) => {
+    .action(async (flags: RunOptions) => {
+      // Run control (run-config.ts): the config file under the flags, part of the suite, dry run, cost budget.
+      const opts = applyRunConfig(flags);
+      requireSuiteAndModels(opts);
+      const control = runControl(opts);
       const env = process.env;
-      const suite = loadSuite(opts.suite);
+      const suite = selectProbes(loadSuite(opts.suite), control);
       const models = parseModels(opts.models);
       const temperature = optionalNumber('--temperature', opts.temperature, { min: 0, max: 2 });
       const maxTokens = optionalInteger('--max-tokens', opts.maxTokens, { min: 1 });
@@ -171,6 +179,15 @@ export function register(program: Command): void {
       const maxRetryWaitS = optionalNumber('--max-retry-wait', opts.maxRetryWait, { min: 0, max: MAX_RETRY_WAIT_S });
       const results = resultsDir(opts.results);
       const profiles = loadProfiles(profilesDir(env));
+      if (control.dryRun) {
+        const name = runName(opts.name ?? defaultRunName(suite.name));
+        const samples = optionalInteger('--samples', opts.samples, { min: 1 });
+        const { maxCostUsd } = control;
+        const request = { name, suite, models, samples, profiles, registry: providerRegistry, maxCostUsd };
+        printDryRun(request, opts.json === true);
+        return;
+      }
+      const guard = control.maxCostUsd === undefined ? undefined : costGuard(control.maxCostUsd);
       const reporter = startProgressReporter({ quiet: opts.quiet });
       let opened: SqliteStore | undefined;
       try {
@@ -195,12 +212,13 @@ export function register(program: Command): void {
             retryAllErrors: opts.retryErrors,
             maxRetryWaitMs: maxRetryWaitS === undefined ? undefined : maxRetryWaitS * 1000,
             fresh: opts.fresh,
-            listeners: [reporter.listener],
+            listeners: guard ? [reporter.listener, guard.listener] : [reporter.listener],
           });
         const { store, prepared, collection } = await launchOrWait(launch, opts.wait === true, () => {
           opened?.close();
           opened = undefined;
         });
+        guard?.attach(() => collection.cancel());
         let interrupts = 0;
         const onSigint = (): void => {
           interrupts++;
@@ -232,6 +250,11 @@ export function register(program: Command): void {
               `phylo run --name ${name} --suite ${opts.suite} --models ${models.join(',')}\n`,
           );
           process.exitCode = EXIT_INTERRUPTED;
+          const reached = guard?.reached();
+          if (reached) {
+            process.stderr.write(`${budgetLine(reached, name)}\n`);
+            process.exitCode = EXIT_BUDGET_REACHED;
+          }
         }
       } finally {
         reporter.stop();
