@@ -25,6 +25,7 @@ function inRun(name: string, models: readonly ModelSamples[]): RunData {
       suite: {
         name: 's',
         version: '1',
+        description: 'synthetic',
         defaults: { sampling: { temperature: 1, maxTokens: 64 }, samples: 1 },
         probes: [],
       },
