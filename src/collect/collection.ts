@@ -7,6 +7,7 @@ import type { Provider } from '../providers/provider.js';
 import type { SqliteStore } from '../store/sqlite.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
+import { type BatchMode, collectBatched } from './batch/batch-collector.js';
 import { collect } from './collector.js';
 
 /** Default ceiling on a server-requested wait: 60 s (`--max-retry-wait`). */
@@ -42,6 +43,8 @@ export interface CollectOptions {
   readonly maxRetryWaitMs?: number;
   /** Values to blank out of any stored or reported error message (see redact.ts). */
   readonly secrets?: readonly string[];
+  /** Collect through the vendors' batch APIs instead of one request per sample (batch/batch-collector.ts). */
+  readonly batch?: BatchMode;
 }
 
 export interface CollectResult {
@@ -89,7 +92,11 @@ export function startCollection(options: CollectOptions): Collection {
   };
 
   const handle: Collection = {
-    done: Promise.resolve().then(() => collect(options, emit, abort.signal, () => gate?.promise)),
+    done: Promise.resolve().then(() =>
+      options.batch
+        ? collectBatched(options, emit, abort.signal)
+        : collect(options, emit, abort.signal, () => gate?.promise),
+    ),
     pause() {
       if (paused || abort.signal.aborted) return;
       paused = true;

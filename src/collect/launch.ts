@@ -14,6 +14,7 @@ import type { Provider } from '../providers/provider.js';
 import { InputError } from '../core/errors.js';
 import { RunHeldError } from '../store/lease.js';
 import type { SqliteStore } from '../store/sqlite.js';
+import type { BatchMode } from './batch/batch-collector.js';
 import { type Collection, startCollection } from './collection.js';
 import { type PreparedRun, prepareRun } from './prepare.js';
 import { MAX_RUN_SAMPLES, MAX_SAMPLES_PER_PROBE } from './limits.js';
@@ -45,6 +46,8 @@ export interface LaunchRequest {
   readonly retryAllErrors?: boolean;
   /** Request every sample again instead of reading the response cache (which is still written). */
   readonly fresh?: boolean;
+  /** Collect through the vendors' batch APIs (`--batch`); every model's provider must have one. */
+  readonly batch?: BatchMode;
   readonly listeners?: readonly RunListener[];
   /** Where the run came from, stored with it; default 'run'. */
   readonly origin?: string;
@@ -64,6 +67,7 @@ export function launchCollection(request: LaunchRequest): LaunchedRun {
     if (!byPrefix.has(prefix)) byPrefix.set(prefix, request.providerFor(prefix));
   }
   checkRunSize(request);
+  if (request.batch) checkBatchable(request.models, byPrefix);
   const store = request.store();
   // One process per run name: a second `phylo run --name X` would request every missing sample again (lease.ts).
   const claim = store.leases().tryAcquire(request.name);
@@ -88,6 +92,7 @@ export function launchCollection(request: LaunchRequest): LaunchedRun {
     ...(request.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: request.maxRetryWaitMs } : {}),
     ...(request.fresh ? { fresh: true } : {}),
     ...(request.listeners !== undefined ? { listeners: request.listeners } : {}),
+    ...(request.batch ? { batch: request.batch } : {}),
   });
   // The lease goes when the collection ends, however it ends (a crash: the next process sees the pid gone).
   collection.done.then(claim.lease.release, claim.lease.release);
@@ -117,6 +122,18 @@ function checkRunSize(request: LaunchRequest): void {
       `run of ${request.models.length} models x ${request.suite.probes.length} probes is ${total} samples, over ` +
         `the limit of ${MAX_RUN_SAMPLES}; use fewer --samples, models or probes (or several runs)`,
     );
+}
+
+/** `--batch` needs a batch API for every model: one line naming the first model without one, before anything is stored. */
+function checkBatchable(models: readonly ModelRef[], byPrefix: ReadonlyMap<string, Provider>): void {
+  for (const ref of models) {
+    const provider = byPrefix.get(parseModelRef(ref).prefix)!;
+    if (!provider.batch)
+      throw new InputError(
+        `--batch: ${ref} has no batch API (${provider.kind}); batch runs take openai and anthropic models, ` +
+          'collect the others in a run without --batch',
+      );
+  }
 }
 
 /** The run's spec: the request over what is stored under its name (a resume keeps the stored samples and flags). */

@@ -39,6 +39,18 @@ export interface ProgressSnapshot {
   readonly log: readonly LogLine[];
   /** Events absorbed since the tracker was made; the benchmark reports it. */
   readonly events: number;
+  /** Vendor batches of a `--batch` run, by id, in the state their last event gave. */
+  readonly batches: readonly BatchProgress[];
+}
+
+export interface BatchProgress {
+  readonly provider: string;
+  readonly batch: string;
+  readonly state: string;
+  readonly requests: number;
+  readonly succeeded: number;
+  readonly errored: number;
+  readonly landed: boolean;
 }
 
 interface MutableModel {
@@ -70,6 +82,7 @@ export class ProgressTracker {
   private phase: RunPhase = 'starting';
   private readonly models = new Map<string, MutableModel>();
   private readonly log: LogLine[] = [];
+  private readonly batches = new Map<string, BatchProgress>();
   private startedAtMs: number | undefined;
   private pausedAtMs: number | undefined;
   private pausedTotalMs = 0;
@@ -108,7 +121,10 @@ export class ProgressTracker {
     switch (event.type) {
       case 'run-start':
         // A tracker can follow several runs in turn (the demo collects two): each run counts from zero.
-        if (event.run !== this.run) this.models.clear();
+        if (event.run !== this.run) {
+          this.models.clear();
+          this.batches.clear();
+        }
         this.run = event.run;
         this.phase = 'running';
         this.endedAtMs = undefined;
@@ -148,6 +164,18 @@ export class ProgressTracker {
       case 'warning':
         this.note('warn', event.message);
         break;
+      case 'batch': {
+        const { type: _type, ...batch } = event;
+        const before = this.batches.get(batch.batch);
+        if (!before || before.state !== batch.state || before.landed !== batch.landed)
+          this.note('info', `${batch.provider} batch ${batch.batch}: ${batch.state}${batch.landed ? ', landed' : ''}`);
+        // A submitted batch replaces the store number it was known by while it was being submitted.
+        if (batch.batch.startsWith('#') === false)
+          for (const [id, b] of this.batches)
+            if (id.startsWith('#') && b.provider === batch.provider) this.batches.delete(id);
+        this.batches.set(batch.batch, batch);
+        break;
+      }
       case 'paused':
         this.phase = 'paused';
         this.pausedAtMs = this.now();
@@ -231,6 +259,7 @@ export class ProgressTracker {
       models,
       log: this.log.slice(),
       events: this.events,
+      batches: [...this.batches.values()],
     };
   }
 }

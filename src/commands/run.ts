@@ -76,6 +76,8 @@ interface RunOptions extends RunControlFlags {
   wait?: boolean;
   seed?: string;
   fresh?: boolean;
+  batch?: boolean;
+  batchPoll?: string;
   results?: string;
   json?: boolean;
   quiet?: boolean;
@@ -156,6 +158,8 @@ export function register(program: Command): void {
         '  $ phylo run --name core-20250101-120000 --suite core --models openai:gpt-4o-mini   # resume\n' +
         '  $ phylo run --suite core --models openai:gpt-4o-mini --fresh --seed 8 --name june\n' +
         '      # an independent second sample of the same model (for phylo audit drift may june)\n' +
+        '  $ phylo run --suite core --models openai:gpt-4o-mini,anthropic:claude-3-5-haiku-latest --batch --name big\n' +
+        '      # half price; Ctrl-C or a crash: the same command polls the batches already submitted\n' +
         'Ctrl-C stops cleanly: everything answered is kept; run the same command again to finish.\n' +
         `Exit status: 0 every sample answered, 1 samples failed after every attempt (counts by kind on stderr),\n` +
         '2 bad input, another process collecting the same --name, or a results folder that cannot be written,\n' +
@@ -212,6 +216,9 @@ export function register(program: Command): void {
             retryAllErrors: opts.retryErrors,
             maxRetryWaitMs: maxRetryWaitS === undefined ? undefined : maxRetryWaitS * 1000,
             fresh: opts.fresh,
+            batch: opts.batch
+              ? { pollMs: 1000 * (optionalNumber('--batch-poll', opts.batchPoll, { min: 0.01 }) ?? 30) }
+              : undefined,
             listeners: guard ? [reporter.listener, guard.listener] : [reporter.listener],
           });
         const { store, prepared, collection } = await launchOrWait(launch, opts.wait === true, () => {

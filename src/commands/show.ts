@@ -6,6 +6,7 @@ import { oneLine } from '../core/sanitize.js';
 import { type ModelProvenance, type ProvenanceChange, provenanceChanges, provenanceOf } from '../store/provenance.js';
 import { openStore } from '../store/sqlite.js';
 import { summarizeRun, type RunSummary } from '../store/summary.js';
+import { batchLines, formatBatches } from './show-batches.js';
 import { formatCost, formatMs } from '../core/format.js';
 
 /** Columns padded to their widest cell; `right` lists the columns to right-align (numbers). */
@@ -130,11 +131,17 @@ export function register(program: Command): void {
         const provenance = provenanceOf(data);
         const before = opts.against === undefined ? undefined : provenanceOf(store.loadRun(runName(opts.against)));
         const changes = before ? provenanceChanges(before, provenance) : [];
-        const json = { ...summary, provenance, ...(before ? { against: opts.against, changes } : {}) };
+        const batches = batchLines(store.batches().ofRun(runName(run)));
+        const json = {
+          ...summary,
+          provenance,
+          ...(before ? { against: opts.against, changes } : {}),
+          ...(batches.length > 0 ? { batches } : {}),
+        };
         process.stdout.write(
           opts.json
             ? `${JSON.stringify(json, null, 2)}\n`
-            : formatSummary(summary) + formatProvenance(provenance, changes, opts.against),
+            : formatSummary(summary) + formatProvenance(provenance, changes, opts.against) + formatBatches(batches),
         );
       } finally {
         store.close();

@@ -6,25 +6,12 @@ import { requireKey, type ProviderContext } from './factory.js';
 import { CLIENT_VERSIONS } from './client-version.js';
 import { keepCutAnswer } from './cut-answer.js';
 import { createKeepAliveFetch } from './keepalive-fetch.js';
-import {
-  badResponse,
-  callerAbort,
-  connectionFailure,
-  httpFailure,
-  lowLevelFailure,
-  timeoutFailure,
-  unsupported,
-  type FailureContext,
-} from './failure.js';
+import { badResponse, timeoutFailure, unsupported, type FailureContext } from './failure.js';
+import { guardedCall, type SdkErrorReading } from './guarded-call.js';
+import { createOpenAIBatchApi, OPENAI_BATCH_MAX_REQUESTS } from './openai-batch.js';
 import { openAIAccount, resolveHeaders } from './profile-headers.js';
 import { priceFor, profileBaseURL } from './profile.js';
-import {
-  ProviderCallError,
-  type CallOptions,
-  type Capabilities,
-  type CompletionRequest,
-  type Provider,
-} from './provider.js';
+import type { CallOptions, Capabilities, CompletionRequest, Provider } from './provider.js';
 import { TemperaturePolicy, refusesTemperature, withTemperatureFallback } from './temperature.js';
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -46,14 +33,12 @@ function serverMessage(err: APIError): string {
   return typeof body?.message === 'string' ? body.message : err.message;
 }
 
-function classify(err: unknown, caller: AbortSignal, ctx: FailureContext): unknown {
-  if (caller.aborted) return callerAbort(caller, ctx);
-  if (err instanceof ProviderCallError) return err;
-  if (err instanceof APIConnectionTimeoutError) return timeoutFailure(ctx);
+/** What the OpenAI SDK's errors say: its timeout and connection classes, the HTTP status and the server's words. */
+export function readOpenAIError(err: unknown): SdkErrorReading {
+  if (err instanceof APIConnectionTimeoutError) return { timeout: true };
   if (err instanceof APIError && typeof err.status === 'number')
-    return httpFailure(err.status, err.headers, serverMessage(err), ctx);
-  if (err instanceof APIConnectionError) return lowLevelFailure(err, ctx) ?? connectionFailure(err, ctx);
-  return lowLevelFailure(err, ctx) ?? err;
+    return { http: { status: err.status, headers: err.headers, message: serverMessage(err) } };
+  return { connection: err instanceof APIConnectionError };
 }
 
 const temperatureRefused = (err: unknown): boolean =>
@@ -99,27 +84,24 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
   // The per-call deadline is the SDK's own timeout, given what is left of it at each request (a temperature fallback
   // makes two): with the keep-alive transport a request settles only once its whole body is read, so the SDK's timer
   // covers the full exchange, and a separate deadline signal (two more AbortSignals per call) would only repeat it.
-  async function guarded<T>(
+  function guarded<T>(
     label: string,
     options: CallOptions,
     run: (requestOptions: () => OpenAI.RequestOptions) => Promise<T>,
   ): Promise<T> {
     const ctx = context(label, options.timeoutMs);
-    if (options.signal.aborted) throw callerAbort(options.signal, ctx);
-    const endsAt = performance.now() + options.timeoutMs;
-    // The SDK never removes the listener it adds to the signal it is given: it gets a dependent signal of its own per
-    // call (AbortSignal.any holds no listener on the caller's), so a long-lived caller signal collects nothing.
-    const signal = AbortSignal.any([options.signal]);
-    const requestOptions = (): OpenAI.RequestOptions => {
-      const left = Math.round(endsAt - performance.now());
-      if (left < 1) throw timeoutFailure(ctx);
-      return { signal, timeout: left, maxRetries: 0 };
-    };
-    try {
-      return await run(requestOptions);
-    } catch (err) {
-      throw classify(err, options.signal, ctx);
-    }
+    return guardedCall(
+      ctx,
+      options,
+      readOpenAIError,
+      (dl) =>
+        run(() => {
+          const left = dl.left();
+          if (left < 1) throw timeoutFailure(ctx);
+          return { signal: dl.signal, timeout: left, maxRetries: 0 };
+        }),
+      'sdk',
+    );
   }
 
   // An answer over the profile's maxAnswerBytes is kept cut and marked (cut-answer.ts), not lost.
@@ -135,41 +117,16 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
       throw unsupported(`${profile.name} has no raw completions endpoint for prefix probes`, ctx);
     if (request.kind === 'chat' && !capabilities.chat) throw unsupported(`${profile.name} has no chat endpoint`, ctx);
     const wantLogprobs = sampling.topLogprobs !== undefined && capabilities.logprobs;
-    const common = {
-      model,
-      ...(sampling.topP !== undefined ? { top_p: sampling.topP } : {}),
-      ...(sampling.seed !== undefined && capabilities.seed ? { seed: sampling.seed } : {}),
-    };
     return guarded(label, options, async (requestOptions) => {
       const { result, plan } = await withTemperatureFallback(
         temperatures,
         model,
         sampling.temperature,
         async (plan) => {
-          const temperature = plan.send !== undefined ? { temperature: plan.send } : {};
-          if (request.kind === 'chat') {
-            const top = sampling.topLogprobs ?? 0;
-            return client.chat.completions.create(
-              {
-                ...common,
-                ...temperature,
-                [profile.maxTokensField]: sampling.maxTokens,
-                messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-                ...(wantLogprobs ? { logprobs: true, ...(top > 0 ? { top_logprobs: top } : {}) } : {}),
-              },
-              requestOptions(),
-            );
-          }
-          return client.completions.create(
-            {
-              ...common,
-              ...temperature,
-              prompt: request.prefix,
-              max_tokens: sampling.maxTokens,
-              ...(wantLogprobs ? { logprobs: Math.min(MAX_COMPLETION_LOGPROBS, sampling.topLogprobs ?? 0) } : {}),
-            },
-            requestOptions(),
-          );
+          const call = openAIRequestBody(request, plan.send, profile.maxTokensField, capabilities);
+          return call.url === '/v1/chat/completions'
+            ? client.chat.completions.create(call.body, requestOptions())
+            : client.completions.create(call.body, requestOptions());
         },
         temperatureRefused,
       );
@@ -209,13 +166,69 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
         return data.map((d) => Float64Array.from(d.embedding));
       }),
     price: (model) => priceFor(profile, model),
+    // Batch files are bulk too (an output file holds every answer of the batch).
+    batch: createOpenAIBatchApi({
+      client: bulkClient,
+      profileName: profile.name,
+      maxTokensField: profile.maxTokensField,
+      capabilities,
+      temperatures,
+      context,
+      priceFactor: profile.batch.priceFactor,
+      maxRequests: Math.min(profile.batch.maxRequests ?? OPENAI_BATCH_MAX_REQUESTS, OPENAI_BATCH_MAX_REQUESTS),
+    }),
   };
 }
 
 type ChatResult = OpenAI.Chat.ChatCompletion;
 type TextResult = OpenAI.Completions.Completion;
 
-function toCompletion(
+/** The endpoint and body of one request, the same for an interactive call and a line of a batch file. */
+export type OpenAIRequestBody =
+  | {
+      readonly url: '/v1/chat/completions';
+      readonly body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+    }
+  | { readonly url: '/v1/completions'; readonly body: OpenAI.Completions.CompletionCreateParamsNonStreaming };
+
+export function openAIRequestBody(
+  request: CompletionRequest,
+  temperature: number | undefined,
+  maxTokensField: 'max_tokens' | 'max_completion_tokens',
+  capabilities: Capabilities,
+): OpenAIRequestBody {
+  const { model, sampling } = request;
+  const wantLogprobs = sampling.topLogprobs !== undefined && capabilities.logprobs;
+  const common = {
+    model,
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(sampling.topP !== undefined ? { top_p: sampling.topP } : {}),
+    ...(sampling.seed !== undefined && capabilities.seed ? { seed: sampling.seed } : {}),
+  };
+  if (request.kind === 'chat') {
+    const top = sampling.topLogprobs ?? 0;
+    return {
+      url: '/v1/chat/completions',
+      body: {
+        ...common,
+        [maxTokensField]: sampling.maxTokens,
+        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+        ...(wantLogprobs ? { logprobs: true, ...(top > 0 ? { top_logprobs: top } : {}) } : {}),
+      },
+    };
+  }
+  return {
+    url: '/v1/completions',
+    body: {
+      ...common,
+      prompt: request.prefix,
+      max_tokens: sampling.maxTokens,
+      ...(wantLogprobs ? { logprobs: Math.min(MAX_COMPLETION_LOGPROBS, sampling.topLogprobs ?? 0) } : {}),
+    },
+  };
+}
+
+export function toCompletion(
   res: ChatResult | TextResult,
   temperatureUsed: number,
   note: string | undefined,

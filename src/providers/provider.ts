@@ -1,6 +1,7 @@
 // The one interface every provider adapter implements (STYLE.md: AI SDK's spec). Adapters are thin: they map their
 // official SDK onto this and declare what they can do instead of discovering it by try/catch.
 import type { ChatMessage, Completion, FailureKind, SamplingParams } from '../core/types.js';
+import type { BatchApi } from './batch.js';
 
 export interface Capabilities {
   readonly chat: boolean;
@@ -40,6 +41,8 @@ export interface RateLimit {
   readonly maxConcurrency: number;
   /** Absent: no per-minute limit known. */
   readonly requestsPerMinute?: number;
+  /** Input plus output tokens per minute; absent: no limit known. */
+  readonly tokensPerMinute?: number;
 }
 
 export interface Provider {
@@ -66,6 +69,24 @@ export interface Provider {
   readonly timeoutMs?: number;
   /** From the profile: sampling defaults, applied under the suite's and the probe's settings. */
   readonly defaults?: Partial<SamplingParams>;
+  /** The vendor's batch API (`phylo run --batch`), when it has one (batch.ts). */
+  readonly batch?: BatchApi;
+  /**
+   * Rate-limit state the server reported with its last answers (x-ratelimit-remaining-*, anthropic-ratelimit-*),
+   * read by the scheduler before each request (src/collect/rate-limit.ts).
+   */
+  readonly serverLimits?: () => ServerLimits | undefined;
+}
+
+/** What a vendor's rate-limit headers said: what remains in the current window, and when it resets. */
+export interface ServerLimits {
+  readonly remainingRequests?: number;
+  readonly remainingTokens?: number;
+  /** Milliseconds from `at` until the requests (tokens) window refills. */
+  readonly resetRequestsMs?: number;
+  readonly resetTokensMs?: number;
+  /** performance.now() when the headers were read. */
+  readonly at: number;
 }
 
 /** A failed call, classified. `retryAfterMs` comes from Retry-After / retry-after-ms headers when sent. */

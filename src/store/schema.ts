@@ -1,7 +1,7 @@
 // The SQLite schema of a results folder's `phylo.db`. Bump SCHEMA_VERSION and add a step to MIGRATIONS when it
 // changes; a database newer than this code is refused rather than misread.
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const MIGRATIONS: readonly string[] = [
   // 0 -> 1
@@ -77,5 +77,32 @@ export const MIGRATIONS: readonly string[] = [
     acquired_at  TEXT NOT NULL,
     heartbeat_at TEXT NOT NULL            -- refreshed every few seconds while the holder lives
   ) WITHOUT ROWID;
+  `,
+  // 4 -> 5: vendor batches (issue 13, `phylo run --batch`): each batch, written before it is submitted, and which
+  // (model, probe, sample) each of its requests is, so a killed process polls what it submitted instead of resending.
+  `
+  CREATE TABLE batches (
+    id          INTEGER PRIMARY KEY,
+    run         TEXT NOT NULL,            -- the run name
+    provider    TEXT NOT NULL,            -- the model-ref prefix (profile) whose batch API took it
+    vendor_id   TEXT,                     -- NULL until the vendor has answered the submit
+    tag         TEXT NOT NULL,            -- stored at the vendor with the batch where it can be, to find it again
+    state       TEXT NOT NULL,            -- submitting, validating, in_progress, finalizing, cancelling, completed...
+    requests    INTEGER NOT NULL,
+    succeeded   INTEGER NOT NULL DEFAULT 0,
+    errored     INTEGER NOT NULL DEFAULT 0,
+    landed      INTEGER NOT NULL DEFAULT 0, -- 1 once its results are written into the run's samples
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  );
+  CREATE INDEX batches_by_run ON batches (run);
+  CREATE TABLE batch_requests (
+    batch_id    INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+    custom_id   TEXT NOT NULL,
+    model       TEXT NOT NULL,
+    probe       TEXT NOT NULL,
+    idx         INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, custom_id)
+  );
   `,
 ];

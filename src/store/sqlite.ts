@@ -12,6 +12,7 @@ import { type RunRow, type SampleRow, type SampleWrite, sampleParams, toRecord, 
 import { decodeVector, encodeVector } from './vector-blob.js';
 import { samplesFrom } from './load-samples.js';
 import { RunLeases } from './lease.js';
+import { RunBatches } from './batches.js';
 import { guardStore } from './store-error.js';
 
 export const DB_FILE = 'phylo.db';
@@ -79,6 +80,11 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   /** The run leases of this store (lease.ts): who is collecting which run. */
   leases(): RunLeases {
     return new RunLeases(this.db);
+  }
+
+  /** The vendor batches of this store's runs (batches.ts). */
+  batches(): RunBatches {
+    return new RunBatches(this.db);
   }
 
   /** Set a connection pragma (tests simulate a full disk with `max_page_count`). */
