@@ -11,7 +11,8 @@ import type { RunStore } from '../store/api.js';
 import { testEquality, type EqualityOptions } from '../audit/equality.js';
 import { auditDrift } from '../audit/drift.js';
 import { identifyModel } from '../audit/identify.js';
-import { modelSamples, runSamples, samplesByModel } from '../audit/model-samples.js';
+import { modelSamples, runSamples } from '../audit/model-samples.js';
+import { DEFAULT_SIGNAL, SIGNALS } from '../analysis/signals/index.js';
 import { formatDrift, formatEquality, formatIdentification } from '../audit/format.js';
 
 interface TestFlags {
@@ -109,29 +110,26 @@ export function register(program: Command): void {
     audit
       .command('identify')
       .description(
-        'which reference model is TARGET? rank the models of --against by distance over shared probes, the ' +
-          "top-1's bootstrap confidence, and the equality test against it; exit 1 when even the top-1 differs, " +
-          '2 when no test is possible',
+        'which reference model is TARGET? rank the models of --against by the analysis signal over shared ' +
+          "probes, the top-1's bootstrap confidence, and the equality test against it; exit 1 when even the " +
+          'top-1 differs, 2 when no test is possible',
       )
       .argument('<target>', 'model ref in --run')
       .requiredOption('--run <run>', 'run holding the target')
-      .requiredOption('--against <run>', 'run holding the reference models (the target itself is left out)'),
+      .requiredOption('--against <run>', 'run holding the reference models (the target itself is left out)')
+      .option('--signal <signal>', `analysis signal to rank by: ${SIGNALS.join(', ')} (default ${DEFAULT_SIGNAL})`),
   )
     .addHelpText(
       'after',
       '\nExamples:\n  $ phylo audit identify replay:vicuna-7b-v1.5 --run alpaca --against alpaca\n' +
         '  $ phylo audit identify openai:my-endpoint --run endpoint --against zoo --json\n',
     )
-    .action((target: string, flags: TestFlags & { run: string; against: string }) => {
-      const options = equalityOptions(flags);
+    .action((target: string, flags: TestFlags & { run: string; against: string; signal?: string }) => {
+      const options = { ...equalityOptions(flags), signal: flags.signal };
       const id = withStore(flags, (store) => {
         const run = store.loadRun(runName(flags.run));
-        const me = modelSamples(run, target);
         const ref = flags.against === flags.run ? run : store.loadRun(runName(flags.against));
-        const references = [...samplesByModel(ref)]
-          .filter(([model]) => !(ref === run && model === me.model))
-          .map(([model, samples]) => ({ model, samples }));
-        return identifyModel(me, references, options);
+        return identifyModel(modelSamples(run, target), ref, options);
       });
       print(flags, id, formatIdentification(id));
       // The ranking is printed either way; without an equality test (too few shared probes) the input was too thin.

@@ -142,7 +142,7 @@ describe.skipIf(!DATA)('phylo audit', () => {
     expect(r.code).toBe(j.equal.reject ? 1 : 0);
   });
 
-  it("identify across runs: a target sharing a reference model's ref is renamed, and the served model is found", async () => {
+  it("identify across runs: a target with a reference model's ref is renamed; the served model is found", async () => {
     // june serves gpt-3.5-turbo-1106's outputs as gpt-3.5-turbo-0613: identical answers put may's 1106 first.
     const args = ['audit', 'identify', 'gpt-3.5-turbo-0613', '--run', 'june', '--against', 'may', '--results', results];
     const r = await runCli([...args, '--json']);
