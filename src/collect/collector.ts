@@ -18,6 +18,7 @@ import { type CollectOptions, type CollectResult, DEFAULT_MAX_RETRY_WAIT_MS } fr
 import { type PlanItem, planRun } from './plan.js';
 import { ListedFingerprint, publicBaseURL } from './provenance.js';
 import { redact } from './redact.js';
+import { overRetryCeiling } from './retry-ceiling.js';
 import { SampleWriter } from './sample-writer.js';
 import { InFlightRequests } from './timed-call.js';
 
@@ -177,8 +178,8 @@ class Collector {
     this.writer.flushSafely();
     const cancelled = this.signal.aborted;
     if (this.storeFailure !== undefined) {
-      // Everything committed before the failure stays; the run is left to resume. Marking it interrupted may fail
-      // too (a full disk): then `phylo runs` shows it interrupted anyway, since no live process holds its lease.
+      // What was committed stays; the run resumes. If marking it fails too (a full disk), `phylo runs` still shows it
+      // interrupted: no live process holds its lease.
       try {
         store.setStatus(spec.name, 'interrupted');
       } catch {
@@ -230,16 +231,7 @@ class Collector {
     let totalLatency = 0;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       if (this.signal.aborted) return;
-      if (m.stopped) {
-        this.recordError(
-          item,
-          m.stopped.kind,
-          `not requested: an earlier request of this model failed with ${m.stopped.kind}: ${m.stopped.message}`,
-          attempt - 1,
-          totalLatency,
-        );
-        return;
-      }
+      if (m.stopped) return this.recordStopped(item, m.stopped, attempt - 1, totalLatency);
       const outcome = await m.limit.run(async (epoch): Promise<AttemptOutcome> => {
         if (this.signal.aborted) return CANCELLED;
         const gate = this.pauseGate();
@@ -257,16 +249,7 @@ class Collector {
         }
       });
       if (outcome === CANCELLED) return;
-      if ('stopped' in outcome) {
-        this.recordError(
-          item,
-          m.stopped!.kind,
-          `not requested: an earlier request of this model failed with ${m.stopped!.kind}: ${m.stopped!.message}`,
-          attempt - 1,
-          totalLatency,
-        );
-        return;
-      }
+      if ('stopped' in outcome) return this.recordStopped(item, m.stopped!, attempt - 1, totalLatency);
       totalLatency += outcome.latencyMs;
       if ('completion' in outcome) {
         m.limit.succeeded();
@@ -304,17 +287,9 @@ class Collector {
         this.recordError(item, error.kind, reason, attempt, totalLatency);
         return;
       }
-      if (error.retryAfterMs !== undefined && error.retryAfterMs > this.maxRetryWaitMs) {
-        // A server asking for a long wait is not worth sleeping through in silence: fail the sample (a resume retries
-        // it) and say what the server asked for.
-        this.recordError(
-          item,
-          'rate_limit',
-          `${message}; the server asked to wait ${formatWait(error.retryAfterMs)}, over the ` +
-            `${formatWait(this.maxRetryWaitMs)} limit (--max-retry-wait); run again later to resume`,
-          attempt,
-          totalLatency,
-        );
+      const tooLong = overRetryCeiling(message, error.retryAfterMs, this.maxRetryWaitMs);
+      if (tooLong !== undefined) {
+        this.recordError(item, 'rate_limit', tooLong, attempt, totalLatency);
         return;
       }
       const waitMs = retryDelay(attempt, error.retryAfterMs, this.backoff, this.rng);
@@ -340,6 +315,12 @@ class Collector {
   private storeFailed(err: unknown): void {
     if (this.storeFailure === undefined) this.storeFailure = err;
     this.halt.abort(err);
+  }
+
+  /** A sample not requested because its model was stopped (auth, not_found) by an earlier answer. */
+  private recordStopped(item: PlanItem, stopped: NonNullable<ModelState['stopped']>, attempts: number, ms: number) {
+    const why = `not requested: an earlier request of this model failed with ${stopped.kind}: ${stopped.message}`;
+    this.recordError(item, stopped.kind, why, attempts, ms);
   }
 
   private clean(message: string): string {
@@ -415,10 +396,4 @@ class Collector {
       costUsd: 0,
     });
   }
-}
-
-/** A wait in seconds for a message: "90 s", "3.2e+26 s". */
-function formatWait(ms: number): string {
-  const s = ms / 1000;
-  return `${s < 1e6 ? Number(s.toFixed(s < 10 ? 1 : 0)) : s.toPrecision(3)} s`;
 }

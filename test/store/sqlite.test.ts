@@ -93,8 +93,13 @@ describe('SqliteStore', () => {
       probes: 3,
       samples: 3,
       errors: 1,
-      status: 'running',
+      // Stored `running` but no live process holds its lease: a crashed collection, listed as interrupted.
+      status: 'interrupted',
     });
+    expect(store.getRun(RUN).status).toBe('running');
+    const held = store.leases().tryAcquire(RUN);
+    expect(store.listRuns()[0]!.status).toBe('running');
+    if (held.ok) held.lease.release();
   });
 
   it('a retried sample replaces its error: one row per (run, model, probe, index)', () => {
