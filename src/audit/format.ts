@@ -129,7 +129,7 @@ export function formatDrift(r: DriftReport): string {
 
 export function formatIdentification(id: Identification, shown = 10): string {
   const lines = [
-    `${oneLine(id.target)}: nearest reference models (mean cosine distance of word profiles, prompt by prompt; ` +
+    `${oneLine(id.target)}: nearest reference models (distance: signal ${id.signal}, ${oneLine(id.metric)}; ` +
       `confidence = share of ${id.bootstrap} bootstrap replicates over probes in which the model is nearest)`,
     ...table(
       ['model', 'distance', 'confidence', 'probes'],
