@@ -8,6 +8,7 @@ import { DEFAULT_METHOD, type Signal } from '../analysis/signals/index.js';
 import { startProgressReporter } from '../collect/progress-reporter.js';
 import type { RunData } from '../core/run.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
+import { parseInteger } from '../core/parse-number.js';
 import { genotypeMatrix } from '../genotype/analysis.js';
 import { compareModels } from '../genotype/compare.js';
 import { positionLogprobSuite } from '../lab/experiment/position-runs.js';
@@ -61,8 +62,8 @@ export function register(program: Command): void {
     .action(async (opts: DemoOptions) => {
       const t0 = performance.now();
       const zooDir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
-      const bootstrap = Number(opts.bootstrap);
-      const seed = Number(opts.seed);
+      const bootstrap = parseInteger('--bootstrap', opts.bootstrap, { min: 0 });
+      const seed = parseInteger('--seed', opts.seed, { min: 0 });
       const truthBare = await readTruth(zooDir);
       const truth = relabel(truthBare, asRef);
       const leaves = leafLabels(truthBare);

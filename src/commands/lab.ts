@@ -14,6 +14,7 @@ import { startLabServer } from '../lab/server.js';
 import { registerAuditCheck } from '../lab/audit-check/command.js';
 import { listZoo, subtreeOf, trainZoo, type ZooEvent } from '../lab/zoo.js';
 import { bestPhenotype, experimentMarkdown } from '../lab/experiment/report.js';
+import { budgetTableMarkdown } from '../lab/experiment/budget-report.js';
 import { runExperiment } from '../lab/experiment/run.js';
 import { writePositionSuite } from '../lab/experiment/position-suite.js';
 import { startProgressReporter } from '../collect/progress-reporter.js';
@@ -341,6 +342,9 @@ export function register(program: Command): void {
             process.stdout.write(
               `noise-free next-byte tree (${nb.method}): RF ${nb.rf} of ${nb.max} (normalized ${nb.normalized.toFixed(3)})\n`,
             );
+          // The budget table's best-of lines (best with logprobs, from sampled text alone, PhyloLM's recipe).
+          for (const l of budgetTableMarkdown(report.budgetTable).filter((x) => x.startsWith('- ')))
+            process.stdout.write(`budget ${l.slice(2)}\n`);
           process.stdout.write(`report: ${path.join(out, 'EXPERIMENT.md')}\n`);
         } finally {
           reporter.stop();

@@ -19,6 +19,7 @@ import { experimentMarkdown } from '../../src/lab/experiment/report.js';
 import { runExperiment } from '../../src/lab/experiment/run.js';
 import { BUDGETS } from '../../src/lab/experiment/budget.js';
 import { loadSuite } from '../../src/probes/load.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const small = {
   name: 'e2e',
@@ -51,6 +52,31 @@ probes:
   - { id: g-we, tags: [gene], prefix: "We ", max_tokens: 6 }
   - { id: g-of, tags: [gene], prefix: "of the ", max_tokens: 6 }
 `;
+
+/** A tiny logprob-gene suite in the format of probes/lab-positions.yaml: 2 corpora x 3 windows, cut at 8 and 16. */
+async function writePositions(dir: string): Promise<string> {
+  const windows = ['The whale was seen by all', 'Dear friend, click here now'].flatMap((text, d) =>
+    [0, 1, 2].flatMap((w) =>
+      [8, 16].map((c) => ({
+        id: `pos-d${d}-${w}:${c}`,
+        tags: ['position', `d${d}`, `window-d${d}-${w}`],
+        prefix: `${' x'.repeat(w)}${text}`.trim().slice(0, c),
+      })),
+    ),
+  );
+  const file = path.join(dir, 'positions.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      name: 'e2e-positions',
+      version: '1',
+      description: 'tiny',
+      defaults: { temperature: 1, max_tokens: 1, samples: 1 },
+      probes: windows,
+    }),
+  );
+  return file;
+}
 
 describe('lab end to end', () => {
   let dir: string;
@@ -131,21 +157,7 @@ describe('lab end to end', () => {
     const store = openStore(results);
     const suiteFile = path.join(dir, 'suite-genes.yaml');
     await writeFile(suiteFile, suite.replace('samples: 1, seed: 5', 'samples: 4'));
-    // A tiny logprob-gene suite in the format of probes/lab-positions.yaml: 2 corpora x 3 windows, cut at 8 and 16.
-    const windows = ['The whale was seen by all', 'Dear friend, click here now'].flatMap((text, d) =>
-      [0, 1, 2].flatMap((w) =>
-        [8, 16].map((c) => ({
-          id: `pos-d${d}-${w}:${c}`,
-          tags: ['position', `d${d}`, `window-d${d}-${w}`],
-          prefix: `${' x'.repeat(w)}${text}`.trim().slice(0, c),
-        })),
-      ),
-    );
-    const positionsFile = path.join(dir, 'positions.json');
-    await writeFile(
-      positionsFile,
-      JSON.stringify({ name: 'e2e-positions', version: '1', description: 'tiny', probes: windows }),
-    );
+    const positionsFile = await writePositions(dir);
     try {
       const report = await runExperiment({
         store,
@@ -214,5 +226,36 @@ describe('lab end to end', () => {
     } finally {
       store.close();
     }
+  });
+  it('runs the demo reproducibly: the same seed prints the same scores, logprob genes included', async () => {
+    const positionsFile = await writePositions(dir);
+    const suiteFile = path.join(dir, 'suite-demo.yaml');
+    await writeFile(suiteFile, suite.replace('samples: 1, seed: 5', 'samples: 4'));
+    const demo = async (results: string) => {
+      const r = await runCli([
+        'demo',
+        '--zoo',
+        path.join(dir, 'zoo'),
+        '--suite',
+        suiteFile,
+        '--positions',
+        positionsFile,
+        '--bootstrap',
+        '10',
+        '--results',
+        path.join(dir, results),
+        '--json',
+        '--quiet',
+      ]);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(r.out) as { trees: { signal: string; rf: number }[]; seed: number; logprobQueries: number };
+    };
+    const a = await demo('demo-a');
+    const b = await demo('demo-b');
+    expect(b.trees).toEqual(a.trees);
+    expect(a.seed).toBe(1);
+    // Every cut of every window (all 6 windows are below the demo's 12 per corpus), once per model.
+    expect(a.logprobQueries).toBe(12 * 5);
+    expect(a.trees.map((t) => t.signal)).toEqual(['weights', 'embed', 'alleles', 'combined', 'logprobs', 'hellinger']);
   });
 });

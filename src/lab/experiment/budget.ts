@@ -209,6 +209,20 @@ function adaptiveGenes(data: RunData, budget: number, samples: number): { draw: 
 }
 
 /**
+ * Each sample cut to its first character: a sample of the next-byte distribution at the gene's cut, the unit the
+ * logprob genes read. Six-byte alleles at 8 samples are nearly all distinct (Nei's identity then sees mostly
+ * mismatches); one-byte alleles keep few states, so 8 samples estimate their frequencies.
+ */
+export function firstByteAlleles(data: RunData): RunData {
+  return {
+    run: data.run,
+    samples: data.samples.map((s) =>
+      s.outcome.status === 'ok' ? { ...s, outcome: { ...s.outcome, text: s.outcome.text.slice(0, 1) } } : s,
+    ),
+  };
+}
+
+/**
  * The table: logprob genes (logprobs and hellinger signals, random and active windows) and sampled text (PhyloLM's
  * recipe as the baseline, its active version, and every text signal on the same random genes).
  */
@@ -238,6 +252,9 @@ export function budgetTable(
   }
   row('alleles', `PhyloLM: random genes x ${geneSamples} samples`, true, (q) => randomGenes(genes, q, geneSamples));
   row('alleles', `active genes x ${geneSamples} samples`, false, (q) => adaptiveGenes(genes, q, geneSamples));
+  const firstByte = firstByteAlleles(genes);
+  row('alleles', `random genes x ${geneSamples}, first byte`, false, (q) => randomGenes(firstByte, q, geneSamples));
+  row('alleles', `active genes x ${geneSamples}, first byte`, false, (q) => adaptiveGenes(firstByte, q, geneSamples));
   for (const signal of TEXT_SIGNALS.filter((s) => s !== 'alleles'))
     row(signal, `random genes x ${geneSamples} samples`, false, (q) => randomGenes(genes, q, geneSamples));
   return { budgets, rows };
