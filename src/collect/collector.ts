@@ -306,7 +306,8 @@ class Collector {
   private provenance(item: PlanItem): { seed?: number; baseURL?: string } {
     const m = this.models.get(item.model)!;
     return {
-      ...(item.sampling.seed !== undefined ? { seed: item.sampling.seed } : {}),
+      // Recorded only where it was sent: a provider without seeds (Anthropic) draws unseeded samples.
+      ...(item.sampling.seed !== undefined && m.provider.capabilities.seed ? { seed: item.sampling.seed } : {}),
       ...(m.baseURL ? { baseURL: m.baseURL } : {}),
     };
   }

@@ -31,7 +31,7 @@ export function formatTable(
 export function formatSummary(s: RunSummary): string {
   const head = [
     `run ${s.run}: suite ${s.suite}, ${s.probes} probes x ${s.samplesPerProbe} samples, ` +
-      `${s.models.length} models, ${s.status} (${s.origin})`,
+      `${s.models.length} models, ${s.status} (${s.origin})${s.seed !== undefined ? `, seed ${s.seed}` : ''}`,
     `created ${s.createdAt}, updated ${s.updatedAt}`,
     '',
   ].map(oneLine);

@@ -36,6 +36,8 @@ export interface RunSummary {
   readonly origin: string;
   readonly probes: number;
   readonly samplesPerProbe: number;
+  /** The run's seed (each sample's is derived from it); absent for runs collected before seeds or imported. */
+  readonly seed?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly models: readonly ModelSummary[];
@@ -123,6 +125,7 @@ export function summarizeRun(data: RunData): RunSummary {
     origin: run.origin,
     probes: run.suite.probes.length,
     samplesPerProbe: run.samples,
+    ...(run.sampling?.seed !== undefined ? { seed: run.sampling.seed } : {}),
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
     models,

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicBaseURL } from '../../src/collect/provenance.js';
-import { startOpenAIServer, type TestServer } from '../../src/testing/servers/index.js';
+import { startAnthropicServer, startOpenAIServer, type TestServer } from '../../src/testing/servers/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from './fakes.js';
 
@@ -12,6 +12,7 @@ const KEY = ['sk', 'phylo-prov-key-7c1e9a2b4d6f8a0c'].join('-');
 const PROBES = 10;
 let server: TestServer;
 let steady: TestServer;
+let claude: TestServer;
 let work: string;
 let results: string;
 
@@ -28,7 +29,13 @@ beforeAll(async () => {
         : { model: 'gpt-alias-1106', fingerprint: 'fp_new' },
   });
   steady = await startOpenAIServer({ models: ['gpt-alias'], apiKey: KEY });
-  fs.mkdirSync(path.join(work, 'profiles'));
+  claude = await startAnthropicServer({ models: ['claude-test'], apiKey: KEY });
+  fs.mkdirSync(path.join(work, 'profiles'), { recursive: true });
+  fs.writeFileSync(
+    path.join(work, 'profiles', 'claude.yaml'),
+    'name: claude\nkind: anthropic\nbaseURLEnv: CLAUDE_URL\nkeyEnv: PROV_KEY\n',
+  );
+
   for (const [name, env] of [
     ['drifting', 'DRIFT_URL'],
     ['steady', 'STEADY_URL'],
@@ -47,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await steady?.close();
+  await claude?.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -54,6 +62,7 @@ const env = () => ({
   PHYLO_PROFILES: path.join(work, 'profiles'),
   DRIFT_URL: server.url,
   STEADY_URL: steady.url,
+  CLAUDE_URL: claude.url,
   PROV_KEY: KEY,
 });
 
@@ -132,6 +141,26 @@ describe('provenance per sample and phylo show', () => {
     const json = await runCli(['show', 'july', '--against', 'june', '--results', results, '--json'], { env: env() });
     const changes = (JSON.parse(json.out) as { changes: { what: string }[] }).changes;
     expect(changes.map((c) => c.what)).toEqual(['servedModel', 'fingerprint']);
+  });
+});
+
+describe('Anthropic (no seed parameter)', () => {
+  it('sends no seed and records none; keeps the answered model and the stop reason', async () => {
+    await run('claude:claude-test', 'claude');
+    const bodies = claude.requests.filter((r) => r.path === '/v1/messages').map((r) => r.body as { seed?: unknown });
+    expect(bodies).toHaveLength(PROBES);
+    expect(bodies.every((b) => b.seed === undefined)).toBe(true);
+    const exported = await runCli(['export', 'claude', '--format', 'jsonl', '--results', results]);
+    const rows = exported.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seed: unknown; served_model: string; finish_reason: string; client: string });
+    for (const r of rows) {
+      expect(r.seed).toBeNull();
+      expect(r.served_model).toBe('claude-test');
+      expect(r.finish_reason).toBe('end_turn');
+      expect(r.client).toMatch(/^anthropic-sdk \d/);
+    }
   });
 });
 
