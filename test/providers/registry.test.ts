@@ -34,7 +34,7 @@ describe('resolveProvider', () => {
 
   it('an OpenAI-compatible profile is the openai adapter with its own base URL and key variable', () => {
     const profiles = loadProfiles(profilesDir({}));
-    const [name, profile] = [...profiles].find(([, p]) => p.kind === 'openai' && p.name !== 'openai')!;
+    const [name, profile] = [...profiles].find(([, p]) => p.kind === 'openai' && p.name !== 'openai' && p.baseURL)!;
     const provider = resolveProvider(name, { env: { [profile.keyEnv!]: 'k-123' } });
     expect(provider.kind).toBe('openai');
     expect(provider.name).toBe(name);
@@ -54,9 +54,9 @@ describe('resolveProvider', () => {
   });
 
   it('an unknown prefix lists the known ones', () => {
-    expect(() => resolveProvider('gemini', { env: {} })).toThrow(InputError);
-    expect(() => resolveProvider('gemini', { env: {} })).toThrow(
-      /unknown provider "gemini": known prefixes are .*anthropic.*ollama.*openai/,
+    expect(() => resolveProvider('no-such-vendor', { env: {} })).toThrow(InputError);
+    expect(() => resolveProvider('no-such-vendor', { env: {} })).toThrow(
+      /unknown provider "no-such-vendor": known prefixes are .*anthropic.*gemini.*ollama.*openai/,
     );
   });
 
@@ -83,8 +83,11 @@ describe('createProviderRegistry', () => {
   it('knows only the network adapters until the entry point hands in lab and replay', () => {
     expect(Object.keys(builtInFactories).sort()).toEqual(['anthropic', 'ollama', 'openai']);
     expect(builtInPrefixes(new Map())).toEqual(['anthropic', 'ollama', 'openai']);
+    // The shipped profiles' names and the built-in kinds; not lab (handed in by the entry point).
+    const known = [...new Set([...loadProfiles(profilesDir({})).keys(), 'anthropic', 'ollama', 'openai'])].sort();
+    expect(known).not.toContain('lab');
     expect(() => createProviderRegistry().resolveProvider('lab', { env: {} })).toThrow(
-      /unknown provider "lab": known prefixes are anthropic, ollama, openai/,
+      `unknown provider "lab": known prefixes are ${known.join(', ')}`,
     );
   });
 
