@@ -4,7 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicBaseURL } from '../../src/collect/provenance.js';
-import { startAnthropicServer, startOpenAIServer, type TestServer } from '../../src/testing/servers/index.js';
+import {
+  startAnthropicServer,
+  startOllamaServer,
+  startOpenAIServer,
+  type TestServer,
+} from '../../src/testing/servers/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from './fakes.js';
 
@@ -13,6 +18,7 @@ const PROBES = 10;
 let server: TestServer;
 let steady: TestServer;
 let claude: TestServer;
+let ollama: TestServer;
 let work: string;
 let results: string;
 
@@ -30,6 +36,9 @@ beforeAll(async () => {
   });
   steady = await startOpenAIServer({ models: ['gpt-alias'], apiKey: KEY });
   claude = await startAnthropicServer({ models: ['claude-test'], apiKey: KEY });
+  ollama = await startOllamaServer({ models: ['llama-test'] });
+  fs.mkdirSync(path.join(work, 'profiles'), { recursive: true });
+  fs.writeFileSync(path.join(work, 'profiles', 'box.yaml'), 'name: box\nkind: ollama\nbaseURLEnv: BOX_URL\n');
   fs.mkdirSync(path.join(work, 'profiles'), { recursive: true });
   fs.writeFileSync(
     path.join(work, 'profiles', 'claude.yaml'),
@@ -55,6 +64,7 @@ afterAll(async () => {
   await server?.close();
   await steady?.close();
   await claude?.close();
+  await ollama?.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -63,6 +73,7 @@ const env = () => ({
   DRIFT_URL: server.url,
   STEADY_URL: steady.url,
   CLAUDE_URL: claude.url,
+  BOX_URL: ollama.url,
   PROV_KEY: KEY,
 });
 
@@ -161,6 +172,27 @@ describe('Anthropic (no seed parameter)', () => {
       expect(r.finish_reason).toBe('end_turn');
       expect(r.client).toMatch(/^anthropic-sdk \d/);
     }
+  });
+});
+
+describe('Ollama (digest from the listing)', () => {
+  it("stores the model's digest, asked once per run, and the seed sent as options.seed", async () => {
+    await run('box:llama-test', 'box');
+    const listings = ollama.requests.filter((r) => r.path === '/api/tags');
+    expect(listings).toHaveLength(1);
+    const exported = await runCli(['export', 'box', '--format', 'jsonl', '--results', results]);
+    const rows = exported.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { probe: string; seed: number; fingerprint: string; client: string });
+    expect(new Set(rows.map((r) => r.fingerprint)).size).toBe(1);
+    expect(rows[0]!.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(rows[0]!.client).toMatch(/^ollama-js \d/);
+    const sent = ollama.requests
+      .filter((r) => r.path === '/api/chat')
+      .map((r) => (r.body as { options: { seed: number } }).options.seed)
+      .sort();
+    expect(rows.map((r) => r.seed).sort()).toEqual(sent);
   });
 });
 
