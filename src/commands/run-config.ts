@@ -172,5 +172,16 @@ export function addRunControlOptions(command: Command): Command {
     .option('--tags <tags>', 'run only the probes carrying one of these comma-separated tags')
     .option('--limit <n>', 'run only the first n probes (after --tags)')
     .option('--dry-run', 'print the plan, request count and estimated cost per model; send nothing')
-    .option('--max-cost <usd>', 'stop cleanly (resumable, exit 1) once the priced usage spent reaches this many USD');
+    .option('--max-cost <usd>', 'stop cleanly (resumable, exit 1) once the priced usage spent reaches this many USD')
+    .addHelpText(
+      'after',
+      '\nRun config (--config audit.yaml; flags on the command line win over it):\n' +
+        '  name: audit-2025-06\n  suite: core                      # or a suite file, relative to this file\n' +
+        '  models: [openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest]\n  samples: 3\n  seed: 7\n' +
+        '  sampling: { temperature: 0.7, maxTokens: 256, logprobs: 5 }\n  budget: { maxCost: 2.50 }        # USD\n' +
+        '  tags: [knowledge]\n  limit: 20\n' +
+        'Part of a suite, plan first, then a budget:\n' +
+        '  $ phylo run --suite core --models openai:gpt-4o-mini --tags knowledge --limit 5 --dry-run\n' +
+        '  $ phylo run --config audit.yaml --max-cost 1\n',
+    );
 }

@@ -49,7 +49,7 @@ export function formatDryRun(plan: DryRunPlan): string {
   const e = plan.estimate;
   const rows = e.perModel.map((m) => {
     const cost = plan.unpriced.includes(m.model)
-      ? 'no price in its profile'
+      ? 'no price in its profile (counted as $0)'
       : `${formatCost(m.costUsd.low)}-${formatCost(m.costUsd.high)}`;
     return `  ${oneLine(m.model)}: ${m.requests} requests, ~${m.inputTokens} input tokens, ${cost}`;
   });
