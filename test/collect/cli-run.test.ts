@@ -253,7 +253,9 @@ describe('phylo run (child process, local OpenAI server)', () => {
         ],
         { LOCAL_KEY: WRONG_KEY },
       );
-      expect(bad.code).toBe(0);
+      // Every sample failed (401): the run is incomplete, exit 1 with the count by kind (issue 15).
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/incomplete: 3 samples failed after every attempt \(auth 3\)/);
       const echoed = server.requests.some((r) => r.headers.authorization === `Bearer ${WRONG_KEY}`);
       expect(echoed).toBe(true);
       const show = await run(['show', 'bad', '--json', '--results', results]);
