@@ -78,3 +78,17 @@ export function openAIAccount(
   const read = (name: string | undefined): string | null => (name ? env[name]?.trim() || null : null);
   return { organization: read(profile.organizationEnv), project: read(profile.projectEnv) };
 }
+
+/**
+ * Headers, organization and project are sent by the OpenAI adapter (every OpenAI-compatible endpoint); in a profile
+ * of another kind they would be silently ignored, so they are refused there, naming the file and the field.
+ */
+export function headersOnlyWhereSent(
+  profile: OpenAIAccountFields & { readonly kind: string; readonly headers: ProfileHeaders },
+): string | undefined {
+  if (profile.kind === 'openai') return undefined;
+  if (Object.keys(profile.headers).length > 0) return 'headers';
+  if (profile.organizationEnv !== undefined) return 'organizationEnv';
+  if (profile.projectEnv !== undefined) return 'projectEnv';
+  return undefined;
+}

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DEFAULTS } from '../core/defaults.js';
 import { InputError } from '../core/errors.js';
 import { PROVIDER_KIND_NAMES, PROVIDER_KINDS } from '../core/provider-kinds.js';
-import { ProfileHeadersSchema } from './profile-headers.js';
+import { headersOnlyWhereSent, ProfileHeadersSchema } from './profile-headers.js';
 import { DEFAULT_MAX_ANSWER_BYTES } from './cut-answer.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -134,6 +134,11 @@ export function parseProfile(raw: unknown, file: string): Profile {
   const parsed = ProfileSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(issueLine(file, parsed.error.issues));
   const profile = parsed.data;
+  const unsent = headersOnlyWhereSent(profile);
+  if (unsent)
+    throw new InputError(
+      `${file}: field "${unsent}": only profiles of kind openai send it (this one is ${profile.kind})`,
+    );
   profile.temperature.defaultOnly.forEach((pattern, i) => {
     try {
       new RegExp(pattern);

@@ -177,3 +177,17 @@ describe('profile headers', () => {
     expect(err!.message).not.toContain(KEY);
   });
 });
+
+describe('headers outside the openai kind', () => {
+  it('are refused rather than silently ignored', () => {
+    expect(() => parseProfile({ name: 'a', kind: 'anthropic', headers: { 'X-Title': 't' } }, 'a.yaml')).toThrow(
+      'a.yaml: field "headers": only profiles of kind openai send it (this one is anthropic)',
+    );
+    expect(() => parseProfile({ name: 'o', kind: 'ollama', organizationEnv: 'ORG' }, 'o.yaml')).toThrow(
+      /o\.yaml: field "organizationEnv"/,
+    );
+    expect(parseProfile({ name: 'x', kind: 'openai', headers: { 'X-Title': 't' } }, 'x.yaml').headers).toEqual({
+      'X-Title': 't',
+    });
+  });
+});
