@@ -43,6 +43,8 @@ export interface CollectOptions {
   readonly maxRetryWaitMs?: number;
   /** Values to blank out of any stored or reported error message (see redact.ts). */
   readonly secrets?: readonly string[];
+  /** The rate limiter's window (default one minute); tests scale it down to stay fast. */
+  readonly rateWindowMs?: number;
   /** Collect through the vendors' batch APIs instead of one request per sample (batch/batch-collector.ts). */
   readonly batch?: BatchMode;
 }

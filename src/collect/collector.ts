@@ -17,6 +17,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type CollectOptions, type CollectResult, DEFAULT_MAX_RETRY_WAIT_MS } from './collection.js';
 import { type PlanItem, planRun } from './plan.js';
 import { ListedFingerprint, publicBaseURL } from './provenance.js';
+import { type RateLimiter, type RequestSlot, rateLimiterFor, takeRequestSlot } from './rate-limit.js';
 import { redact } from './redact.js';
 import { overRetryCeiling } from './retry-ceiling.js';
 import { SampleWriter } from './sample-writer.js';
@@ -46,6 +47,8 @@ interface ModelState {
   /** The provider's base URL as stored with each sample: no credentials, no query. */
   readonly baseURL: string;
   readonly limit: AdaptiveLimit;
+  /** Requests and tokens per minute (profile and rate-limit headers), shared by the provider's models. */
+  readonly rate: RateLimiter | undefined;
   readonly listed: ListedFingerprint;
   /** Set when a failure means no further request for this model can succeed (auth, not_found). */
   stopped?: { kind: FailureKind; message: string };
@@ -111,6 +114,7 @@ class Collector {
     const { spec, store } = this;
     // Resolve every model's provider and limiter first: one limiter per provider, shared by its models.
     const limits = new Map<string, AdaptiveLimit>();
+    const rates = new Map<string, RateLimiter | undefined>();
     for (const model of spec.models) {
       const provider = this.options.providerFor(model);
       let limit = limits.get(provider.name);
@@ -120,6 +124,7 @@ class Collector {
           this.emit({ type: 'concurrency', provider: provider.name, limit: c.limit, reason: c.reason }),
         );
         limits.set(provider.name, limit);
+        rates.set(provider.name, rateLimiterFor(provider, this.clock, this.options.rateWindowMs));
       }
       this.models.set(model, {
         provider,
@@ -127,6 +132,7 @@ class Collector {
         baseURL: publicBaseURL(provider.baseURL),
         listed: new ListedFingerprint(provider, parseModelRef(model).model),
         limit,
+        rate: rates.get(provider.name),
       });
     }
 
@@ -238,12 +244,22 @@ class Collector {
         if (gate) await gate;
         if (this.signal.aborted) return CANCELLED;
         if (m.stopped) return { stopped: true as const, epoch };
+        let slot: RequestSlot | undefined;
+        if (m.rate) {
+          try {
+            slot = await takeRequestSlot(m.rate, m.provider, request, this.signal);
+          } catch {
+            return CANCELLED;
+          }
+        }
         this.requested++;
         const t0 = this.clock.now();
         try {
           const completion = await this.inFlight.call(m.provider, request, this.timeoutMs);
+          slot?.done(completion.usage.inputTokens + completion.usage.outputTokens);
           return { completion, latencyMs: this.clock.now() - t0, epoch };
         } catch (err) {
+          slot?.done();
           if (this.signal.aborted) return CANCELLED;
           return { error: classify(err), latencyMs: this.clock.now() - t0, epoch };
         }

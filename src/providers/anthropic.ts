@@ -9,6 +9,7 @@ import { badResponse, timeoutFailure, unsupported, type FailureContext } from '.
 import { CLIENT_VERSIONS } from './client-version.js';
 import { guardedCall, type SdkErrorReading } from './guarded-call.js';
 import { profileBaseURL } from './profile.js';
+import { watchRateLimits } from './rate-limit-headers.js';
 import { profileFields } from './profile-fields.js';
 import type { CallOptions, Capabilities, CompletionRequest, Provider } from './provider.js';
 import { type TemperaturePlan, TemperaturePolicy, refusesTemperature, withTemperatureFallback } from './temperature.js';
@@ -43,11 +44,14 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
   const apiKey = requireKey(profile, env);
   const baseURL = profileBaseURL(profile, env) ?? DEFAULT_BASE_URL;
   // Retries are the scheduler's job (src/collect): SDK retries would multiply them.
+  // The answers' rate-limit headers (anthropic-ratelimit-*) are read off as they pass, for the scheduler's limiter.
+  const limits = watchRateLimits((input, init) => fetch(input, init));
   const client = new Anthropic({
     apiKey: apiKey ?? 'no-key-needed',
     baseURL,
     maxRetries: 0,
     timeout: profile.timeoutMs,
+    fetch: limits.fetch,
   });
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
   const temperatures = new TemperaturePolicy(profile.temperature);
@@ -99,6 +103,7 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
   return {
     ...profileFields(profile, temperatures),
     kind: 'anthropic',
+    serverLimits: limits.latest,
     baseURL,
     capabilities,
     complete,

@@ -6,6 +6,7 @@ import { requireKey, type ProviderContext } from './factory.js';
 import { CLIENT_VERSIONS } from './client-version.js';
 import { keepCutAnswer } from './cut-answer.js';
 import { createKeepAliveFetch } from './keepalive-fetch.js';
+import { watchRateLimits } from './rate-limit-headers.js';
 import { badResponse, timeoutFailure, unsupported, type FailureContext } from './failure.js';
 import { guardedCall, type SdkErrorReading } from './guarded-call.js';
 import { createOpenAIBatchApi, OPENAI_BATCH_MAX_REQUESTS } from './openai-batch.js';
@@ -52,6 +53,8 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
   const baseURL = profileBaseURL(profile, env) ?? DEFAULT_BASE_URL;
   // Retries are the scheduler's job (src/collect): SDK retries would multiply them. The transport is node:http with a
   // keep-alive pool per client (keepalive-fetch.ts): Node's built-in fetch costs several times its CPU per request.
+  // The answers' rate-limit headers (x-ratelimit-*) are read off as they pass, for the scheduler's limiter.
+  const limits = watchRateLimits(createKeepAliveFetch({ maxBodyBytes: profile.maxAnswerBytes }));
   const client = new OpenAI({
     apiKey: apiKey ?? 'no-key-needed',
     baseURL,
@@ -59,7 +62,7 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     timeout: profile.timeoutMs,
     ...account,
     defaultHeaders: extraHeaders.headers,
-    fetch: createKeepAliveFetch({ maxBodyBytes: profile.maxAnswerBytes }),
+    fetch: limits.fetch,
   });
   // Listings and embeddings are not answers: their bodies grow with the batch (64 x 3,072 floats is megabytes), so
   // they go through a client without the per-answer cap.
@@ -166,6 +169,7 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
         return data.map((d) => Float64Array.from(d.embedding));
       }),
     price: (model) => priceFor(profile, model),
+    serverLimits: limits.latest,
     // Batch files are bulk too (an output file holds every answer of the batch).
     batch: createOpenAIBatchApi({
       client: bulkClient,
