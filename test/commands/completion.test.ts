@@ -93,6 +93,33 @@ describe('phylo completion', () => {
   });
 });
 
+const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
+
+describe.skipIf(!hasZsh)('zsh script in zsh (compsys builtins stubbed to print what they are given)', () => {
+  const script = completionScript(buildProgram(), 'zsh');
+  const file = path.join(dir, '_phylo');
+  fs.writeFileSync(file, script);
+  const complete = (words: string[]): string[] => {
+    const stubs =
+      `compdef() { :; }; compadd() { shift; print -l -- \${(P)1}; }; _describe() { print -l -- \${(P)2}; }; ` +
+      '_files() { print FILES; };';
+    const array = words.map((w) => `'${w}'`).join(' ');
+    const r = spawnSync('zsh', ['-c', `${stubs} source '${file}'; words=(${array}); CURRENT=${words.length}; _phylo`], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    return r.stdout.split('\n').filter(Boolean);
+  };
+
+  it('parses, offers subcommands with descriptions, options, and files after a leaf command', () => {
+    expect(spawnSync('zsh', ['-n', file]).status).toBe(0);
+    const lab = complete(['phylo', 'lab', '']);
+    expect(lab).toContain('list:list the models of a zoo with their lineage and held-out bits per byte');
+    expect(complete(['phylo', 'run', '--'])).toContain('--dry-run');
+    expect(complete(['phylo', 'completion', ''])).toEqual(['FILES']);
+  });
+});
+
 describe('phylo lab list', () => {
   it('is the same command as lab models', async () => {
     const list = await runCli(['lab', 'list', '--json']);
