@@ -29,31 +29,35 @@ const oneLineError = (err: string): void => {
 };
 
 describe('a fresh results folder opened by several processes at once', () => {
-  it('6 processes x 3 rounds: every open succeeds (13% failed before)', { timeout: 240_000 }, async () => {
-    const child = path.join(REPO, 'test/faults/open-store-child.ts');
-    for (let round = 0; round < 3; round++) {
-      const folder = path.join(work, `fresh-${round}`);
-      const startAt = Date.now() + 4000; // after every child has loaded
-      const codes = await Promise.all(
-        Array.from(
-          { length: 6 },
-          () =>
-            new Promise<{ code: number | null; err: string }>((resolve) => {
-              const p = spawn(process.execPath, ['--import', 'tsx', child, folder, String(startAt)], { cwd: REPO });
-              let err = '';
-              p.stderr.on('data', (d: Buffer) => {
-                err += d.toString();
-              });
-              p.on('close', (code) => resolve({ code, err }));
-            }),
-        ),
-      );
-      expect(codes).toEqual(Array.from({ length: 6 }, () => ({ code: 0, err: '' })));
-      const store = openStore(folder);
-      expect(store.integrityCheck()).toBe('ok');
-      store.close();
-    }
-  });
+  it(
+    '12 processes x 3 rounds: every open succeeds (before: "table runs already exists")',
+    { timeout: 300_000 },
+    async () => {
+      const child = path.join(REPO, 'test/faults/open-store-child.ts');
+      for (let round = 0; round < 3; round++) {
+        const folder = path.join(work, `fresh-${round}`);
+        const startAt = Date.now() + 8000; // after every child has loaded
+        const codes = await Promise.all(
+          Array.from(
+            { length: 12 },
+            () =>
+              new Promise<{ code: number | null; err: string }>((resolve) => {
+                const p = spawn(process.execPath, ['--import', 'tsx', child, folder, String(startAt)], { cwd: REPO });
+                let err = '';
+                p.stderr.on('data', (d: Buffer) => {
+                  err += d.toString();
+                });
+                p.on('close', (code) => resolve({ code, err }));
+              }),
+          ),
+        );
+        expect(codes).toEqual(Array.from({ length: 12 }, () => ({ code: 0, err: '' })));
+        const store = openStore(folder);
+        expect(store.integrityCheck()).toBe('ok');
+        store.close();
+      }
+    },
+  );
 });
 
 describe('an unusable results folder: one line, exit 2, naming the folder and the cause', () => {
