@@ -59,6 +59,16 @@ describe('budgetTableMarkdown', () => {
     expect(md.some((l) => l.startsWith("- PhyloLM's recipe: alleles"))).toBe(true);
   });
 
+  it("checks issue 12's targets against the best cell of each kind, at any budget", () => {
+    expect(md).toContain(
+      '- Target with logprobs <= 0.111: met (best cell 0.111: hellinger, logprob genes, random windows, <= 1000)',
+    );
+    expect(md).toContain(
+      '- Target from sampled text alone <= 0.500: not met (best cell 0.667: alleles, PhyloLM: random genes x 8 ' +
+        'samples, <= 1000)',
+    );
+  });
+
   it('says none when no row of a kind reaches the top budget', () => {
     expect(bestAtTop({ budgets: [1], rows: [] }, () => true)).toBeUndefined();
     expect(budgetTableMarkdown({ budgets: [1], rows: [] })).toContain('- Best with logprobs: none');

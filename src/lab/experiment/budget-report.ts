@@ -17,6 +17,22 @@ export function bestAtTop(t: BudgetTable, keep: (r: BudgetRow) => boolean): Budg
     .sort((a, b) => a.cells[last]!.normalized - b.cells[last]!.normalized)[0];
 }
 
+/** The lowest mean normalized RF of any cell of some kind of row, with its row and budget. */
+export function bestCell(
+  t: BudgetTable,
+  keep: (r: BudgetRow) => boolean,
+): { row: BudgetRow; budget: number; cell: BudgetCell } | undefined {
+  let best: { row: BudgetRow; budget: number; cell: BudgetCell } | undefined;
+  for (const row of t.rows.filter(keep))
+    row.cells.forEach((cell, i) => {
+      if (cell && (!best || cell.normalized < best.cell.normalized)) best = { row, budget: t.budgets[i]!, cell };
+    });
+  return best;
+}
+
+/** Issue 12 targets, <= 1,000 queries per model: logprobs <= 2/18 (the noise-free ceiling), sampled text <= 0.5. */
+export const TARGETS = { logprobs: 2 / 18, text: 0.5 } as const;
+
 export function budgetTableMarkdown(t: BudgetTable): string[] {
   const L: string[] = [];
   L.push(
@@ -48,6 +64,19 @@ export function budgetTableMarkdown(t: BudgetTable): string[] {
       "PhyloLM's recipe",
       bestAtTop(t, (r) => r.baseline),
     ),
+  );
+  const target = (title: string, goal: number, keep: (r: BudgetRow) => boolean) => {
+    const b = bestCell(t, keep);
+    if (!b) return `- Target ${title} <= ${goal.toFixed(3)}: no cell`;
+    const met = b.cell.normalized <= goal + 1e-9 ? 'met' : 'not met';
+    return (
+      `- Target ${title} <= ${goal.toFixed(3)}: ${met} (best cell ${b.cell.normalized.toFixed(3)}: ` +
+      `${b.row.signal}, ${b.row.design}, <= ${b.budget})`
+    );
+  };
+  L.push(
+    target('with logprobs', TARGETS.logprobs, usesLogprobs),
+    target('from sampled text alone', TARGETS.text, (r) => !usesLogprobs(r)),
   );
   return L;
 }
