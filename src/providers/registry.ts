@@ -12,6 +12,7 @@ import { isProviderKind, type ProviderKind } from '../core/provider-kinds.js';
 import { parseModelRef } from '../core/refs.js';
 import { createAnthropicProvider } from './anthropic.js';
 import type { ProviderFactory } from './factory.js';
+import { createHostPool, poolHosts } from './host-pool.js';
 import { createOllamaProvider } from './ollama.js';
 import { createOpenAIProvider } from './openai.js';
 import { implicitProfile, loadProfiles, profilesDir, type Profile } from './profile.js';
@@ -74,12 +75,25 @@ export function createProviderRegistry(handedIn: ProviderFactories = {}): Provid
     const profile = profileFor(prefix, options.profiles ?? loadProfiles(dir));
     const factory = factories[profile.kind];
     if (!factory) throw new ProviderUnavailableError(profile.name, `no adapter for kind ${profile.kind} in this build`);
-    return factory({
+    const context = {
       profile,
       env,
       profilesDir: dir,
       ...(options.resultsDir !== undefined ? { resultsDir: options.resultsDir } : {}),
-    });
+    };
+    // Several hosts (`hosts:` or OLLAMA_HOST=a,b,c): one adapter per host behind a pool (host-pool.ts).
+    const hosts =
+      profile.kind === 'ollama' || profile.kind === 'openai'
+        ? poolHosts(profile.hosts, profile.baseURLEnv ? env[profile.baseURLEnv] : undefined)
+        : undefined;
+    if (hosts) {
+      const members = hosts.map((url) => ({
+        url,
+        provider: factory({ ...context, profile: { ...profile, baseURL: url, hosts: undefined } }),
+      }));
+      return createHostPool(profile.name, members, profile.rateLimit.maxConcurrency);
+    }
+    return factory(context);
   };
   return {
     factories,
