@@ -38,9 +38,19 @@ export function bionj(m: DistanceMatrix): Tree {
 
   while (act.length > 3) {
     const r = act.length;
-    for (const a of act) {
+    // Row sums in one pass over the triangle. act stays ascending (a joined node keeps x's slot, y's is spliced
+    // out), so row a holds a's terms with the slots before it, and the rows after it add the rest in slot order:
+    // each S[a] is summed in the same order as over a square matrix's row.
+    for (let p = 0; p < r; p++) {
+      const a = act[p]!;
+      const triA = tri[a]!;
       let s = 0;
-      for (const b of act) if (b !== a) s += D[at(a, b)]!;
+      for (let q = 0; q < p; q++) {
+        const b = act[q]!;
+        const d = D[triA + b]!;
+        s += d;
+        S[b]! += d;
+      }
       S[a] = s;
     }
     // FastME's scan: x ascending, y < x, a pair replaces the best only when better by more than 1e-6; the
@@ -54,7 +64,7 @@ export function bionj(m: DistanceMatrix): Tree {
       const sa = S[a]!;
       for (let q = 0; q < p; q++) {
         const b = act[q]!;
-        const v = (r - 2) * D[a > b ? triA + b : tri[b]! + a]! - sa - S[b]!;
+        const v = (r - 2) * D[triA + b]! - sa - S[b]!;
         if (v < qMin - 1e-6) {
           qMin = v;
           x = a;
