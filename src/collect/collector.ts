@@ -245,9 +245,10 @@ class Collector {
         if (this.signal.aborted) return CANCELLED;
         if (m.stopped) return { stopped: true as const, epoch };
         let slot: RequestSlot | undefined;
-        if (m.rate) {
+        const waiting = m.rate ? takeRequestSlot(m.rate, m.provider, request, this.signal) : undefined;
+        if (waiting) {
           try {
-            slot = await takeRequestSlot(m.rate, m.provider, request, this.signal);
+            slot = await waiting;
           } catch {
             return CANCELLED;
           }

@@ -43,6 +43,22 @@ export class RateLimiter {
     return this.limits.requestsPerMinute !== undefined || this.limits.tokensPerMinute !== undefined;
   }
 
+  /**
+   * Nothing to enforce for a request of `tokens` now (no profile limit, and the headers leave room or say nothing):
+   * the request goes without queueing; the remaining count is taken.
+   */
+  free(tokens: number): boolean {
+    if (this.active) return false;
+    const s = this.server;
+    if (!s) return true;
+    const requestsLeft = s.remainingRequests === undefined || s.remainingRequests > 0;
+    const tokensLeft = s.remainingTokens === undefined || s.remainingTokens >= tokens;
+    if (!requestsLeft || !tokensLeft) return false;
+    // Counted down locally until the next answer's headers say again: a burst cannot spend one remaining twice.
+    if (s.remainingRequests !== undefined) this.server = { ...s, remainingRequests: s.remainingRequests - 1 };
+    return true;
+  }
+
   /** What the vendor's headers said last; read before each request. */
   observe(server: ServerLimits | undefined): void {
     if (server) this.server = server;
@@ -152,15 +168,19 @@ export function rateLimiterFor(provider: Provider, clock: Clock, windowMs?: numb
   return limiter.active || provider.serverLimits ? limiter : undefined;
 }
 
-/** Wait for room for one request of a provider (its latest headers first); call `done` when it ends. */
+/**
+ * Wait for room for one request of a provider (its latest headers first); call `done` when it ends. Undefined, at
+ * no cost, when nothing limits it now (no profile limit, and the headers say requests and tokens remain).
+ */
 export function takeRequestSlot(
   limiter: RateLimiter,
   provider: Provider,
   request: CompletionRequest,
   signal: AbortSignal,
-): Promise<RequestSlot> {
+): Promise<RequestSlot> | undefined {
   limiter.observe(provider.serverLimits?.());
   const chars =
     request.kind === 'chat' ? request.messages.reduce((n, m) => n + m.content.length, 0) : request.prefix.length;
-  return limiter.acquire(estimateTokens(chars, request.sampling.maxTokens), signal);
+  const tokens = estimateTokens(chars, request.sampling.maxTokens);
+  return limiter.free(tokens) ? undefined : limiter.acquire(tokens, signal);
 }
