@@ -41,7 +41,7 @@ export function coarseHellinger(x: TokenDistribution, y: TokenDistribution): num
     }
   }
   for (const [token, q] of y) if (token === OTHER_TOKEN || (!x.has(token) && xOpen)) tailY += q;
-  bc += Math.sqrt(tailX * tailY);
+  bc += Math.sqrt(Math.max(0, tailX * tailY));
   return Math.min(1, Math.max(0, 1 - bc));
 }
 
