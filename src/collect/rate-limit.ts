@@ -29,6 +29,7 @@ export class RateLimiter {
   private log: Entry[] = [];
   private queue: Promise<void> = Promise.resolve();
   private server: ServerLimits | undefined;
+  private seen: ServerLimits | undefined;
   private wakeUps: (() => void)[] = [];
 
   constructor(
@@ -61,7 +62,11 @@ export class RateLimiter {
 
   /** What the vendor's headers said last; read before each request. */
   observe(server: ServerLimits | undefined): void {
-    if (server) this.server = server;
+    // Only news replaces what we count down locally (the provider hands back the same object until an answer).
+    if (server && server !== this.seen) {
+      this.seen = server;
+      this.server = server;
+    }
   }
 
   /**

@@ -125,6 +125,18 @@ describe('tokens per minute and server headers', () => {
     expect(clock.now()).toBe(750);
   });
 
+  it('one remaining request per the headers lets one through, then waits for the reset', async () => {
+    const clock = manualClock();
+    const limiter = new RateLimiter({}, clock, 1000);
+    const headers = { remainingRequests: 1, resetRequestsMs: 300, at: 0 };
+    limiter.observe(headers);
+    expect(limiter.free(1)).toBe(true);
+    limiter.observe(headers); // the same answer's headers again: no news
+    expect(limiter.free(1)).toBe(false);
+    await limiter.acquire(1, never);
+    expect(clock.now()).toBe(300);
+  });
+
   it('reads OpenAI and Anthropic rate-limit headers', () => {
     expect(durationMs('6m0s')).toBe(360_000);
     expect(durationMs('1.5s')).toBe(1500);
