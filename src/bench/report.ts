@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AnalysedRun } from '../analysis/analysed-run.js';
-import { writeReport } from '../report/write.js';
+import { writeReport } from '../report/index.js';
 import { importAlpacaEval } from '../store/import-alpaca-eval.js';
 import { openStore } from '../store/sqlite.js';
 import { alpacaDataDir, alpacaFamilies } from './alpaca-data.js';

@@ -8,7 +8,7 @@ import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
 import type { RunData } from '../core/run.js';
 import { oneLine } from '../core/sanitize.js';
-import { REPORT_DEFAULTS, writeReport } from '../report/write.js';
+import { REPORT_DEFAULTS, writeReport } from '../report/index.js';
 import { openStoreReadonly } from '../store/sqlite.js';
 import { readFamilies } from '../core/families.js';
 

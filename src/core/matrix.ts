@@ -10,10 +10,6 @@ export interface DistanceMatrix {
   readonly metric: string;
 }
 
-export function matrixSize(m: DistanceMatrix): number {
-  return m.labels.length;
-}
-
 export function distanceAt(m: DistanceMatrix, i: number, j: number): number {
   return m.values[i * m.labels.length + j]!;
 }

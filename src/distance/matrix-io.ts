@@ -53,10 +53,6 @@ export function readPhylip(file: string): DistanceMatrix {
   return withNamesBeside(file, parsePhylip(readMatrixText(file, 'PHYLIP matrix'), file));
 }
 
-export function readNexusMatrix(file: string): DistanceMatrix {
-  return withNamesBeside(file, parseNexusDistances(readMatrixText(file, 'NEXUS file'), file));
-}
-
 export type MatrixFormat = 'tsv' | 'phylip' | 'nexus';
 
 /** The format of a matrix file: NEXUS by its #NEXUS line, PHYLIP by a leading taxon count, else TSV. */

@@ -6,15 +6,6 @@ import { encode, foldAscii } from './tokenizer.js';
 export const DATASET_IDS = ['sotu-early', 'sotu-middle', 'sotu-modern', 'moby-dick', 'spam', 'ham'] as const;
 export type DatasetId = (typeof DATASET_IDS)[number];
 
-export const DATASET_DESCRIPTIONS: Record<DatasetId, string> = {
-  'sotu-early': 'State of the Union addresses 1790-1860',
-  'sotu-middle': 'State of the Union addresses 1861-1945',
-  'sotu-modern': 'State of the Union addresses 1946 onwards',
-  'moby-dick': 'Moby-Dick (Melville 1851), all chapters',
-  spam: 'SpamAssassin spam e-mails (bodies)',
-  ham: 'SpamAssassin ham e-mails (bodies)',
-};
-
 /** A dataset as byte tokens: a training split and a held-out split (every HELD_OUT_EVERY-th document). */
 export interface Dataset {
   readonly id: DatasetId;
@@ -24,10 +15,6 @@ export interface Dataset {
 }
 
 export const HELD_OUT_EVERY = 10;
-
-export function isDatasetId(s: string): s is DatasetId {
-  return (DATASET_IDS as readonly string[]).includes(s);
-}
 
 async function load<T>(pkg: string): Promise<T> {
   try {
@@ -116,10 +103,4 @@ export async function loadDataset(id: DatasetId, vocab: number): Promise<Dataset
   };
   cache.set(key, ds);
   return ds;
-}
-
-export async function loadDatasets(ids: readonly DatasetId[], vocab: number): Promise<Map<DatasetId, Dataset>> {
-  const out = new Map<DatasetId, Dataset>();
-  for (const id of ids) out.set(id, await loadDataset(id, vocab));
-  return out;
 }

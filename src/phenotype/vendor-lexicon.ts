@@ -36,8 +36,3 @@ export function selfIdentification(text: string): number {
   const name = m[1]!.toLowerCase();
   return NAMES.find((n) => n.name === name)!.index + 1;
 }
-
-/** The vendor name of a selfIdentification value ('' for 0). */
-export function vendorName(value: number): string {
-  return value >= 1 && value <= VENDORS.length ? VENDORS[value - 1]!.vendor : '';
-}

@@ -6,7 +6,7 @@ import { analyseRunLazily } from '../analysis/analysed-run.js';
 import { DEFAULT_METHOD, isSignal } from '../analysis/signals/index.js';
 import type { RunData } from '../core/run.js';
 import { samplesByModel } from '../audit/model-samples.js';
-import { writeReport } from '../report/write.js';
+import { writeReport } from '../report/index.js';
 import type { ResultsData } from './backend.js';
 
 export interface TuiAnalysisOptions {

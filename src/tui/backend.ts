@@ -7,7 +7,7 @@ import type { Tree, TreeMethod } from '../phylo/index.js';
 import type { RunSummaryRow } from '../store/api.js';
 import type { RunEstimate as ProbesRunEstimate } from '../probes/estimate.js';
 import type { Sample } from '../core/types.js';
-import type { WrittenReport } from '../report/write.js';
+import type { WrittenReport } from '../report/index.js';
 
 export type ProviderState = 'ready' | 'no-key' | 'unreachable' | 'error';
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planRun, plannedTotal, resolveSampling } from '../../src/collect/plan.js';
 import { fullJitterDelay, retryDelay } from '../../src/collect/backoff.js';
 import { seededRng } from '../../src/core/random.js';
+import { modelRef } from '../../src/core/refs.js';
 import type { ProbeId, Suite } from '../../src/core/types.js';
 import { sampleCellKey, type StoredSampleState } from '../../src/store/sqlite.js';
 import { specOf } from './fakes.js';
@@ -124,7 +125,7 @@ describe('per-sample seeds (issue 16)', () => {
     const resumed = seeds(planRun(run, stored));
     for (const [cell, seed] of resumed) expect(seed).toBe(all.get(cell));
     // The model's name, not its ref's prefix: two profiles of one server draw (and cache) the same samples.
-    const other = seeds(planRun({ ...run, models: ['local:x'] as typeof run.models }, new Map()));
+    const other = seeds(planRun({ ...run, models: [modelRef('local:x')] }, new Map()));
     expect(other.get('local:x/a/1')).toBe(all.get('lab:x/a/1'));
     // Another run seed: every seed changes.
     const eight = seeds(planRun({ ...run, sampling: { seed: 8 } }, new Map()));

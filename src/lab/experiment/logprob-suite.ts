@@ -1,9 +1,6 @@
 // The black-box logprob phenotype of the experiment: the suite asked for one token with its top-k alternatives, as an
-// OpenAI-style API returns them, and the analysis's `logprobs` signal over the answers.
-import { analyseRunLazily } from '../../analysis/analysed-run.js';
-import type { DistanceMatrix } from '../../core/matrix.js';
+// OpenAI-style API returns them (the analysis's `logprobs` signal reads the answers).
 import { probeId } from '../../core/refs.js';
-import type { RunData } from '../../core/run.js';
 import type { Suite } from '../../core/types.js';
 
 /**
@@ -40,9 +37,4 @@ export function logprobSuite(suite: Suite, every = 0): Suite {
     },
     probes,
   };
-}
-
-/** The logprob run's distance matrix: the analysis's `logprobs` signal over every probe. */
-export function logprobMatrix(data: RunData): DistanceMatrix {
-  return analyseRunLazily(data).matrix('logprobs');
 }

@@ -5,7 +5,7 @@
 import { type ReactNode, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { Exported, ResultsData } from '../backend.js';
-import type { WrittenReport } from '../../report/write.js';
+import type { WrittenReport } from '../../report/index.js';
 import { TUI_EQUALITY, testModelsOfRun } from '../audit-run.js';
 import { PairPicker, VerdictPane } from '../components/equality-pane.js';
 import { PredictionPane } from '../components/prediction-pane.js';
