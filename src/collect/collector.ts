@@ -10,14 +10,15 @@ import type { Completion, FailureKind, ModelRef, RunSpec } from '../core/types.j
 import type { CompletionRequest, Provider, ProviderCallError } from '../providers/provider.js';
 import { cacheKey } from '../store/cache-key.js';
 import type { SqliteStore } from '../store/sqlite.js';
-import { AdaptiveLimit } from './adaptive-limit.js';
+import type { AdaptiveLimit } from './adaptive-limit.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelay } from './backoff.js';
 import { classify } from './classify.js';
 import { type Clock, systemClock } from './clock.js';
 import { type CollectOptions, type CollectResult, DEFAULT_MAX_RETRY_WAIT_MS } from './collection.js';
 import { type PlanItem, planRun } from './plan.js';
 import { ListedFingerprint, publicBaseURL } from './provenance.js';
-import { type RateLimiter, type RequestSlot, rateLimiterFor, takeRequestSlot } from './rate-limit.js';
+import { ProviderLimits } from './provider-limits.js';
+import { type RateLimiter, requestSlot } from './rate-limit.js';
 import { redact } from './redact.js';
 import { overRetryCeiling } from './retry-ceiling.js';
 import { SampleWriter } from './sample-writer.js';
@@ -47,8 +48,7 @@ interface ModelState {
   /** The provider's base URL as stored with each sample: no credentials, no query. */
   readonly baseURL: string;
   readonly limit: AdaptiveLimit;
-  /** Requests and tokens per minute (profile and rate-limit headers), shared by the provider's models. */
-  readonly rate: RateLimiter | undefined;
+  readonly rate: RateLimiter | undefined; // per minute: profile and rate-limit headers
   readonly listed: ListedFingerprint;
   /** Set when a failure means no further request for this model can succeed (auth, not_found). */
   stopped?: { kind: FailureKind; message: string };
@@ -113,26 +113,15 @@ class Collector {
   async run(): Promise<CollectResult> {
     const { spec, store } = this;
     // Resolve every model's provider and limiter first: one limiter per provider, shared by its models.
-    const limits = new Map<string, AdaptiveLimit>();
-    const rates = new Map<string, RateLimiter | undefined>();
+    const limits = new ProviderLimits(this.options, this.clock, this.emit);
     for (const model of spec.models) {
       const provider = this.options.providerFor(model);
-      let limit = limits.get(provider.name);
-      if (!limit) {
-        const ceiling = Math.max(1, Math.floor(this.options.concurrency?.(provider) ?? DEFAULTS.concurrency));
-        limit = new AdaptiveLimit(ceiling, this.options.growAfter ?? DEFAULTS.growAfter, (c) =>
-          this.emit({ type: 'concurrency', provider: provider.name, limit: c.limit, reason: c.reason }),
-        );
-        limits.set(provider.name, limit);
-        rates.set(provider.name, rateLimiterFor(provider, this.clock, this.options.rateWindowMs));
-      }
       this.models.set(model, {
         provider,
         name: parseModelRef(model).model,
         baseURL: publicBaseURL(provider.baseURL),
         listed: new ListedFingerprint(provider, parseModelRef(model).model),
-        limit,
-        rate: rates.get(provider.name),
+        ...limits.of(provider),
       });
     }
 
@@ -244,15 +233,8 @@ class Collector {
         if (gate) await gate;
         if (this.signal.aborted) return CANCELLED;
         if (m.stopped) return { stopped: true as const, epoch };
-        let slot: RequestSlot | undefined;
-        const waiting = m.rate ? takeRequestSlot(m.rate, m.provider, request, this.signal) : undefined;
-        if (waiting) {
-          try {
-            slot = await waiting;
-          } catch {
-            return CANCELLED;
-          }
-        }
+        const slot = await requestSlot(m.rate, m.provider, request, this.signal);
+        if (slot === 'cancelled') return CANCELLED;
         this.requested++;
         const t0 = this.clock.now();
         try {

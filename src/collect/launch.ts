@@ -124,7 +124,7 @@ function checkRunSize(request: LaunchRequest): void {
     );
 }
 
-/** `--batch` needs a batch API for every model: one line naming the first model without one, before anything is stored. */
+/** `--batch` needs a batch API for every model: one line naming the first without one, before anything is stored. */
 function checkBatchable(models: readonly ModelRef[], byPrefix: ReadonlyMap<string, Provider>): void {
   for (const ref of models) {
     const provider = byPrefix.get(parseModelRef(ref).prefix)!;

@@ -189,3 +189,14 @@ export function takeRequestSlot(
   const tokens = estimateTokens(chars, request.sampling.maxTokens);
   return limiter.free(tokens) ? undefined : limiter.acquire(tokens, signal);
 }
+
+/** A slot for one request, none when nothing limits it, or 'cancelled' when the run was cancelled while waiting. */
+export async function requestSlot(
+  limiter: RateLimiter | undefined,
+  provider: Provider,
+  request: CompletionRequest,
+  signal: AbortSignal,
+): Promise<RequestSlot | undefined | 'cancelled'> {
+  const waiting = limiter ? takeRequestSlot(limiter, provider, request, signal) : undefined;
+  return waiting?.catch(() => 'cancelled' as const);
+}

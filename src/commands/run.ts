@@ -158,7 +158,8 @@ export function register(program: Command): void {
         '  $ phylo run --name core-20250101-120000 --suite core --models openai:gpt-4o-mini   # resume\n' +
         '  $ phylo run --suite core --models openai:gpt-4o-mini --fresh --seed 8 --name june\n' +
         '      # an independent second sample of the same model (for phylo audit drift may june)\n' +
-        '  $ phylo run --suite core --models openai:gpt-4o-mini,anthropic:claude-3-5-haiku-latest --batch --name big\n' +
+        '  $ phylo run --suite core --models openai:gpt-4o-mini,anthropic:claude-3-5-haiku-latest \\\n' +
+        '      --batch --name big\n' +
         '      # half price; Ctrl-C or a crash: the same command polls the batches already submitted\n' +
         'Ctrl-C stops cleanly: everything answered is kept; run the same command again to finish.\n' +
         `Exit status: 0 every sample answered, 1 samples failed after every attempt (counts by kind on stderr),\n` +

@@ -124,7 +124,7 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
   };
 }
 
-/** The Messages API body of a chat request (system messages go in `system`): an interactive call's or a batch line's. */
+/** The Messages API body of a chat request (system messages go in `system`), for a call or a batch line. */
 export function anthropicMessageParams(
   request: CompletionRequest & { kind: 'chat' },
   temperature: number | undefined,

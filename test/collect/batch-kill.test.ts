@@ -21,7 +21,7 @@ version: "1"
 description: kill test
 defaults: { temperature: 0.7, max_tokens: 16, samples: 2 }
 probes:
-${Array.from({ length: 5 }, (_, i) => `  - id: p${i}\n    messages: [{ role: user, content: "question ${i}" }]`).join('\n')}
+${Array.from({ length: 5 }, (_, i) => `  - id: p${i}\n    messages: [{ role: user, content: "q ${i}" }]`).join('\n')}
 `;
 
 describe('phylo run --batch, SIGKILL between submit and results', () => {

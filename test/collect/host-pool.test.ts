@@ -118,7 +118,10 @@ describe('host pool', () => {
     await Promise.all([ask(2), ask(3)]);
     expect(generated(b).length).toBe(bAfterFailure); // still out
     t += 1000; // its time out is over: tried again, fails again (drops), then comes back for good
-    for (let i = 4; i < 12; i++) await Promise.all([ask(i), ask(i + 100)]).then(() => (t += 1000));
+    for (let i = 4; i < 12; i++) {
+      await Promise.all([ask(i), ask(i + 100)]);
+      t += 1000;
+    }
     expect(generated(b).filter((r) => r.fault === undefined).length).toBeGreaterThan(0);
   });
 
