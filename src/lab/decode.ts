@@ -33,7 +33,9 @@ export interface Generation {
 export class Decoder {
   private readonly k: Float32Array[];
   private readonly v: Float32Array[];
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through `const { p, x, h } = this` in step().
   private readonly x: Float32Array;
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through `const { p, x, h } = this` in step().
   private readonly h: Float32Array;
   private readonly mean = new Float32Array(1);
   private readonly rstd = new Float32Array(1);
@@ -44,6 +46,7 @@ export class Decoder {
   private readonly fcAct: Float32Array;
   private readonly scores: Float32Array;
   readonly logits: Float32Array;
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through `const { p, x, h } = this` in step().
   private readonly p: ReturnType<typeof views>;
   /** Tokens currently in the cache. */
   private context: number[] = [];
