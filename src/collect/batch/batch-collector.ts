@@ -20,6 +20,7 @@ import type { CollectOptions, CollectResult } from '../collection.js';
 import { type PlanItem, planRun } from '../plan.js';
 import { redact } from '../redact.js';
 import { cellOf, chunkForBatches, completionRequest } from './batch-plan.js';
+import { errorSample, okSample } from './batch-samples.js';
 
 /** How a batched collection polls. */
 export interface BatchMode {
@@ -99,7 +100,7 @@ class BatchCollector {
     for (const item of plan) {
       const m = this.models.get(item.model)!;
       const completion = store.cacheGet(this.keyOf(item, m));
-      if (completion) hits.push(this.okSample(item, completion, 0, 0, true));
+      if (completion) hits.push(okSample(this.options.spec.name, item, completion, 0, 0, true));
       else misses.push(item);
       this.items.set(cellOf({ model: item.model, probe: item.probe.id, index: item.index }), item);
     }
@@ -122,11 +123,23 @@ class BatchCollector {
       for (;;) {
         if (this.signal.aborted) break;
         await this.submit(pending);
-        const live = this.live();
+        // Unconfirmed submits (no vendor id) wait for a resume's lookup; polling cannot move them.
+        const live = this.live().filter((b) => b.vendorId !== undefined);
         if (live.length === 0) break;
         await this.clock.sleep(this.pollMs, this.signal);
         pending = [];
-        for (const b of live) pending.push(...(await this.poll(b)));
+        for (const b of live) {
+          try {
+            pending.push(...(await this.poll(b)));
+          } catch (err) {
+            if (this.signal.aborted || !classify(err).retryable) throw err;
+            // A poll that fails (a 5xx, a dropped connection) is tried again at the next round; the batch stays.
+            this.emit({
+              type: 'warning',
+              message: `batch ${b.vendorId}: poll failed: ${this.clean(classify(err).message)}`,
+            });
+          }
+        }
       }
     } catch (err) {
       if (!this.signal.aborted) throw err;
@@ -212,7 +225,17 @@ class BatchCollector {
       } catch (err) {
         if (this.signal.aborted) throw err;
         // The vendor said no (or we cannot tell whether it heard): a batch it has is found again by its tag.
-        const found = await info.api.find(tag, requests.length, row.createdAt, this.batches.vendorIds(), this.call());
+        const found = await info.api
+          .find(tag, requests.length, row.createdAt, this.batches.vendorIds(), this.call())
+          .catch(() => null);
+        if (found === null) {
+          // Cannot tell whether the vendor has it: the row stays `submitting`, and a resume looks for it again.
+          this.emit({
+            type: 'warning',
+            message: `${chunk.provider} batch ${tag}: submit unconfirmed; resume to check`,
+          });
+          continue;
+        }
         if (found) {
           this.batches.submitted(row.id, found, 'validating');
           continue;
@@ -225,7 +248,9 @@ class BatchCollector {
         });
         // A refusal (auth, a bad request) is every sample's answer; a passing failure leaves them for a resume.
         if (!failure.retryable) {
-          const samples = chunk.items.map((item) => this.errorSample(item, failure.kind, failure.message, 1));
+          const samples = chunk.items.map((item) =>
+            errorSample(this.options.spec.name, item, failure.kind, this.clean(failure.message), 1),
+          );
           this.options.store.writeBatch(samples);
           for (const s of samples) this.count(s);
         }
@@ -287,7 +312,7 @@ class BatchCollector {
         const u = res.completion.usage;
         const cost =
           ((u.inputTokens * price.inputPerMTok + u.outputTokens * price.outputPerMTok) / 1e6) * m.api.priceFactor;
-        samples.push(this.okSample(item, res.completion, turnaround, attempts, false, cost));
+        samples.push(okSample(this.options.spec.name, item, res.completion, turnaround, attempts, false, cost));
         cache.push({ key: this.keyOf(item, m), completion: res.completion });
         this.items.delete(cell);
         continue;
@@ -299,7 +324,7 @@ class BatchCollector {
       }
       const kind = res?.kind ?? 'server';
       const message = res?.message ?? `${item.model}: not answered by batch ${b.vendorId ?? b.id} (${b.state})`;
-      samples.push(this.errorSample(item, kind, message, attempts));
+      samples.push(errorSample(this.options.spec.name, item, kind, this.clean(message), attempts));
       this.items.delete(cell);
     }
     this.options.store.transaction(() => {
@@ -322,44 +347,6 @@ class BatchCollector {
       errored: b.errored,
       landed: b.landed,
     });
-  }
-
-  private okSample(
-    item: PlanItem,
-    completion: Completion,
-    latencyMs: number,
-    attempts: number,
-    cached: boolean,
-    costUsd = 0,
-  ): SampleWrite {
-    const at = new Date().toISOString();
-    return {
-      run: this.options.spec.name,
-      model: item.model,
-      probe: item.probe.id,
-      index: item.index,
-      outcome: { status: 'ok', ...completion },
-      latencyMs,
-      attempts,
-      costUsd,
-      at,
-      ...(cached ? { cached: true } : { collectedAt: at }),
-      ...(item.sampling.seed !== undefined ? { seed: item.sampling.seed } : {}),
-    };
-  }
-
-  private errorSample(item: PlanItem, kind: FailureKind, message: string, attempts: number): SampleWrite {
-    return {
-      run: this.options.spec.name,
-      model: item.model,
-      probe: item.probe.id,
-      index: item.index,
-      outcome: { status: 'error', kind, message: this.clean(message) },
-      latencyMs: 0,
-      attempts,
-      costUsd: 0,
-      at: new Date().toISOString(),
-    };
   }
 
   /** Count a landed (or cached) sample and tell the listeners, as the interactive collector does. */
