@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { attemptsFor, DEFAULTS } from '../../core/defaults.js';
 import type { RunEvent } from '../../core/events.js';
 import { parseModelRef } from '../../core/refs.js';
-import type { Completion, FailureKind, ModelRef } from '../../core/types.js';
+import type { FailureKind, ModelRef } from '../../core/types.js';
 import { type BatchApi, type BatchResult, type BatchStatus, ENDED_STATES } from '../../providers/batch.js';
 import type { CompletionRequest, Provider } from '../../providers/provider.js';
 import type { RunBatches, StoredBatch, StoredBatchRequest } from '../../store/batches.js';
