@@ -1,4 +1,5 @@
-// One entry point for the tree methods, for commands and reports that let the user pick one.
+// One table of the tree methods, for commands, the analysis and reports that let the user pick one. Adding a method
+// is its file in src/phylo/ and one line in TREE_BUILDERS; the names, the type and the parser follow from the table.
 import { InputError } from '../core/errors.js';
 import type { DistanceMatrix } from '../core/matrix.js';
 import { balancedMinimumEvolution } from './bme.js';
@@ -7,12 +8,19 @@ import { neighborJoining } from './nj.js';
 import type { Tree } from './tree.js';
 import { upgma } from './upgma.js';
 
-export type TreeMethod = 'nj' | 'bionj' | 'upgma' | 'bme';
+const TREE_BUILDERS = {
+  nj: neighborJoining,
+  bionj,
+  upgma,
+  bme: balancedMinimumEvolution,
+} as const satisfies Record<string, (m: DistanceMatrix) => Tree>;
 
-export const TREE_METHODS: readonly TreeMethod[] = ['nj', 'bionj', 'upgma', 'bme'];
+export type TreeMethod = keyof typeof TREE_BUILDERS;
+
+export const TREE_METHODS = Object.keys(TREE_BUILDERS) as readonly TreeMethod[];
 
 export function isTreeMethod(text: string): text is TreeMethod {
-  return (TREE_METHODS as readonly string[]).includes(text);
+  return Object.hasOwn(TREE_BUILDERS, text);
 }
 
 /** Parse a user's method name (e.g. from --method), naming the choices when it is wrong. */
@@ -22,16 +30,5 @@ export function treeMethod(text: string): TreeMethod {
 }
 
 export function buildTree(method: TreeMethod, m: DistanceMatrix): Tree {
-  switch (method) {
-    case 'nj':
-      return neighborJoining(m);
-    case 'bionj':
-      return bionj(m);
-    case 'upgma':
-      return upgma(m);
-    case 'bme':
-      return balancedMinimumEvolution(m);
-    default:
-      throw new InputError(`tree method "${String(method)}": use one of ${TREE_METHODS.join(', ')}`);
-  }
+  return TREE_BUILDERS[treeMethod(method)](m);
 }
