@@ -9,7 +9,7 @@
  */
 export const MAX_TREE_LEAVES = 5_000;
 /** Internal nodes a Newick tree may have: as many as a caterpillar of MAX_TREE_LEAVES needs. */
-export const MAX_TREE_INTERNAL_NODES = MAX_TREE_LEAVES;
+export const MAX_TREE_INTERNAL_NODES = 5_000;
 /** Taxa a distance matrix may have (an n x n Float64Array: 200 MB at 5,000). */
 export const MAX_MATRIX_TAXA = 5_000;
 
