@@ -30,7 +30,10 @@ export function stackModel(stack: ProbeDistanceStack, info: SignalInfo): SignalM
   return { info, matrix: (w) => (w ? averageOverProbes(stack, w, fallback) : full) };
 }
 
-/** A signal whose per-probe distances are sparse nearest-neighbour votes: the same means as stackModel, from the votes. */
+/**
+ * A signal whose per-probe distances are sparse nearest-neighbour votes: the same means as stackModel, from the
+ * votes.
+ */
 export function voteModel(stack: VoteStack, info: SignalInfo): SignalModel {
   const full = averageVotes(stack);
   const fallback = upperTriangle(full);

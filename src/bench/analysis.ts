@@ -37,15 +37,18 @@ export const benchmark: Benchmark = {
       const cpu = process.cpuUsage(cpu0);
       const t = result.timings;
       process.stdout.write(
-        `analysis (${result.signal}/${result.method}, ${result.models} models x ${result.probes} probes, 100 replicates): ${wall} s wall, ` +
+        `analysis (${result.signal}/${result.method}, ${result.models} models x ${result.probes} probes, ` +
+          `100 replicates): ${wall} s wall, ` +
           `${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (target < 20 s)\n` +
-          `  phenotype + distances ${t.phenotype.toFixed(2)} s, tree ${t.tree.toFixed(3)} s, bootstrap ${t.bootstrap.toFixed(2)} s\n`,
+          `  phenotype + distances ${t.phenotype.toFixed(2)} s, tree ${t.tree.toFixed(3)} s, ` +
+          `bootstrap ${t.bootstrap.toFixed(2)} s\n`,
       );
       const fam = alpacaFamilies(dir);
       const clades = familyClades(result.tree, fam);
       const nn = nearestNeighbourAccuracy(patristicDistances(result.tree), fam);
       process.stdout.write(
-        `family clades ${clades.filter((c) => c.isClade).length}/${clades.length}, 1-NN accuracy ${nn.accuracy.toFixed(3)} (${nn.correct}/${nn.total}); ` +
+        `family clades ${clades.filter((c) => c.isClade).length}/${clades.length}, ` +
+          `1-NN accuracy ${nn.accuracy.toFixed(3)} (${nn.correct}/${nn.total}); ` +
           `naive baseline 11/14 and 0.853\n`,
       );
     } finally {

@@ -48,7 +48,8 @@ export const benchmark: Benchmark = {
       await writeGeneratedSafetensors(b, tensors(2, true));
       const writeSeconds = (performance.now() - t0) / 1000;
       process.stdout.write(
-        `wrote 2 x 1 GiB safetensors (${TENSORS} F32 tensors each) in ${writeSeconds.toFixed(2)} s (${((2 * GiB) / 1e9 / writeSeconds).toFixed(2)} GB/s)\n`,
+        `wrote 2 x 1 GiB safetensors (${TENSORS} F32 tensors each) in ${writeSeconds.toFixed(2)} s ` +
+          `(${((2 * GiB) / 1e9 / writeSeconds).toFixed(2)} GB/s)\n`,
       );
       const rssBefore = process.memoryUsage().rss;
       t0 = performance.now();
@@ -62,20 +63,25 @@ export const benchmark: Benchmark = {
       const peakMb = process.resourceUsage().maxRSS / 1024;
       const bytesRead = cmp.models.reduce((s, x) => s + x.bytes, 0);
       process.stdout.write(
-        `compared ${cmp.tensors.length} tensor pairs (${(cmp.tensors.reduce((s, t) => s + t.elements, 0) / 1e6).toFixed(0)} M values per model) in ${seconds.toFixed(2)} s\n`,
+        `compared ${cmp.tensors.length} tensor pairs ` +
+          `(${(cmp.tensors.reduce((s, t) => s + t.elements, 0) / 1e6).toFixed(0)} M values per model) in ` +
+          `${seconds.toFixed(2)} s\n`,
       );
       process.stdout.write(
         `throughput: ${(bytesRead / 1e9 / seconds).toFixed(2)} GB/s read (both files, wall clock; target >= 0.5)\n`,
       );
       // On a shared machine the wall clock includes time waiting for a core; CPU time shows what the work itself costs.
       process.stdout.write(
-        `CPU time: ${cpuSeconds.toFixed(2)} s (${(bytesRead / 1e9 / cpuSeconds).toFixed(2)} GB per CPU-second; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)\n`,
+        `CPU time: ${cpuSeconds.toFixed(2)} s (${(bytesRead / 1e9 / cpuSeconds).toFixed(2)} GB per CPU-second; ` +
+          `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)\n`,
       );
       process.stdout.write(
-        `peak RSS (maxRSS, whole process incl. writing): ${peakMb.toFixed(0)} MB (target < 300); RSS before compare ${(rssBefore / 1048576).toFixed(0)} MB\n`,
+        `peak RSS (maxRSS, whole process incl. writing): ${peakMb.toFixed(0)} MB (target < 300); ` +
+          `RSS before compare ${(rssBefore / 1048576).toFixed(0)} MB\n`,
       );
       process.stdout.write(
-        `L2(parent, child) = ${m.values[1]!.toFixed(4)}; layers with changes: ${layers.filter((l) => l.mean > 0).length}/${layers.length}\n`,
+        `L2(parent, child) = ${m.values[1]!.toFixed(4)}; ` +
+          `layers with changes: ${layers.filter((l) => l.mean > 0).length}/${layers.length}\n`,
       );
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -42,7 +42,8 @@ function syntheticText(n: number): Uint8Array {
 
 async function run(): Promise<void> {
   process.stdout.write(
-    `machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (figures drop when the cores are shared)\n`,
+    `machine: ${cpus().length} cores, ` +
+      `load average ${loadavg()[0]!.toFixed(1)} (figures drop when the cores are shared)\n`,
   );
   const text = syntheticText(200_000);
   const opts: TrainOptions = {
@@ -61,12 +62,14 @@ async function run(): Promise<void> {
   );
   const r1 = train(m1, [text], opts);
   process.stdout.write(
-    `training, 1 thread:  ${Math.round(r1.tokens / r1.seconds)} tokens/s (${opts.steps} steps of ${opts.batch} x ${CONFIG.ctx})\n`,
+    `training, 1 thread:  ${Math.round(r1.tokens / r1.seconds)} tokens/s ` +
+      `(${opts.steps} steps of ${opts.batch} x ${CONFIG.ctx})\n`,
   );
   const m2 = initModel(CONFIG, 1);
   const r2 = await trainParallel(m2, [text], opts, 2);
   process.stdout.write(
-    `training, 2 workers: ${Math.round(r2.tokens / r2.seconds)} tokens/s (same weights: ${Buffer.from(m1.params.buffer).equals(Buffer.from(m2.params.buffer))})\n`,
+    `training, 2 workers: ${Math.round(r2.tokens / r2.seconds)} tokens/s ` +
+      `(same weights: ${Buffer.from(m1.params.buffer).equals(Buffer.from(m2.params.buffer))})\n`,
   );
 
   const t0 = performance.now();
@@ -119,7 +122,8 @@ async function run(): Promise<void> {
         await Promise.all(Array.from({ length: concurrent }, worker));
         const secs = (performance.now() - t1) / 1000;
         process.stdout.write(
-          `inference, lab server, ${concurrent} concurrent: ${Math.round(tokens / secs)} tokens/s, ${(requests / secs).toFixed(1)} requests/s (${requests} requests of 64 tokens)\n`,
+          `inference, lab server, ${concurrent} concurrent: ${Math.round(tokens / secs)} tokens/s, ` +
+            `${(requests / secs).toFixed(1)} requests/s (${requests} requests of 64 tokens)\n`,
         );
       }
     } finally {

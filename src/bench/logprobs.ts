@@ -78,8 +78,10 @@ export const benchmark: Benchmark = {
     const wall = ((performance.now() - t0) / 1000).toFixed(2);
     const cpu = process.cpuUsage(cpu0);
     process.stdout.write(
-      `logprobs/${r.method}, ${r.models} models x ${r.probes} probes, top-${K}, 100 replicates: ${wall} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU\n` +
-        `  profile + per-probe JS ${r.timings.phenotype.toFixed(2)} s, tree ${r.timings.tree.toFixed(3)} s, bootstrap ${r.timings.bootstrap.toFixed(2)} s\n`,
+      `logprobs/${r.method}, ${r.models} models x ${r.probes} probes, top-${K}, 100 replicates: ${wall} s wall, ` +
+        `${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU\n` +
+        `  profile + per-probe JS ${r.timings.phenotype.toFixed(2)} s, tree ${r.timings.tree.toFixed(3)} s, ` +
+        `bootstrap ${r.timings.bootstrap.toFixed(2)} s\n`,
     );
   },
 };

@@ -176,8 +176,10 @@ export const benchmark: Benchmark = {
         }
         const rf = robinsonFoulds(ours.result, best!.tree);
         process.stdout.write(
-          `clearcut --neighbor ${n} taxa: ${fmt(best!.timing)}; ours/clearcut: ${(ours.best.wall / best!.timing.wall).toFixed(2)}x wall, ` +
-            `${(ours.best.cpu / Math.max(best!.timing.cpu, 0.01)).toFixed(2)}x CPU; RF between the two trees: ${rf.rf}\n`,
+          `clearcut --neighbor ${n} taxa: ${fmt(best!.timing)}; ` +
+            `ours/clearcut: ${(ours.best.wall / best!.timing.wall).toFixed(2)}x wall, ` +
+            `${(ours.best.cpu / Math.max(best!.timing.cpu, 0.01)).toFixed(2)}x CPU; ` +
+            `RF between the two trees: ${rf.rf}\n`,
         );
       }
       if (!hasClearcut) process.stdout.write('clearcut is not on PATH (apt-get install clearcut): no comparison\n');

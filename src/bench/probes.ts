@@ -54,7 +54,8 @@ export const benchmark: Benchmark = {
         for (const t of texts) if (checkAnswer(answer, t)) passed++;
       }, 1);
       process.stdout.write(
-        `  ${label.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms total, ${((ms * 1000) / texts.length).toFixed(1)} us per response, ${passed} passed\n`,
+        `  ${label.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms total, ` +
+          `${((ms * 1000) / texts.length).toFixed(1)} us per response, ${passed} passed\n`,
       );
     }
   },

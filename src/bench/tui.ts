@@ -32,9 +32,14 @@ function suiteYaml(): string {
   const probes = Array.from(
     { length: PROBES },
     (_, i) =>
-      `  - id: p${i}\n    tags: [bench]\n    messages:\n      - { role: user, content: "Question ${i}: say something about the number ${i}." }`,
+      `  - id: p${i}\n    tags: [bench]\n    messages:\n` +
+      `      - { role: user, content: "Question ${i}: say something about the number ${i}." }`,
   );
-  return `name: bench-tui\nversion: "1"\ndescription: ${PROBES} short probes\ndefaults:\n  temperature: 0.7\n  max_tokens: 16\n  samples: ${SAMPLES}\nprobes:\n${probes.join('\n')}\n`;
+  return (
+    `name: bench-tui\nversion: "1"\ndescription: ${PROBES} short probes\n` +
+    `defaults:\n  temperature: 0.7\n  max_tokens: 16\n  samples: ${SAMPLES}\n` +
+    `probes:\n${probes.join('\n')}\n`
+  );
 }
 
 export const benchmark: Benchmark = {
@@ -112,11 +117,15 @@ export const benchmark: Benchmark = {
       const ms = (ns: number) => (ns / 1e6).toFixed(1);
       const total = MODELS * PROBES * SAMPLES;
       process.stdout.write(
-        `run of ${total} samples (${MODELS} models x ${PROBES} probes x ${SAMPLES}) against the local OpenAI-protocol server\n`,
+        `run of ${total} samples (${MODELS} models x ${PROBES} probes x ${SAMPLES}) ` +
+          `against the local OpenAI-protocol server\n`,
       );
       process.stdout.write(`collection: ${seconds.toFixed(2)} s, ${(total / seconds).toFixed(0)} samples/s\n`);
       process.stdout.write(
-        `run screen: ${during.length} frames, ${fps.toFixed(1)} frames/s (target >= 10: ${fps >= 10 ? 'met' : 'NOT met'}), longest gap between frames ${worstGap.toFixed(0)} ms, ${(stdout.bytes / 1024).toFixed(0)} KiB drawn, ink output time ${(renderMs / Math.max(1, frames.length)).toFixed(1)} ms/frame\n`,
+        `run screen: ${during.length} frames, ` +
+          `${fps.toFixed(1)} frames/s (target >= 10: ${fps >= 10 ? 'met' : 'NOT met'}), ` +
+          `longest gap between frames ${worstGap.toFixed(0)} ms, ${(stdout.bytes / 1024).toFixed(0)} KiB drawn, ` +
+          `ink output time ${(renderMs / Math.max(1, frames.length)).toFixed(1)} ms/frame\n`,
       );
       process.stdout.write(
         `event-loop delay: p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms\n`,

@@ -101,7 +101,10 @@ complete -o default -o bashdefault -F ${fn} ${word(program)}
 `;
 }
 
-/** A description inside a zsh `_describe` entry: no newline, `:` escaped, single quotes doubled for the '...' string. */
+/**
+ * A description inside a zsh `_describe` entry: no newline, `:` escaped, single quotes doubled for the '...'
+ * string.
+ */
 const zshDescription = (text: string): string =>
   text
     .replace(/[\r\n]+/g, ' ')

@@ -7,6 +7,9 @@ import { oneLine } from '../core/sanitize.js';
 import { EXPORT_FORMATS, writeExport, type ExportFormat } from '../store/export.js';
 import { openStore } from '../store/sqlite.js';
 
+/** Told on stderr when CSV goes to a terminal, which gets the cells with their control sequences stripped. */
+const STRIPPED_NOTE = ' (control sequences stripped for the terminal; use --out for the bytes)';
+
 export function register(program: Command): void {
   program
     .command('export')
@@ -40,7 +43,7 @@ export function register(program: Command): void {
         const rows = await writeExport(data, opts.format as ExportFormat, opts.out ?? process.stdout, { terminal });
         process.stderr.write(
           `exported ${rows} samples of ${oneLine(data.run.name)}${opts.out ? ` to ${oneLine(opts.out)}` : ''}` +
-            `${terminal && opts.format === 'csv' ? ' (control sequences stripped for the terminal; use --out for the bytes)' : ''}\n`,
+            `${terminal && opts.format === 'csv' ? STRIPPED_NOTE : ''}\n`,
         );
       } finally {
         store.close();

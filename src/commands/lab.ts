@@ -46,7 +46,9 @@ function progressLine(e: ZooEvent, every: number): string | undefined {
     case 'node-done':
       return e.resumed
         ? `    ${e.node}: already trained (checkpoint matches the recipe)`
-        : `    ${e.node}: done in ${e.meta.seconds.toFixed(0)} s, ${Math.round(e.meta.tokens / Math.max(e.meta.seconds, 1e-9))} tokens/s, train loss ${e.meta.loss.toFixed(3)} nats/byte`;
+        : `    ${e.node}: done in ${e.meta.seconds.toFixed(0)} s, ` +
+            `${Math.round(e.meta.tokens / Math.max(e.meta.seconds, 1e-9))} tokens/s, ` +
+            `train loss ${e.meta.loss.toFixed(3)} nats/byte`;
   }
 }
 
@@ -81,7 +83,9 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ phylo lab train                                   # the default zoo into lab/zoo (resumes)\n  $ phylo lab train --recipe my.yaml --out zoo2 --jobs 3 --workers 2\n',
+      '\nExamples:\n' +
+        '  $ phylo lab train                                   # the default zoo into lab/zoo (resumes)\n' +
+        '  $ phylo lab train --recipe my.yaml --out zoo2 --jobs 3 --workers 2\n',
     )
     .action(
       async (opts: {
@@ -135,7 +139,8 @@ export function register(program: Command): void {
         if (opts.subtree !== undefined) return;
         const seconds = (performance.now() - t0) / 1000;
         process.stdout.write(
-          `zoo ${recipe.name}: ${metas.length} models (${recipe.leaves.length} leaves) in ${out}, ${seconds.toFixed(0)} s\n`,
+          `zoo ${recipe.name}: ${metas.length} models (${recipe.leaves.length} leaves) in ${out}, ` +
+            `${seconds.toFixed(0)} s\n`,
         );
         process.stdout.write(`ground truth: ${path.join(out, 'truth.nwk')}\n`);
       },
@@ -167,7 +172,8 @@ export function register(program: Command): void {
       process.stdout.write(`${'model'.padEnd(w)}${ids.map((i) => i.padStart(12)).join('')}  lineage\n`);
       for (const r of rows) {
         process.stdout.write(
-          `${r.name.padEnd(w)}${ids.map((i) => (r.heldOutBpb[i]?.toFixed(3) ?? '-').padStart(12)).join('')}  ${r.lineage.join(' > ') || '(base mixture)'}\n`,
+          `${r.name.padEnd(w)}${ids.map((i) => (r.heldOutBpb[i]?.toFixed(3) ?? '-').padStart(12)).join('')}  ` +
+            `${r.lineage.join(' > ') || '(base mixture)'}\n`,
         );
       }
       process.stdout.write(`held-out bits per byte; zoo ${dir}\n`);
@@ -228,7 +234,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  $ phylo lab serve --port 11435\n' +
-        '  $ OPENAI_BASE_URL=http://127.0.0.1:11435/v1 OPENAI_API_KEY=unused phylo run --suite lab --models openai:base,openai:moby\n' +
+        '  $ OPENAI_BASE_URL=http://127.0.0.1:11435/v1 OPENAI_API_KEY=unused ' +
+        'phylo run --suite lab --models openai:base,openai:moby\n' +
         '  $ OLLAMA_HOST=http://127.0.0.1:11435 phylo run --suite lab --models ollama:base,ollama:moby\n',
     )
     .action(async (opts: { port: string; zoo?: string }) => {
@@ -274,7 +281,9 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ phylo lab experiment                      # the shipped zoo; writes lab/zoo/EXPERIMENT.md\n  $ phylo lab experiment --zoo my-zoo --out report --bootstrap 200\n',
+      '\nExamples:\n' +
+        '  $ phylo lab experiment                      # the shipped zoo; writes lab/zoo/EXPERIMENT.md\n' +
+        '  $ phylo lab experiment --zoo my-zoo --out report --bootstrap 200\n',
     )
     .action(
       async (opts: {
@@ -330,17 +339,20 @@ export function register(program: Command): void {
           );
           if (best)
             process.stdout.write(
-              `best phenotype tree (${best.signal}, ${best.method}): RF ${best.rf} of ${best.max} (normalized ${best.normalized.toFixed(3)})\n`,
+              `best phenotype tree (${best.signal}, ${best.method}): RF ${best.rf} of ${best.max} ` +
+                `(normalized ${best.normalized.toFixed(3)})\n`,
             );
           const lp = [...report.logprobs].sort((a, b) => a.normalized - b.normalized)[0];
           if (lp)
             process.stdout.write(
-              `logprob phenotype tree (${lp.signal}, ${lp.method}): RF ${lp.rf} of ${lp.max} (normalized ${lp.normalized.toFixed(3)})\n`,
+              `logprob phenotype tree (${lp.signal}, ${lp.method}): RF ${lp.rf} of ${lp.max} ` +
+                `(normalized ${lp.normalized.toFixed(3)})\n`,
             );
           const nb = [...report.nextByte].sort((a, b) => a.normalized - b.normalized)[0];
           if (nb)
             process.stdout.write(
-              `noise-free next-byte tree (${nb.method}): RF ${nb.rf} of ${nb.max} (normalized ${nb.normalized.toFixed(3)})\n`,
+              `noise-free next-byte tree (${nb.method}): RF ${nb.rf} of ${nb.max} ` +
+                `(normalized ${nb.normalized.toFixed(3)})\n`,
             );
           // The budget table's best-of lines (best with logprobs, from sampled text alone, PhyloLM's recipe).
           for (const l of budgetTableMarkdown(report.budgetTable).filter((x) => x.startsWith('- ')))

@@ -65,7 +65,8 @@ export function formatDryRun(plan: DryRunPlan): string {
                 : 'the run may stop before it ends'),
         ];
   return [
-    `dry run: nothing sent. run ${oneLine(plan.run)}, suite ${oneLine(plan.suite.name)} ${oneLine(plan.suite.version)}` +
+    `dry run: nothing sent. run ${oneLine(plan.run)}, ` +
+      `suite ${oneLine(plan.suite.name)} ${oneLine(plan.suite.version)}` +
       ` (${plan.suite.probes} probes), ${e.perModel.length} models`,
     ...rows,
     `  total: ${formatEstimate(e)}`,

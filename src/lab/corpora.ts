@@ -22,7 +22,8 @@ async function load<T>(pkg: string): Promise<T> {
     return mod.default;
   } catch (err) {
     throw new InputError(
-      `lab corpora: cannot load ${pkg} (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); install the dev dependencies with "npm install --include=dev" to train or to measure held-out loss`,
+      `lab corpora: cannot load ${pkg} (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); ` +
+        'install the dev dependencies with "npm install --include=dev" to train or to measure held-out loss',
     );
   }
 }

@@ -193,7 +193,10 @@ export function createLabProvider(options: { zooDir?: string; name?: string } = 
   };
 }
 
-/** The registry's factory for kind `lab`: the zoo is the profile's file:// baseURL, else PHYLO_LAB_ZOO, else the shipped one. */
+/**
+ * The registry's factory for kind `lab`: the zoo is the profile's file:// baseURL, else PHYLO_LAB_ZOO, else the
+ * shipped one.
+ */
 export function labProviderFactory(context: {
   readonly profile: { readonly name: string; readonly baseURL?: string };
   readonly env: NodeJS.ProcessEnv;

@@ -168,7 +168,8 @@ export async function loadRecipe(file: string): Promise<Recipe> {
     raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw new InputError(
-      `recipe ${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+      `recipe ${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'} ` +
+        `(${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
     );
   }
   return parseRecipe(raw, file);

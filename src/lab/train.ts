@@ -140,7 +140,9 @@ function spawnWorker(workerData: unknown): import('node:worker_threads').Worker 
   const url = new URL(`./train-worker${ext}`, import.meta.url);
   if (ext === '.js') return new WorkerCtor(url, { workerData });
   const tsxApi = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  const code =
+    `import(${JSON.stringify(tsxApi)})` +
+    `.then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
   return new WorkerCtor(code, { eval: true, workerData });
 }
 

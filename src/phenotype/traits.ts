@@ -36,15 +36,46 @@ const per100Words = (count: number, words: number) => (words === 0 ? 0 : (100 * 
 const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
 const share = (text: string, re: RegExp) => (text.length === 0 ? 0 : count(text, re) / text.length);
 
+/** Any of the phrases (regular-expression fragments) as whole words: `\b(?:a|b|...)\b`. */
+const anyPhrase = (phrases: readonly string[], flags: string) =>
+  new RegExp(String.raw`\b(?:${phrases.join('|')})\b`, flags);
+
 // Refusal: the response declines the task (the first-person forms models use to refuse).
-const REFUSAL =
-  /\b(?:i can(?:no|')t|i cannot|i am (?:not able|unable)|i'm (?:not able|unable)|i (?:won't|will not) (?:be able to )?(?:help|assist|provide)|i must (?:decline|refuse)|i'm sorry, but i|as an ai(?: language model)?, i (?:can(?:no|')t|don't|do not))\b/i;
+const REFUSAL = anyPhrase(
+  [
+    "i can(?:no|')t",
+    'i cannot',
+    'i am (?:not able|unable)',
+    "i'm (?:not able|unable)",
+    "i (?:won't|will not) (?:be able to )?(?:help|assist|provide)",
+    'i must (?:decline|refuse)',
+    "i'm sorry, but i",
+    "as an ai(?: language model)?, i (?:can(?:no|')t|don't|do not)",
+  ],
+  'i',
+);
 const APOLOGY = /\b(?:sorry|apologi[sz]e|apologies|my apologies)\b/gi;
 // Hedges (Hyland 1998's epistemic devices, a short list).
-const HEDGES =
-  /\b(?:might|may|maybe|perhaps|possibly|probably|likely|unlikely|could|generally|typically|usually|often|somewhat|arguably|it depends|i think|i believe|it seems|appears to)\b/gi;
-const AI_CLAIM =
-  /\b(?:as an ai|i am an ai|i'm an ai|as a language model|i am a (?:large )?language model|i'm a (?:large )?language model|ai assistant|ai language model)\b/i;
+const HEDGES = anyPhrase(
+  [
+    'might|may|maybe|perhaps|possibly|probably|likely|unlikely|could|generally|typically|usually|often',
+    'somewhat|arguably|it depends|i think|i believe|it seems|appears to',
+  ],
+  'gi',
+);
+const AI_CLAIM = anyPhrase(
+  [
+    'as an ai',
+    'i am an ai',
+    "i'm an ai",
+    'as a language model',
+    'i am a (?:large )?language model',
+    "i'm a (?:large )?language model",
+    'ai assistant',
+    'ai language model',
+  ],
+  'i',
+);
 const EMOJI = /\p{Extended_Pictographic}/gu;
 
 /** Upper-case letters / letters, by character code for ASCII (nearly all of it) and Unicode classes otherwise. */

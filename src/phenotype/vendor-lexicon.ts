@@ -25,7 +25,9 @@ NAMES.sort((a, b) => b.name.length - a.name.length);
 const NAME_ALT = NAMES.map((n) => escapeRegExp(n.name)).join('|');
 // "I am X", "I'm X", "my name is X", "I was (created|trained|developed|made|built) by X", "as X, ..." within a clause.
 const CLAIM = new RegExp(
-  String.raw`(?:\bi am|\bi'm|\bi’m|\bmy name is|\bi was (?:created|trained|developed|made|built)(?: by)?|\bas an? (?:ai|language model|assistant)[^.\n]{0,40}?(?:by|from|of)|\bcreated by|\btrained by|\bdeveloped by)[^.\n]{0,60}?\b(${NAME_ALT})\b`,
+  String.raw`(?:\bi am|\bi'm|\bi’m|\bmy name is|\bi was (?:created|trained|developed|made|built)(?: by)?|` +
+    String.raw`\bas an? (?:ai|language model|assistant)[^.\n]{0,40}?(?:by|from|of)|` +
+    String.raw`\bcreated by|\btrained by|\bdeveloped by)[^.\n]{0,60}?\b(${NAME_ALT})\b`,
   'i',
 );
 

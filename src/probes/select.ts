@@ -22,7 +22,8 @@ export function selectProbes(suite: Suite, selection: SuiteSelection): Suite {
     if (probes.length === 0) {
       const known = [...new Set(suite.probes.flatMap((p) => p.tags))].sort();
       throw new InputError(
-        `--tags ${tags.join(',')}: no probe of suite ${suite.name} carries them; its tags: ${known.join(', ') || '(none)'}`,
+        `--tags ${tags.join(',')}: no probe of suite ${suite.name} carries them; ` +
+          `its tags: ${known.join(', ') || '(none)'}`,
       );
     }
   }

@@ -1,5 +1,6 @@
-// The hellinger signal: logprob genes at many positions (one probe per cut of a held-out text, probes/lab-positions.yaml)
-// compared by squared Hellinger distance on the partition of tokens both models list, mean over positions.
+// The hellinger signal: logprob genes at many positions (one probe per cut of a held-out text,
+// probes/lab-positions.yaml) compared by squared Hellinger distance on the partition of tokens both models list,
+// mean over positions.
 import { InputError } from '../../core/errors.js';
 import type { RunData } from '../../core/run.js';
 import { emptyStack, forEachPresentPair, pairCount, type ProbeDistanceStack } from '../../distance/probe-stack.js';
