@@ -7,7 +7,14 @@ import { escapeText, visibleText } from '../../src/report/escape.js';
 import { tempDir } from '../collect/fakes.js';
 import { runCli } from '../helpers/run-cli.js';
 import { findChromium, launchChromium } from './chromium.js';
-import { HOSTILE_MODELS, MARKER, writeHostileAudits, writeHostileJsonl, writeHostileLabels } from './hostile.js';
+import {
+  HOSTILE_MODELS,
+  MARKER,
+  TERMINAL_NAME,
+  writeHostileAudits,
+  writeHostileJsonl,
+  writeHostileLabels,
+} from './hostile.js';
 import { attributes, expectInertPage, expectSelfContained, references } from './page-checks.js';
 
 const ZOO = ['base', 'early', 'moby', 'early-ham'].map((m) => `lab/zoo/${m}.safetensors`);
@@ -49,6 +56,15 @@ describe('phylo report on a hostile run', () => {
   }, 300_000);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('a model name with terminal escapes never gets in: the import refuses it in one line, exit 2', async () => {
+    const file = path.join(dir, 'terminal-name.jsonl');
+    fs.writeFileSync(file, `${JSON.stringify({ model: TERMINAL_NAME, prompt: 'hi', text: 'hello' })}\n`);
+    const r = await runCli(['import', 'jsonl', file, '--name', 'terminal', '--results', results]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).not.toContain('\u001b');
+  });
+
   it('writes one self-contained file with no markup from the run', () => {
     expectSelfContained(html);
     // Attacks are there as escaped text, never as markup; invisible characters are shown, not kept.
@@ -57,7 +73,6 @@ describe('phylo report on a hostile run', () => {
     expect(html).toContain('&lt;/style&gt;&lt;style&gt;body{display:none}&lt;/style&gt;style');
     expect(html).toContain('cdata]]&gt;&lt;script&gt;');
     expect(html).toContain('gpt[U+202E]evil[U+202C]-4[U+2066]iso[U+2069]');
-    expect(html).toContain('term\u241b[31mred\u241b]0;retitled\u2407[U+009B]2J');
     expect(html).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(html).toContain('[click me](javascript:document.title=');
   });
@@ -65,7 +80,7 @@ describe('phylo report on a hostile run', () => {
   it('shows every section: summary, two signals, traits, genotype, audit verdicts, evidence', () => {
     for (const id of ['summary', 'phenotype-embed', 'phenotype-traits', 'traits', 'genotype', 'audit', 'evidence'])
       expect(html).toContain(`<section id="${id}">`);
-    expect(html).toMatch(/samples<\/dt><dd>72: 72 answered, 0 failed/);
+    expect(html).toMatch(/samples<\/dt><dd>64: 64 answered, 0 failed/);
     const latencies = HOSTILE_MODELS.flatMap((_, m) => [0, 1, 2, 3, 4, 5, 6, 7].map((p) => 100 + 10 * m + p));
     const p50 = latencies.sort((a, b) => a - b)[Math.ceil(0.5 * latencies.length) - 1];
     expect(html).toContain(`p50 ${p50} ms`);

@@ -1,6 +1,7 @@
 // A run whose model names and answers attack the report: markup that would run script (<script>, an <img> with
 // onerror, an <svg> with onload), strings that end the context they sit in (</style>, </textarea>, ]]>, quotes),
-// javascript: links, bidirectional overrides and terminal escape sequences. Every payload that could run announces
+// javascript: links, bidirectional overrides and terminal escape sequences (in answers: a model name with a control
+// character is refused at import, see TERMINAL_NAME). Every payload that could run announces
 // itself the same way (document.title and console.log of a PWNED marker), so a browser test can check that none did.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,9 +19,11 @@ export const HOSTILE_MODELS = [
   `javascript:${run(4)}`,
   `cdata]]><script>${run(5)}</script>`,
   'gpt\u202eevil\u202c-4\u2066iso\u2069',
-  'term\u001b[31mred\u001b]0;retitled\u0007\u009b2J',
   `quote"' onmouseover="${run(6)}`,
 ] as const;
+
+/** A model name carrying terminal escapes: refused at import (src/store/model-name.ts), so it never reaches a report. */
+export const TERMINAL_NAME = 'term\u001b[31mred\u001b]0;retitled\u0007\u009b2J';
 
 /** Answers: the same attacks in model text, plus markdown and HTML links to javascript: URLs. */
 const HOSTILE_ANSWERS = [
