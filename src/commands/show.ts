@@ -62,7 +62,8 @@ export function formatSummary(s: RunSummary): string {
   );
   const ok = s.models.reduce((a, m) => a + m.ok, 0);
   const cached = s.models.reduce((a, m) => a + m.cached, 0);
-  const cacheLine = `\n${cached} of ${ok} answered samples came from the response cache, ${ok - cached} were requested\n`;
+  const cacheLine =
+    `\n${cached} of ${ok} answered samples came from the response cache, ` + `${ok - cached} were requested\n`;
   const missing = s.models
     .filter((m) => m.missing > 0)
     .map(

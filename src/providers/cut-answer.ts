@@ -8,7 +8,10 @@ import { AnswerTooLargeError } from './keepalive-fetch.js';
 export const DEFAULT_MAX_ANSWER_BYTES = 1_048_576;
 export const TRUNCATED_FINISH = 'truncated';
 
-/** The first answer string of a cut JSON body (`"content": "...` for chat, `"text": "...` for completions/Anthropic). */
+/**
+ * The first answer string of a cut JSON body (`"content": "...` for chat, `"text": "...` for completions and
+ * Anthropic).
+ */
 export function answerPrefix(partialJson: string): string {
   const m = /"(?:content|text)"\s*:\s*"/.exec(partialJson);
   if (!m) return '';

@@ -30,7 +30,8 @@ export const ProfileHeadersSchema = z
         ctx.addIssue({
           code: 'custom',
           path: [name],
-          message: `carries a credential: write { env: NAME } and set the variable NAME; keys are never read from files`,
+          message:
+            'carries a credential: write { env: NAME } and set the variable NAME; ' + 'keys are never read from files',
         });
     }
   })

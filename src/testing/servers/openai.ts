@@ -83,7 +83,8 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Te
           400,
           errorBody(
             400,
-            `Unsupported value: 'temperature' does not support ${temperature} with this model. Only the default (1) value is supported.`,
+            `Unsupported value: 'temperature' does not support ${temperature} with this model. ` +
+              'Only the default (1) value is supported.',
           ),
         );
         return;
