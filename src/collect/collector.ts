@@ -20,6 +20,7 @@ import { ListedFingerprint, publicBaseURL } from './provenance.js';
 import { ProviderLimits } from './provider-limits.js';
 import { type RateLimiter, requestSlot } from './rate-limit.js';
 import { redact } from './redact.js';
+import { RunTally } from './run-tally.js';
 import { overRetryCeiling } from './retry-ceiling.js';
 import { SampleWriter } from './sample-writer.js';
 import { InFlightRequests } from './timed-call.js';
@@ -72,14 +73,7 @@ class Collector {
   private readonly halt = new AbortController();
   private storeFailure: unknown;
 
-  private requested = 0;
-  private cached = 0;
-  private ok = 0;
-  private errors = 0;
-  private readonly errorsByKind: Partial<Record<FailureKind, number>> = {};
-  private inputTokens = 0;
-  private outputTokens = 0;
-  private costUsd = 0;
+  private readonly tally = new RunTally();
 
   constructor(
     private readonly options: CollectOptions,
@@ -161,7 +155,7 @@ class Collector {
 
     for (const { item, completion, collectedAt } of hits) {
       if (this.signal.aborted) break;
-      this.cached++;
+      this.tally.cached++;
       this.recordOk(item, completion, { latencyMs: 0, attempts: 0, costUsd: 0, cached: true, collectedAt });
     }
     this.writer.flushSafely();
@@ -180,24 +174,12 @@ class Collector {
       } catch {
         // see above
       }
-      this.emit({ type: 'run-end', run: spec.name, ok: this.ok, errors: this.errors, cancelled: true });
+      this.emit({ type: 'run-end', run: spec.name, ok: this.tally.ok, errors: this.tally.errors, cancelled: true });
       throw this.storeFailure;
     }
     store.setStatus(spec.name, cancelled ? 'interrupted' : 'finished');
-    this.emit({ type: 'run-end', run: spec.name, ok: this.ok, errors: this.errors, cancelled });
-    return {
-      run: spec.name,
-      planned: plan.length,
-      requested: this.requested,
-      cached: this.cached,
-      ok: this.ok,
-      errors: this.errors,
-      errorsByKind: { ...this.errorsByKind },
-      inputTokens: this.inputTokens,
-      outputTokens: this.outputTokens,
-      costUsd: this.costUsd,
-      cancelled,
-    };
+    this.emit({ type: 'run-end', run: spec.name, ok: this.tally.ok, errors: this.tally.errors, cancelled });
+    return this.tally.result(spec.name, plan.length, cancelled);
   }
 
   /** Produce one sample: attempts until answered, out of attempts, stopped, or cancelled. */
@@ -235,7 +217,7 @@ class Collector {
         if (m.stopped) return { stopped: true as const, epoch };
         const slot = await requestSlot(m.rate, m.provider, request, this.signal);
         if (slot === 'cancelled') return CANCELLED;
-        this.requested++;
+        this.tally.requested++;
         const t0 = this.clock.now();
         try {
           const completion = await this.inFlight.call(m.provider, request, this.timeoutMs);
@@ -335,10 +317,10 @@ class Collector {
     key?: string,
   ): void {
     const at = new Date().toISOString();
-    this.ok++;
-    this.inputTokens += completion.usage.inputTokens;
-    this.outputTokens += completion.usage.outputTokens;
-    this.costUsd += meta.costUsd;
+    this.tally.ok++;
+    this.tally.inputTokens += completion.usage.inputTokens;
+    this.tally.outputTokens += completion.usage.outputTokens;
+    this.tally.costUsd += meta.costUsd;
     const outcome = { status: 'ok' as const, ...completion };
     this.writer.queue(
       {
@@ -370,8 +352,8 @@ class Collector {
   }
 
   private recordError(item: PlanItem, kind: FailureKind, message: string, attempts: number, latencyMs: number): void {
-    this.errors++;
-    this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + 1;
+    this.tally.errors++;
+    this.tally.errorsByKind[kind] = (this.tally.errorsByKind[kind] ?? 0) + 1;
     this.writer.queue({
       run: this.spec.name,
       model: item.model,

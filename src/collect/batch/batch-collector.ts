@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { attemptsFor, DEFAULTS } from '../../core/defaults.js';
 import type { RunEvent } from '../../core/events.js';
 import { parseModelRef } from '../../core/refs.js';
-import type { FailureKind, ModelRef } from '../../core/types.js';
+import type { ModelRef } from '../../core/types.js';
 import { type BatchApi, type BatchResult, type BatchStatus, ENDED_STATES } from '../../providers/batch.js';
 import type { CompletionRequest, Provider } from '../../providers/provider.js';
 import type { RunBatches, StoredBatch, StoredBatchRequest } from '../../store/batches.js';
@@ -19,6 +19,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { CollectOptions, CollectResult } from '../collection.js';
 import { type PlanItem, planRun } from '../plan.js';
 import { redact } from '../redact.js';
+import { RunTally } from '../run-tally.js';
 import { cellOf, chunkForBatches, completionRequest } from './batch-plan.js';
 import { errorSample, okSample } from './batch-samples.js';
 
@@ -59,14 +60,7 @@ class BatchCollector {
   private readonly maxAttempts: number;
   private readonly pollMs: number;
   private readonly secrets: readonly string[];
-  private requested = 0;
-  private cached = 0;
-  private ok = 0;
-  private errors = 0;
-  private readonly errorsByKind: Partial<Record<FailureKind, number>> = {};
-  private inputTokens = 0;
-  private outputTokens = 0;
-  private costUsd = 0;
+  private readonly tally = new RunTally();
 
   constructor(
     private readonly options: CollectOptions,
@@ -146,20 +140,8 @@ class BatchCollector {
     }
     const cancelled = this.signal.aborted;
     store.setStatus(spec.name, cancelled ? 'interrupted' : 'finished');
-    this.emit({ type: 'run-end', run: spec.name, ok: this.ok, errors: this.errors, cancelled });
-    return {
-      run: spec.name,
-      planned: plan.length,
-      requested: this.requested,
-      cached: this.cached,
-      ok: this.ok,
-      errors: this.errors,
-      errorsByKind: { ...this.errorsByKind },
-      inputTokens: this.inputTokens,
-      outputTokens: this.outputTokens,
-      costUsd: this.costUsd,
-      cancelled,
-    };
+    this.emit({ type: 'run-end', run: spec.name, ok: this.tally.ok, errors: this.tally.errors, cancelled });
+    return this.tally.result(spec.name, plan.length, cancelled);
   }
 
   private keyOf(item: PlanItem, m: ModelInfo): string {
@@ -256,7 +238,7 @@ class BatchCollector {
         }
         continue;
       }
-      this.requested += requests.length;
+      this.tally.requested += requests.length;
       this.batches.submitted(row.id, status.id, status.state);
       this.publish(this.batches.get(row.id), status.state);
     }
@@ -352,15 +334,15 @@ class BatchCollector {
   /** Count a landed (or cached) sample and tell the listeners, as the interactive collector does. */
   private count(s: SampleWrite): void {
     const o = s.outcome;
-    if (s.cached) this.cached++;
+    if (s.cached) this.tally.cached++;
     if (o.status === 'ok') {
-      this.ok++;
-      this.inputTokens += o.usage.inputTokens;
-      this.outputTokens += o.usage.outputTokens;
-      this.costUsd += s.costUsd;
+      this.tally.ok++;
+      this.tally.inputTokens += o.usage.inputTokens;
+      this.tally.outputTokens += o.usage.outputTokens;
+      this.tally.costUsd += s.costUsd;
     } else {
-      this.errors++;
-      this.errorsByKind[o.kind] = (this.errorsByKind[o.kind] ?? 0) + 1;
+      this.tally.errors++;
+      this.tally.errorsByKind[o.kind] = (this.tally.errorsByKind[o.kind] ?? 0) + 1;
     }
     this.emit({
       type: 'sample',

@@ -1,0 +1,31 @@
+// What one collection session counted (requests, cache hits, answers, errors by kind, tokens, cost), shared by the
+// interactive collector and the batch collector so both report a run the same way.
+import type { FailureKind } from '../core/types.js';
+import type { CollectResult } from './collection.js';
+
+export class RunTally {
+  requested = 0;
+  cached = 0;
+  ok = 0;
+  errors = 0;
+  readonly errorsByKind: Partial<Record<FailureKind, number>> = {};
+  inputTokens = 0;
+  outputTokens = 0;
+  costUsd = 0;
+
+  result(run: string, planned: number, cancelled: boolean): CollectResult {
+    return {
+      run,
+      planned,
+      requested: this.requested,
+      cached: this.cached,
+      ok: this.ok,
+      errors: this.errors,
+      errorsByKind: { ...this.errorsByKind },
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      costUsd: this.costUsd,
+      cancelled,
+    };
+  }
+}
