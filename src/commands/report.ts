@@ -3,7 +3,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { SIGNALS } from '../analysis/signals/index.js';
-import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
 import type { RunData } from '../core/run.js';
@@ -11,6 +10,7 @@ import { oneLine } from '../core/sanitize.js';
 import { REPORT_DEFAULTS, writeReport } from '../report/index.js';
 import { openStoreReadonly } from '../store/sqlite.js';
 import { readFamilies } from '../core/families.js';
+import { parseInteger } from '../core/parse-number.js';
 
 interface ReportFlags {
   signal?: string[];
@@ -24,12 +24,6 @@ interface ReportFlags {
   trim: string;
   results?: string;
   json?: boolean;
-}
-
-function wholeNumber(flag: string, text: string, min: number): number {
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < min) throw new InputError(`${flag} ${text}: give a whole number >= ${min}`);
-  return v;
 }
 
 /** The command that makes the same report (the footer shows it): the run and every flag given. */
@@ -80,10 +74,10 @@ export function register(program: Command): void {
         '  $ phylo report core-20250101-120000 --audit drift.json equal.json\n',
     )
     .action(async (run: string, flags: ReportFlags) => {
-      const bootstrap = wholeNumber('--bootstrap', flags.bootstrap, 0);
-      const seed = wholeNumber('--seed', flags.seed, 0);
-      const evidenceProbes = wholeNumber('--evidence', flags.evidence, 0);
-      const trim = wholeNumber('--trim', flags.trim, 20);
+      const bootstrap = parseInteger('--bootstrap', flags.bootstrap, { min: 0 });
+      const seed = parseInteger('--seed', flags.seed, { min: 0 });
+      const evidenceProbes = parseInteger('--evidence', flags.evidence, { min: 0 });
+      const trim = parseInteger('--trim', flags.trim, { min: 20 });
       const families = flags.labels !== undefined ? readFamilies(flags.labels) : undefined;
       const dir = resultsDir(flags.results);
       const name = runName(run);

@@ -28,6 +28,7 @@ import { renderTree, TREE_METHODS, writeNewick } from '../phylo/index.js';
 import type { RunData } from '../core/run.js';
 import { openStoreReadonly } from '../store/sqlite.js';
 import { LABELS_OPTION, MATRIX_OPTION, MATRIX_TREE_HELP, treeFromMatrixFile, writeTreeOutputs } from './tree-matrix.js';
+import { parseInteger } from '../core/parse-number.js';
 
 interface TreeFlags {
   signal: string;
@@ -48,12 +49,6 @@ interface TreeFlags {
   embeddings?: string;
   matrix?: string;
   labels?: string;
-}
-
-function wholeNumber(flag: string, text: string, min: number): number {
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < min) throw new InputError(`${flag} ${text}: give a whole number >= ${min}`);
-  return v;
 }
 
 function parseWeights(text: string | undefined): CombineWeights {
@@ -210,8 +205,8 @@ export function register(program: Command): void {
         throw new InputError(`--allele-metric ${flags.alleleMetric}: use nei or js`);
       if (flags.logprobMetric !== 'divergence' && flags.logprobMetric !== 'distance')
         throw new InputError(`--logprob-metric ${flags.logprobMetric}: use divergence or distance`);
-      const bootstrap = wholeNumber('--bootstrap', flags.bootstrap, 0);
-      const seed = wholeNumber('--seed', flags.seed, 0);
+      const bootstrap = parseInteger('--bootstrap', flags.bootstrap, { min: 0 });
+      const seed = parseInteger('--seed', flags.seed, { min: 0 });
       const dir = resultsDir(flags.results);
       const name = runName(run);
       const store = openStoreReadonly(dir);
@@ -262,7 +257,7 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         return;
       }
-      const width = flags.width ? wholeNumber('--width', flags.width, 20) : (process.stdout.columns ?? 100);
+      const width = flags.width ? parseInteger('--width', flags.width, { min: 20 }) : (process.stdout.columns ?? 100);
       process.stdout.write(`${renderTree(result.tree, { width, support: bootstrap > 0 })}\n`);
       process.stdout.write(
         `${result.models} models, ${result.probes} probes; signal ${result.signal} ` +

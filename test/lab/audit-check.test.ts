@@ -159,6 +159,6 @@ describe('phylo lab audit-check', () => {
   it('rejects a budget below the test minimum with one line and exit code 2', async () => {
     const r = await runCli(['lab', 'audit-check', '--queries', '3']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--queries 3: expected a whole number >= 5/);
+    expect(r.err).toMatch(/--queries 3: give a whole number >= 5/);
   });
 });

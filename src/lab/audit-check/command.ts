@@ -11,15 +11,10 @@ import { TRUTH_FILE } from '../zoo.js';
 import { runAuditCheck } from './check.js';
 import { defaultWorkers } from './collect.js';
 import { auditCheckText } from './report.js';
+import { parseInteger } from '../../core/parse-number.js';
 
 /** The fewest shared probes the equality test accepts (src/audit/equality.ts). */
 const MIN_QUERIES = 5;
-
-function wholeNumber(flag: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InputError(`${flag} ${v}: expected a whole number >= ${min}`);
-  return n;
-}
 
 async function readTruth(zooDir: string) {
   const file = path.join(zooDir, TRUTH_FILE);
@@ -67,8 +62,8 @@ export function registerAuditCheck(lab: Command): void {
         '  $ phylo lab audit-check --json --seed 2 --null-tests 40 --budgets 50,100 --replicates 1\n',
     )
     .action(async (opts: Flags) => {
-      const queries = wholeNumber('--queries', opts.queries, MIN_QUERIES);
-      const budgets = opts.budgets.split(',').map((b) => wholeNumber('--budgets', b.trim(), MIN_QUERIES));
+      const queries = parseInteger('--queries', opts.queries, { min: MIN_QUERIES });
+      const budgets = opts.budgets.split(',').map((b) => parseInteger('--budgets', b.trim(), { min: MIN_QUERIES }));
       const zooDir = opts.zoo ? path.resolve(opts.zoo) : zooDirFrom();
       const suite = loadSuite(opts.suite);
       if (!suite.probes.some((p) => p.tags.includes('gene') && p.prompt.kind === 'prefix'))
@@ -77,13 +72,13 @@ export function registerAuditCheck(lab: Command): void {
         zooDir,
         truth: await readTruth(zooDir),
         suite,
-        seed: wholeNumber('--seed', opts.seed, 0),
+        seed: parseInteger('--seed', opts.seed, { min: 0 }),
         queries,
-        nullTests: wholeNumber('--null-tests', opts.nullTests, 1),
+        nullTests: parseInteger('--null-tests', opts.nullTests, { min: 1 }),
         budgets,
-        replicates: wholeNumber('--replicates', opts.replicates, 1),
-        permutations: wholeNumber('--permutations', opts.permutations, 1),
-        workers: opts.workers === undefined ? defaultWorkers() : wholeNumber('--workers', opts.workers, 0),
+        replicates: parseInteger('--replicates', opts.replicates, { min: 1 }),
+        permutations: parseInteger('--permutations', opts.permutations, { min: 1 }),
+        workers: opts.workers === undefined ? defaultWorkers() : parseInteger('--workers', opts.workers, { min: 0 }),
         onStage: (line) => {
           if (!opts.quiet) process.stderr.write(`audit-check: ${line}\n`);
         },
