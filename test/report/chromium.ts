@@ -76,14 +76,30 @@ export async function launchChromium(executable: string): Promise<Browser> {
       `--user-data-dir=${profile}`,
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group, so that cleanup stops the helper processes (zygote, renderers) with it.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Stop the browser we started (by its own handle) and remove its profile once it has exited.
+  // Stop the browser we started (its process group, by its own handle) and remove its profile once it has exited.
+  // A helper process may still be flushing into the profile for a moment: retry, then leave the temporary folder
+  // rather than fail a test that has already checked what it came for.
   const cleanup = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    }
     await exited;
-    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   };
   let client: CDP.Client;
   try {
