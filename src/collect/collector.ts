@@ -20,7 +20,7 @@ import { ListedFingerprint, publicBaseURL } from './provenance.js';
 import { ProviderLimits } from './provider-limits.js';
 import { type RateLimiter, requestSlot } from './rate-limit.js';
 import { redact } from './redact.js';
-import { RunTally } from './run-tally.js';
+import { RunTally, runStartEvent } from './run-tally.js';
 import { overRetryCeiling } from './retry-ceiling.js';
 import { SampleWriter } from './sample-writer.js';
 import { InFlightRequests } from './timed-call.js';
@@ -142,16 +142,7 @@ class Collector {
       if (entry) hits.push({ item, completion: entry.completion, collectedAt: entry.createdAt });
       else misses.push({ item, key });
     }
-    const perModel: Record<string, number> = {};
-    for (const item of plan) perModel[item.model] = (perModel[item.model] ?? 0) + 1;
-    this.emit({
-      type: 'run-start',
-      run: spec.name,
-      total: plan.length,
-      cached: hits.length,
-      models: spec.models,
-      perModel,
-    });
+    this.emit(runStartEvent(spec, plan, hits.length));
 
     for (const { item, completion, collectedAt } of hits) {
       if (this.signal.aborted) break;

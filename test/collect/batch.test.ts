@@ -46,10 +46,11 @@ describe.each(VENDORS)('$kind --batch', ({ kind, start }) => {
       stores.push(s);
       return s;
     };
-    const launch = (events: RunEvent[] = [], maxRequests = 4) =>
+    const launch = (events: RunEvent[] = [], maxRequests = 4, name = 'b', fresh = false) =>
       launchCollection({
         store: open,
-        name: 'b' as RunName,
+        name: name as RunName,
+        fresh,
         suite: suiteOf(3),
         samples: 2,
         models: MODELS,
@@ -88,6 +89,18 @@ describe.each(VENDORS)('$kind --batch', ({ kind, start }) => {
     const states = events.filter((e) => e.type === 'batch').map((e) => (e.type === 'batch' ? e.state : ''));
     expect(states).toContain('in_progress');
     expect(states).toContain('completed');
+  });
+
+  it('--fresh asks the vendor again for what the cache already holds; without it the cache answers', async () => {
+    const { server, launch } = await setup({});
+    await launch().collection.done;
+    expect(server.submittedRequests).toBe(12);
+    const cachedRun = await launch([], 4, 'from-cache').collection.done;
+    expect(cachedRun.cached).toBe(12);
+    expect(server.submittedRequests).toBe(12);
+    const freshRun = await launch([], 4, 'fresh', true).collection.done;
+    expect(freshRun.cached).toBe(0);
+    expect(server.submittedRequests).toBe(24);
   });
 
   it('an expired batch lands its answers; only the requests it did not run are submitted again', async () => {

@@ -19,7 +19,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { CollectOptions, CollectResult } from '../collection.js';
 import { type PlanItem, planRun } from '../plan.js';
 import { redact } from '../redact.js';
-import { RunTally } from '../run-tally.js';
+import { RunTally, runStartEvent } from '../run-tally.js';
 import { cellOf, chunkForBatches, completionRequest } from './batch-plan.js';
 import { errorSample, okSample } from './batch-samples.js';
 
@@ -93,21 +93,13 @@ class BatchCollector {
     const hits: SampleWrite[] = [];
     for (const item of plan) {
       const m = this.models.get(item.model)!;
-      const completion = store.cacheGet(this.keyOf(item, m));
+      // --fresh: requested again (the cache is written, never read), as the interactive collector does.
+      const completion = this.options.fresh === true ? undefined : store.cacheGet(this.keyOf(item, m));
       if (completion) hits.push(okSample(this.options.spec.name, item, completion, 0, 0, true));
       else misses.push(item);
       this.items.set(cellOf({ model: item.model, probe: item.probe.id, index: item.index }), item);
     }
-    const perModel: Record<string, number> = {};
-    for (const item of plan) perModel[item.model] = (perModel[item.model] ?? 0) + 1;
-    this.emit({
-      type: 'run-start',
-      run: spec.name,
-      total: plan.length,
-      cached: hits.length,
-      models: spec.models,
-      perModel,
-    });
+    this.emit(runStartEvent(spec, plan, hits.length));
     store.writeBatch(hits);
     for (const s of hits) this.count(s);
 
