@@ -1,7 +1,7 @@
 // The SQLite schema of a results folder's `phylo.db`. Bump SCHEMA_VERSION and add a step to MIGRATIONS when it
 // changes; a database newer than this code is refused rather than misread.
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const MIGRATIONS: readonly string[] = [
   // 0 -> 1
@@ -104,5 +104,19 @@ export const MIGRATIONS: readonly string[] = [
     idx         INTEGER NOT NULL,
     PRIMARY KEY (batch_id, custom_id)
   );
+  `,
+  // 5 -> 6: active probing (issue 12, `phylo run --adaptive --budget N`): how the budget was split (pilot, follow-up)
+  // and every candidate probe's pilot score, so the choice is re-readable and re-analysable with the run.
+  `
+  ALTER TABLE runs ADD COLUMN adaptive TEXT;          -- the adaptive plan as JSON (budget, pilot, divergence, seed)
+  CREATE TABLE probe_scores (
+    run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    probe       TEXT NOT NULL,
+    between_models REAL NOT NULL,         -- mean divergence of two answers from different models
+    within_model REAL,                    -- mean divergence of two answers of one model; NULL when never repeated
+    f           REAL NOT NULL,            -- between / max(within, floor): the separation a query of it buys
+    chosen      INTEGER NOT NULL,         -- 1 when the follow-up samples went to it
+    PRIMARY KEY (run_id, probe)
+  ) WITHOUT ROWID;
   `,
 ];
