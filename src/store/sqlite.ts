@@ -13,6 +13,7 @@ import { decodeVector, encodeVector } from './vector-blob.js';
 import { samplesFrom } from './load-samples.js';
 import { RunLeases } from './lease.js';
 import { RunBatches } from './batches.js';
+import { RunProbeScores } from './probe-scores.js';
 import { guardStore } from './store-error.js';
 
 export const DB_FILE = 'phylo.db';
@@ -86,6 +87,9 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   batches(): RunBatches {
     return new RunBatches(this.db);
   }
+
+  /** The adaptive plans and pilot scores of this store's runs (probe-scores.ts). */
+  readonly probeScores = (): RunProbeScores => new RunProbeScores(this.db);
 
   /** Set a connection pragma (tests simulate a full disk with `max_page_count`). */
   pragma(text: string): unknown {
