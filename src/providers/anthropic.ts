@@ -7,7 +7,9 @@ import { ANTHROPIC_BATCH_MAX_REQUESTS, createAnthropicBatchApi } from './anthrop
 import { requireKey, type ProviderContext } from './factory.js';
 import { badResponse, timeoutFailure, unsupported, type FailureContext } from './failure.js';
 import { CLIENT_VERSIONS } from './client-version.js';
+import { keepCutAnswer } from './cut-answer.js';
 import { guardedCall, type SdkErrorReading } from './guarded-call.js';
+import { createKeepAliveFetch } from './keepalive-fetch.js';
 import { profileBaseURL } from './profile.js';
 import { watchRateLimits } from './rate-limit-headers.js';
 import { profileFields } from './profile-fields.js';
@@ -43,15 +45,25 @@ const temperatureRefused = (err: unknown): boolean =>
 export function createAnthropicProvider({ profile, env }: ProviderContext): Provider {
   const apiKey = requireKey(profile, env);
   const baseURL = profileBaseURL(profile, env) ?? DEFAULT_BASE_URL;
-  // Retries are the scheduler's job (src/collect): SDK retries would multiply them.
+  // Retries are the scheduler's job (src/collect): SDK retries would multiply them. The transport is node:http with a
+  // keep-alive pool (keepalive-fetch.ts) that reads at most the profile's maxAnswerBytes of an answer.
   // The answers' rate-limit headers (anthropic-ratelimit-*) are read off as they pass, for the scheduler's limiter.
-  const limits = watchRateLimits((input, init) => fetch(input, init));
+  const limits = watchRateLimits(createKeepAliveFetch({ maxBodyBytes: profile.maxAnswerBytes }));
   const client = new Anthropic({
     apiKey: apiKey ?? 'no-key-needed',
     baseURL,
     maxRetries: 0,
     timeout: profile.timeoutMs,
     fetch: limits.fetch,
+  });
+  // Listings and batches are not answers (a results file holds every answer of a batch, read as a stream): no cap,
+  // and Node's own fetch, which streams a body instead of buffering it.
+  const bulkClient = new Anthropic({
+    apiKey: apiKey ?? 'no-key-needed',
+    baseURL,
+    maxRetries: 0,
+    timeout: profile.timeoutMs,
+    fetch: (input, init) => fetch(input, init),
   });
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
   const temperatures = new TemperaturePolicy(profile.temperature);
@@ -82,7 +94,12 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
     );
   };
 
-  async function complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
+  // An answer over the profile's maxAnswerBytes is kept cut and marked (cut-answer.ts), not lost.
+  function complete(request: CompletionRequest, options: CallOptions): Promise<Completion> {
+    return keepCutAnswer(completeUncut(request, options), request.sampling.temperature);
+  }
+
+  async function completeUncut(request: CompletionRequest, options: CallOptions): Promise<Completion> {
     const { model, sampling } = request;
     const label = `${profile.name}:${model}`;
     const ctx = context(label, options.timeoutMs);
@@ -110,11 +127,11 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
     listModels: (options) =>
       guarded(profile.name, options, async (requestOptions) => {
         const ids: string[] = [];
-        for await (const model of client.models.list({ limit: 100 }, requestOptions())) ids.push(model.id);
+        for await (const model of bulkClient.models.list({ limit: 100 }, requestOptions())) ids.push(model.id);
         return ids.sort();
       }),
     batch: createAnthropicBatchApi({
-      client,
+      client: bulkClient,
       profileName: profile.name,
       temperatures,
       context,

@@ -8,12 +8,13 @@ import { AnswerTooLargeError } from './keepalive-fetch.js';
 export const DEFAULT_MAX_ANSWER_BYTES = 1_048_576;
 export const TRUNCATED_FINISH = 'truncated';
 
-/**
- * The first answer string of a cut JSON body (`"content": "...` for chat, `"text": "...` for completions and
- * Anthropic).
- */
-export function answerPrefix(partialJson: string): string {
-  const m = /"(?:content|text)"\s*:\s*"/.exec(partialJson);
+/** The JSON keys that hold the answer: `content` (chat), `text` (completions, Anthropic), `response` (Ollama). */
+export type AnswerKey = 'content' | 'text' | 'response';
+const DEFAULT_KEYS: readonly AnswerKey[] = ['content', 'text'];
+
+/** The first answer string of a cut JSON body: the string value of the first of `keys` met. */
+export function answerPrefix(partialJson: string, keys: readonly AnswerKey[] = DEFAULT_KEYS): string {
+  const m = new RegExp(`"(?:${keys.join('|')})"\\s*:\\s*"`).exec(partialJson);
   if (!m) return '';
   let body = partialJson.slice(m.index + m[0].length);
   // The string may have closed before the cut (a long other field): stop at its first unescaped quote.
@@ -34,9 +35,13 @@ export function answerPrefix(partialJson: string): string {
 }
 
 /** The Completion of a cut answer. */
-export function cutCompletion(err: AnswerTooLargeError, temperatureUsed: number): Completion {
+export function cutCompletion(
+  err: AnswerTooLargeError,
+  temperatureUsed: number,
+  keys: readonly AnswerKey[] = DEFAULT_KEYS,
+): Completion {
   return {
-    text: answerPrefix(err.partial),
+    text: answerPrefix(err.partial, keys),
     finishReason: TRUNCATED_FINISH,
     usage: { inputTokens: 0, outputTokens: 0 },
     temperatureUsed,
@@ -45,11 +50,15 @@ export function cutCompletion(err: AnswerTooLargeError, temperatureUsed: number)
 }
 
 /** An answer, or its cut Completion when the body was over the cap; any other failure passes through. */
-export async function keepCutAnswer(answer: Promise<Completion>, temperature: number | undefined): Promise<Completion> {
+export async function keepCutAnswer(
+  answer: Promise<Completion>,
+  temperature: number | undefined,
+  keys: readonly AnswerKey[] = DEFAULT_KEYS,
+): Promise<Completion> {
   try {
     return await answer;
   } catch (err) {
-    if (err instanceof AnswerTooLargeError) return cutCompletion(err, temperature ?? Number.NaN);
+    if (err instanceof AnswerTooLargeError) return cutCompletion(err, temperature ?? Number.NaN, keys);
     throw err;
   }
 }

@@ -18,11 +18,22 @@ export function workFolder(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A profile `local` (OpenAI protocol, base URL from LOCAL_URL) in WORK/profiles, with extra YAML lines. */
-export function writeProfile(work: string, extra: readonly string[] = []): string {
+/** A profile `local` (OpenAI protocol unless `kind`; base URL from LOCAL_URL) in WORK/profiles, plus extra lines. */
+export function writeProfile(
+  work: string,
+  extra: readonly string[] = [],
+  kind: 'openai' | 'anthropic' | 'ollama' = 'openai',
+): string {
   const dir = path.join(work, 'profiles');
   fs.mkdirSync(dir, { recursive: true });
-  const lines = ['name: local', 'kind: openai', 'baseURLEnv: LOCAL_URL', 'rateLimit:', '  maxConcurrency: 4', ...extra];
+  const lines = [
+    'name: local',
+    `kind: ${kind}`,
+    'baseURLEnv: LOCAL_URL',
+    'rateLimit:',
+    '  maxConcurrency: 4',
+    ...extra,
+  ];
   fs.writeFileSync(path.join(dir, 'local.yaml'), `${lines.join('\n')}\n`);
   return dir;
 }

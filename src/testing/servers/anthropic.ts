@@ -10,6 +10,7 @@ import {
   type ServerOptions,
   type TestServer,
 } from './common.js';
+import { anthropicHuge } from './huge-answer.js';
 
 const errorType = (status: number): string =>
   ({
@@ -91,5 +92,6 @@ export function startAnthropicServer(options: ServerOptions = {}): Promise<TestS
         usage: { input_tokens: inputTokens, output_tokens: out.tokens.length },
       });
     },
+    anthropicHuge,
   );
 }

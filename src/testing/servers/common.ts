@@ -3,6 +3,7 @@
 // demos so that nothing needs a network or a key.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type HugeBody, openAIHuge, streamHuge } from './huge-answer.js';
 
 /** A fault to inject into one request instead of a normal answer. */
 export type Fault =
@@ -26,8 +27,8 @@ export type Fault =
   /** Answer normally after this extra delay. */
   | { readonly kind: 'delay'; readonly ms: number }
   /**
-   * 200 with an OpenAI-shaped chat completion whose content is `bytes` bytes of `x` (plus an escape sequence), streamed
-   * in chunks without holding it in memory: a hostile endpoint's 100 MB answer.
+   * 200 with an answer in the server's protocol whose text is `bytes` bytes of `x` (plus an escape sequence), streamed
+   * in chunks without holding it in memory: a hostile endpoint's 100 MB answer (huge-answer.ts).
    */
   | { readonly kind: 'huge'; readonly bytes: number };
 
@@ -133,6 +134,7 @@ export async function startServer(
   url: (origin: string) => string,
   errorBody: ErrorBody,
   handler: Handler,
+  hugeBody: HugeBody = openAIHuge,
 ): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
@@ -212,7 +214,7 @@ export async function startServer(
         return;
       }
       case 'huge':
-        await streamHuge(res, fault.bytes, String((recorded.body as { model?: unknown } | undefined)?.model ?? 'x'));
+        await streamHuge(res, fault.bytes, hugeBody(recorded));
         return;
       case '500':
         reply.json(500, errorBody(500, 'The server had an error while processing your request'));
@@ -252,33 +254,6 @@ export async function startServer(
         server.close(() => resolve());
       }),
   };
-}
-
-/** The 'huge' fault: a chat completion with `bytes` bytes of content, written as the client reads it. */
-async function streamHuge(res: http.ServerResponse, bytes: number, model: string): Promise<void> {
-  const head = JSON.stringify({ id: 'huge', object: 'chat.completion', created: 0, model }).slice(0, -1);
-  const open = `${head},"choices":[{"index":0,"message":{"role":"assistant","content":"\\u001b]0;pwned\\u0007`;
-  const close = '"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
-  res.writeHead(200, { 'content-type': 'application/json' });
-  const chunk = 'x'.repeat(64 * 1024);
-  let closed = false;
-  res.on('close', () => {
-    closed = true;
-  });
-  res.write(open);
-  for (let sent = 0; sent < bytes && !closed; sent += chunk.length) {
-    if (!res.write(chunk.slice(0, Math.min(chunk.length, bytes - sent))))
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.once('drain', done);
-        res.once('close', done);
-      });
-  }
-  if (!closed) res.end(close);
 }
 
 // ---- deterministic fake model behaviour shared by the protocols ----

@@ -14,6 +14,7 @@ import {
   type ServerOptions,
   type TestServer,
 } from './common.js';
+import { ollamaHuge } from './huge-answer.js';
 
 const errorBody = (_status: number, message: string) => ({ error: message });
 
@@ -124,5 +125,6 @@ export function startOllamaServer(options: ServerOptions = {}): Promise<TestServ
       }
       reply.json(200, { ...final, ...piece(out.text), ...(chat ? {} : { context: [1, 2, 3] }) });
     },
+    ollamaHuge,
   );
 }
