@@ -1,18 +1,17 @@
 // `phylo predict RUN --scores FILE.tsv --column NAME`: predict each model's benchmark score from its nearest
 // neighbours in the run's phenotype distances, validated by leave-one-out (src/analysis/predict.ts). Reads the store
 // only; never queries a model.
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { analyseRunLazily } from '../analysis/analysed-run.js';
 import { knnGrid, KNN_MAX_K, KNN_POWERS, predictScores, type KnnSetting } from '../analysis/predict.js';
 import { DEFAULT_SIGNAL } from '../analysis/signals/index.js';
+import { readBenchmarkScores, scoredModels } from '../core/benchmark-scores.js';
 import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
 import { oneLine } from '../core/sanitize.js';
 import type { RunData } from '../core/run.js';
 import { openStoreReadonly } from '../store/sqlite.js';
-import { familiesOfLeaves } from '../core/families.js';
 
 interface PredictFlags {
   scores: string;
@@ -21,69 +20,6 @@ interface PredictFlags {
   k?: string;
   json?: boolean;
   results?: string;
-}
-
-/** model -> score from a TSV with a `model` column and the named one; an empty cell is no score. */
-export function readScores(file: string, column: string): Map<string, number> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(
-      `scores ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`,
-    );
-  }
-  const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? '').split('\t').map((h) => h.trim());
-  const mi = header.findIndex((h) => h.toLowerCase() === 'model');
-  const ci = header.indexOf(column);
-  if (mi < 0)
-    throw new InputError(`scores ${file}: the first row must name a "model" column (tab-separated); found: ${header}`);
-  if (ci < 0)
-    throw new InputError(
-      `scores ${file}: no column "${oneLine(column)}"; ` +
-        `the columns are: ${header.filter((_, i) => i !== mi).join(', ')}`,
-    );
-  const out = new Map<string, number>();
-  lines.slice(1).forEach((line, k) => {
-    if (line.trim() === '') return;
-    const cells = line.split('\t');
-    const model = (cells[mi] ?? '').trim();
-    const cell = (cells[ci] ?? '').trim();
-    if (model === '') throw new InputError(`scores ${file}: row ${k + 2} has no model name`);
-    if (cell === '') return;
-    const score = Number(cell);
-    if (!Number.isFinite(score))
-      throw new InputError(
-        `scores ${file}: row ${k + 2} (${oneLine(model)}), column ${oneLine(column)}: ` +
-          `"${oneLine(cell)}" is not a number`,
-      );
-    const before = out.get(model);
-    if (before !== undefined && before !== score)
-      throw new InputError(`scores ${file}: row ${k + 2} gives ${oneLine(model)} ${score}, an earlier row ${before}`);
-    out.set(model, score);
-  });
-  return out;
-}
-
-/** Scores keyed by the run's model refs, matched as `phylo score` matches family labels (bare names too). */
-function scoresOfModels(models: readonly string[], scores: ReadonlyMap<string, number>): Map<string, number> {
-  const names = new Map([...scores.keys()].map((m) => [m, m]));
-  return new Map([...familiesOfLeaves(models, names)].map(([ref, { model }]) => [ref, scores.get(model)!]));
-}
-
-function checkScored(scores: Map<string, number>, flags: PredictFlags, run: string): Map<string, number> {
-  if (scores.size === 0)
-    throw new InputError(
-      `scores ${flags.scores}: no row with a ${oneLine(flags.column)} score names a model of run ${oneLine(run)}; ` +
-        'name them by model ref (replay:gpt4_0613) or bare name (gpt4_0613)',
-    );
-  if (scores.size < 3)
-    throw new InputError(
-      `scores ${flags.scores}: only ${scores.size} model(s) of run ${oneLine(run)} have a ${oneLine(flags.column)} ` +
-        'score; leave-one-out needs at least 3',
-    );
-  return scores;
 }
 
 function gridFor(k: string | undefined): KnnSetting[] {
@@ -124,7 +60,7 @@ Examples:
     )
     .action((run: string, flags: PredictFlags) => {
       const grid = gridFor(flags.k);
-      const all = readScores(flags.scores, flags.column);
+      const given = readBenchmarkScores(flags.scores, flags.column);
       const store = openStoreReadonly(resultsDir(flags.results));
       let data: RunData;
       try {
@@ -133,13 +69,13 @@ Examples:
         store.close();
       }
       // Checked on the run's models before the (slow) analysis, then again on the models with answers.
-      checkScored(scoresOfModels(data.run.models, all), flags, run);
+      scoredModels(data.run.models, given, run);
       const analysed = analyseRunLazily(data, {
         onProgress: (stage) => process.stderr.write(`${oneLine(stage)}\n`),
       });
       const signal = analysed.availableSignal(flags.signal);
       const matrix = analysed.matrix(signal);
-      const scores = checkScored(scoresOfModels(matrix.labels, all), flags, run);
+      const scores = scoredModels(matrix.labels, given, run);
       const r = predictScores(matrix, scores, { grid });
       if (flags.json) {
         const json = {

@@ -3,6 +3,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { SIGNALS } from '../analysis/signals/index.js';
+import { readBenchmarkScores, scoredModels } from '../core/benchmark-scores.js';
+import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
 import type { RunData } from '../core/run.js';
@@ -17,6 +19,8 @@ interface ReportFlags {
   labels?: string;
   genotype?: string[];
   audit?: string[];
+  scores?: string;
+  column?: string;
   out?: string;
   bootstrap: string;
   seed: string;
@@ -36,6 +40,7 @@ function commandLine(run: string, flags: ReportFlags): string {
   if (flags.labels !== undefined) parts.push('--labels', flags.labels);
   list('--genotype', flags.genotype);
   list('--audit', flags.audit);
+  if (flags.scores !== undefined) parts.push('--scores', flags.scores, '--column', flags.column ?? '');
   const numbers: [string, string, number][] = [
     ['--bootstrap', flags.bootstrap, REPORT_DEFAULTS.bootstrap],
     ['--seed', flags.seed, REPORT_DEFAULTS.seed],
@@ -55,6 +60,8 @@ export function register(program: Command): void {
     .option('--labels <file>', 'FAMILIES.tsv (columns model, family): colour models by family instead of provider')
     .option('--genotype <model...>', 'weights of the models (files, folders or ollama:NAME), at least 3: genotype tree')
     .option('--audit <file...>', 'results of phylo audit ... --json to show the verdicts of')
+    .option('--scores <file>', 'TSV of benchmark scores (a "model" column and --column): a prediction section')
+    .option('--column <name>', 'the score column of --scores to predict (as phylo predict)')
     .option('--out <file>', 'the HTML file (default: RESULTS/<run>/report.html); figures are written beside it')
     .option('--bootstrap <n>', 'bootstrap replicates for support values (0 = none)', String(REPORT_DEFAULTS.bootstrap))
     .option('--seed <n>', 'seed of the bootstrap', String(REPORT_DEFAULTS.seed))
@@ -71,7 +78,10 @@ export function register(program: Command): void {
       '\nExamples:\n  $ phylo report alpaca --labels ../shared/data/alpaca_eval/FAMILIES.tsv --out alpaca.html\n' +
         '  $ phylo report lab-zoo --signal alleles embed \\\n' +
         '      --genotype lab/zoo/base.safetensors lab/zoo/early.safetensors lab/zoo/moby.safetensors\n' +
-        '  $ phylo report core-20250101-120000 --audit drift.json equal.json\n',
+        '  $ phylo report core-20250101-120000 --audit drift.json equal.json\n' +
+        '  $ phylo report alpaca --scores ../shared/data/alpaca_eval/LEADERBOARD.tsv --column lc_win_rate\n' +
+        "\nWith --scores, every model's score is predicted from its nearest neighbours in the first signal's\n" +
+        'distances, validated by nested leave-one-out, as phylo predict does.\n',
     )
     .action(async (run: string, flags: ReportFlags) => {
       const bootstrap = parseInteger('--bootstrap', flags.bootstrap, { min: 0 });
@@ -79,6 +89,12 @@ export function register(program: Command): void {
       const evidenceProbes = parseInteger('--evidence', flags.evidence, { min: 0 });
       const trim = parseInteger('--trim', flags.trim, { min: 20 });
       const families = flags.labels !== undefined ? readFamilies(flags.labels) : undefined;
+      if ((flags.scores === undefined) !== (flags.column === undefined))
+        throw new InputError('phylo report: give --scores FILE.tsv and --column NAME together');
+      const scores =
+        flags.scores !== undefined && flags.column !== undefined
+          ? readBenchmarkScores(flags.scores, flags.column)
+          : undefined;
       const dir = resultsDir(flags.results);
       const name = runName(run);
       const store = openStoreReadonly(dir);
@@ -88,12 +104,15 @@ export function register(program: Command): void {
       } finally {
         store.close();
       }
+      // Checked on the run's models before the (slow) analysis; again on the models with answers when predicting.
+      if (scores) scoredModels(data.run.models, scores, name);
       const out = path.resolve(flags.out ?? path.join(dir, name, 'report.html'));
       const written = await writeReport({
         data,
         out,
         signals: flags.signal,
         families,
+        scores,
         genotype: flags.genotype,
         audits: flags.audit,
         bootstrap,

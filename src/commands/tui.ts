@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { RESULTS_OPTION } from '../core/options.js';
-import type { BenchmarkScores } from '../tui/prediction.js';
-import { readScores } from './predict.js';
+import { type BenchmarkScores, readBenchmarkScores } from '../core/benchmark-scores.js';
 
 /**
  * Start the interactive app in this terminal (bare `phylo` and `phylo tui`). Environment set before ink loads:
@@ -41,7 +40,7 @@ export function register(program: Command): void {
       // Read (and checked) before the app starts, so a bad file is one line and exit 2, not a broken screen.
       const scores =
         opts.scores !== undefined && opts.column !== undefined
-          ? { file: opts.scores, column: opts.column, values: readScores(opts.scores, opts.column) }
+          ? readBenchmarkScores(opts.scores, opts.column)
           : undefined;
       await launchApp(opts.results, scores);
     });

@@ -6,11 +6,12 @@ import type { LayerImportance } from '../genotype/index.js';
 import { compareLayers } from '../genotype/align.js';
 import type { Tree } from '../phylo/index.js';
 import type { AuditSection } from './audit.js';
-import { heatmapSpec, layersSpec, mapSpec, traitsSpec, type MapPoint } from './charts.js';
+import { heatmapSpec, layersSpec, mapSpec, predictionSpec, traitsSpec, type MapPoint } from './charts.js';
 import { evidenceSection } from './evidence.js';
 import { modelGroups, type Groups } from './groups.js';
 import { html, type Markup } from './html.js';
 import { page } from './page.js';
+import { predictionSection, type PredictionView } from './prediction.js';
 import {
   auditSectionMarkup,
   genotypeSection,
@@ -22,6 +23,7 @@ import {
 import type { RunSummary } from './summary.js';
 import { phylogramSvg } from './svg-tree.js';
 import { vegaLiteSvg } from './vega.js';
+import { visibleText } from './escape.js';
 
 const METHOD_NAMES: Record<string, string> = {
   nj: 'neighbor joining (Saitou & Nei 1987)',
@@ -60,6 +62,8 @@ export interface ReportInput {
   readonly groups: Groups;
   readonly phenotypes: readonly PhenotypeView[];
   readonly traits?: TraitTable;
+  /** Benchmark scores predicted from the first signal's distances (`--scores`). */
+  readonly prediction?: PredictionView;
   readonly genotype?: GenotypeView;
   readonly audits: readonly AuditSection[];
   readonly evidence: {
@@ -83,6 +87,8 @@ export interface BuiltReport {
   readonly html: string;
   readonly figures: readonly ReportFigure[];
 }
+
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
 const support = (bootstrap: number, seed: number, over: string) =>
   bootstrap > 0
@@ -150,6 +156,37 @@ export async function buildReport(input: ReportInput): Promise<BuiltReport> {
           ),
         ],
       }),
+    );
+  }
+
+  if (input.prediction) {
+    const p = input.prediction;
+    const points = p.result.predictions.flatMap((m) =>
+      m.observed === undefined ? [] : [{ model: m.model, observed: m.observed, predicted: m.predicted }],
+    );
+    const svg = await vegaLiteSvg(
+      predictionSpec(
+        points,
+        input.groups,
+        `${visibleText(p.column)}: held-out prediction against the given score (r ${fixed(p.result.looPearson, 3)}, ` +
+          `MAE ${fixed(p.result.looMAE, 2)}; mean of the others: MAE ${fixed(p.result.baselineMAE, 2)})`,
+      ),
+      'prediction',
+    );
+    const unscored = p.result.predictions.length - points.length;
+    contents.push({ id: 'prediction', heading: 'Predicted scores' });
+    sections.push(
+      predictionSection(
+        p,
+        add(
+          'prediction',
+          `predicted ${p.column}`,
+          svg,
+          `Each scored model's nested leave-one-out prediction against its given ${p.column}; the dashed line is ` +
+            `a perfect prediction; points coloured by ${groupWord}` +
+            (unscored > 0 ? `; the ${unscored} model(s) without a score are in the table only.` : '.'),
+        ),
+      ),
     );
   }
 

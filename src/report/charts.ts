@@ -157,3 +157,59 @@ export function layersSpec(layers: readonly LayerImportance[], withReference: bo
     },
   };
 }
+
+export interface PredictedPoint {
+  readonly model: string;
+  /** The score given. */
+  readonly observed: number;
+  /** Its held-out prediction (made without its own score). */
+  readonly predicted: number;
+}
+
+/**
+ * Held-out predicted scores against the given ones, one point per scored model coloured by group and labelled, over
+ * the line predicted = given; both axes share one domain so that distance from the line reads as error.
+ */
+export function predictionSpec(points: readonly PredictedPoint[], groups: Groups, title: string): TopLevelSpec {
+  const all = points.flatMap((p) => [p.observed, p.predicted]);
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const pad = (hi - lo) * 0.05 || 1;
+  const domain = [lo - pad, hi + pad];
+  const values = points.map((p) => ({
+    model: visibleText(p.model),
+    group: visibleText(groups.of.get(p.model) ?? ''),
+    observed: p.observed,
+    predicted: p.predicted,
+  }));
+  const x = { field: 'observed', type: 'quantitative', title: 'given', scale: { domain, nice: false } };
+  const y = { field: 'predicted', type: 'quantitative', title: 'predicted (held out)', scale: { domain, nice: false } };
+  const colour = colourScale(
+    groups,
+    points.map((p) => p.model),
+  );
+  const encoding = { x, y, color: { field: 'group', type: 'nominal', scale: colour, title: groups.by } } as const;
+  return {
+    title,
+    width: 560,
+    height: 560,
+    layer: [
+      {
+        data: {
+          values: [
+            { observed: domain[0], predicted: domain[0] },
+            { observed: domain[1], predicted: domain[1] },
+          ],
+        },
+        mark: { type: 'line', color: '#999999', strokeDash: [4, 4] },
+        encoding: { x, y },
+      },
+      { data: { values }, mark: { type: 'circle', size: 70, opacity: 0.9 }, encoding },
+      {
+        data: { values },
+        mark: { type: 'text', align: 'left', dx: 6, dy: 3, fontSize: 9 },
+        encoding: { ...encoding, text: { field: 'model' } },
+      },
+    ],
+  } as TopLevelSpec;
+}

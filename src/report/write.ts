@@ -4,7 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AnalysedRun, checkTreeRequest } from '../analysis/analysed-run.js';
+import { predictScores } from '../analysis/predict.js';
 import { DEFAULT_SIGNAL } from '../analysis/signals/index.js';
+import { type BenchmarkScores, scoredModels } from '../core/benchmark-scores.js';
 import { InputError } from '../core/errors.js';
 import type { RunData } from '../core/run.js';
 import { compareModels, genotypeTree, layerImportance, referenceDistances } from '../genotype/index.js';
@@ -12,6 +14,7 @@ import type { Tree } from '../phylo/index.js';
 import { modelMap } from '../analysis/model-map.js';
 import { readAuditFile } from './audit.js';
 import { buildReport, type GenotypeView, type PhenotypeView } from './build.js';
+import type { PredictionView } from './prediction.js';
 import { modelGroups } from './groups.js';
 import { runSummary } from './summary.js';
 
@@ -33,6 +36,11 @@ export interface WriteReportOptions {
   readonly signals?: readonly string[];
   /** model -> family (FAMILIES.tsv): tips and points coloured by family instead of provider. */
   readonly families?: ReadonlyMap<string, string>;
+  /**
+   * Benchmark scores (`--scores FILE --column NAME`): a section predicting every model's score from the first
+   * signal's distances, as `phylo predict` does. Fewer than 3 scored models of the run is an InputError.
+   */
+  readonly scores?: BenchmarkScores;
   /** Weight files or folders (or ollama:NAME) for the genotype section; at least 3. */
   readonly genotype?: readonly string[];
   /** `phylo audit ... --json` outputs to show the verdicts of. */
@@ -106,6 +114,20 @@ async function genotypeView(
   };
 }
 
+/** The benchmark prediction over the distances of `phenotype` (the report's first signal). */
+function predictionView(phenotype: PhenotypeView, options: WriteReportOptions): PredictionView {
+  const scores = options.scores!;
+  options.onProgress?.(`prediction (${scores.column})`);
+  const known = scoredModels(phenotype.matrix.labels, scores, options.data.run.name);
+  return {
+    column: scores.column,
+    file: scores.file,
+    signal: phenotype.signal,
+    metric: phenotype.matrix.metric,
+    result: predictScores(phenotype.matrix, known),
+  };
+}
+
 function figurePrefix(out: string): string {
   return path.basename(out).replace(/\.html?$/i, '');
 }
@@ -131,6 +153,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     const info = analysed.signalModel(signal).info;
     return { signal, method, tree, matrix, bootstrap, seed, map: { ...map, seed: mapSeed }, note: info.note };
   });
+  const prediction = options.scores && phenotypes[0] ? predictionView(phenotypes[0], options) : undefined;
   progress('traits');
   const traits = analysed.traitTable();
   const genotype =
@@ -154,6 +177,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     groups: modelGroups(analysed.table.models, options.families),
     phenotypes,
     traits,
+    prediction,
     genotype,
     audits,
     evidence,

@@ -38,15 +38,18 @@ export async function analyseForTui(data: RunData, options: TuiAnalysisOptions =
       byModel ??= samplesByModel(data);
       return byModel.get(model) ?? [];
     },
-    writeReport: (out, signals) =>
+    writeReport: (out, signals, scores) =>
       writeReport({
         data,
         analysed: run,
         out,
         signals,
+        scores,
         bootstrap,
         seed,
-        command: `phylo report ${data.run.name} --signal ${signals.join(' ')}`,
+        command:
+          `phylo report ${data.run.name} --signal ${signals.join(' ')}` +
+          (scores ? ` --scores ${scores.file} --column ${scores.column}` : ''),
       }),
   };
 }

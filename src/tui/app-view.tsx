@@ -19,7 +19,7 @@ import { RESULTS_KEYS } from './screens/results.js';
 import { COMPARE_KEYS } from './screens/compare.js';
 import { CompareRoute, ResultsRoute } from './screens/analysis-routes.js';
 import { oneLine } from '../core/sanitize.js';
-import type { BenchmarkScores } from './prediction.js';
+import type { BenchmarkScores } from '../core/benchmark-scores.js';
 import { useTheme, tint } from './theme.js';
 
 export type { Route } from './hooks/app-state.js';

@@ -3,7 +3,7 @@ import { render } from 'ink';
 import type { RunHandle, TuiBackend } from './backend.js';
 import { App, type Route } from './app-view.js';
 import { ThemeContext, themeFromEnv } from './theme.js';
-import type { BenchmarkScores } from './prediction.js';
+import type { BenchmarkScores } from '../core/benchmark-scores.js';
 
 export interface StartOptions {
   readonly backend?: TuiBackend;

@@ -8,6 +8,7 @@ import type { RunSummaryRow } from '../store/api.js';
 import type { RunEstimate as ProbesRunEstimate } from '../probes/estimate.js';
 import type { Sample } from '../core/types.js';
 import type { WrittenReport } from '../report/index.js';
+import type { BenchmarkScores } from '../core/benchmark-scores.js';
 
 export type ProviderState = 'ready' | 'no-key' | 'unreachable' | 'error';
 
@@ -81,10 +82,11 @@ export interface ResultsData {
    */
   samples?(model: string): readonly Sample[];
   /**
-   * Write the run's HTML report (src/report) to `out` with the trees of `signals`, figures beside it. Absent: the
-   * screen says it cannot.
+   * Write the run's HTML report (src/report) to `out` with the trees of `signals`, figures beside it, and the
+   * predicted benchmark scores when `scores` are given (at least 3 of its models scored). Absent: the screen says
+   * it cannot.
    */
-  writeReport?(out: string, signals: readonly string[]): Promise<WrittenReport>;
+  writeReport?(out: string, signals: readonly string[], scores?: BenchmarkScores): Promise<WrittenReport>;
 }
 
 export interface Exported {

@@ -8,12 +8,14 @@ import { tempDir } from '../collect/fakes.js';
 import { runCli } from '../helpers/run-cli.js';
 import { findChromium, launchChromium } from './chromium.js';
 import {
+  HOSTILE_COLUMN,
   HOSTILE_MODELS,
   MARKER,
   TERMINAL_NAME,
   writeHostileAudits,
   writeHostileJsonl,
   writeHostileLabels,
+  writeHostileScores,
 } from './hostile.js';
 import { attributes, expectInertPage, expectSelfContained, references } from './page-checks.js';
 
@@ -45,6 +47,7 @@ describe('phylo report on a hostile run', () => {
     out = path.join(dir, 'out', 'hostile.html');
     const args = ['report', 'hostile', '--signal', 'embed', 'traits', '--labels', writeHostileLabels(dir)];
     args.push('--audit', ...writeHostileAudits(dir), '--genotype', ...ZOO);
+    args.push('--scores', writeHostileScores(dir), '--column', HOSTILE_COLUMN);
     args.push('--bootstrap', '20', '--out', out, '--results', results, '--json');
     const r = await runCli(args);
     expect(r.code, r.err).toBe(0);
@@ -75,11 +78,18 @@ describe('phylo report on a hostile run', () => {
     expect(html).toContain('gpt[U+202E]evil[U+202C]-4[U+2066]iso[U+2069]');
     expect(html).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(html).toContain('[click me](javascript:document.title=');
+    // The prediction section: the column name and every model name as text, the two without a score marked so.
+    const prediction = html.slice(html.indexOf('<section id="prediction">'));
+    expect(prediction).toContain(escapeText(HOSTILE_COLUMN));
+    expect(prediction).not.toContain(HOSTILE_COLUMN);
+    for (const ref of refs) expect(prediction).toContain(`<td class="model">${escapeText(ref)}</td>`);
+    expect(prediction.match(/<tr class="unscored">/g)).toHaveLength(2);
+    expect(prediction.match(/<tr class="held-out">/g)).toHaveLength(HOSTILE_MODELS.length - 2);
   });
 
-  it('shows every section: summary, two signals, traits, genotype, audit verdicts, evidence', () => {
-    for (const id of ['summary', 'phenotype-embed', 'phenotype-traits', 'traits', 'genotype', 'audit', 'evidence'])
-      expect(html).toContain(`<section id="${id}">`);
+  it('shows every section: summary, two signals, prediction, traits, genotype, audit verdicts, evidence', () => {
+    const ids = ['summary', 'phenotype-embed', 'phenotype-traits', 'prediction', 'traits', 'genotype', 'audit'];
+    for (const id of [...ids, 'evidence']) expect(html).toContain(`<section id="${id}">`);
     expect(html).toMatch(/samples<\/dt><dd>64: 64 answered, 0 failed/);
     const latencies = HOSTILE_MODELS.flatMap((_, m) => [0, 1, 2, 3, 4, 5, 6, 7].map((p) => 100 + 10 * m + p));
     const p50 = latencies.sort((a, b) => a - b)[Math.ceil(0.5 * latencies.length) - 1];
@@ -106,6 +116,7 @@ describe('phylo report on a hostile run', () => {
         'heatmap-traits',
         'map-embed',
         'map-traits',
+        'prediction',
         'traits',
         'tree-embed',
         'tree-traits',
@@ -127,10 +138,11 @@ describe('phylo report on a hostile run', () => {
     const again = path.join(dir, 'again', 'hostile.html');
     const args = ['report', 'hostile', '--signal', 'embed', 'traits', '--labels', path.join(dir, 'FAMILIES.tsv')];
     args.push('--audit', ...['equal', 'drift', 'identify'].map((n) => path.join(dir, `${n}.json`)));
+    args.push('--scores', path.join(dir, 'SCORES.tsv'), '--column', HOSTILE_COLUMN);
     args.push('--genotype', ...ZOO, '--bootstrap', '20', '--out', again, '--results', results);
     const r = await runCli(args);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/^wrote .*hostile\.html \(\d+ KB, 9 figures beside it\) in [\d.]+ s\n$/);
+    expect(r.out).toMatch(/^wrote .*hostile\.html \(\d+ KB, 10 figures beside it\) in [\d.]+ s\n$/);
     expect(fs.readFileSync(again, 'utf8')).toBe(html);
   }, 300_000);
 
@@ -138,6 +150,11 @@ describe('phylo report on a hostile run', () => {
     const base = ['--results', results, '--out', path.join(dir, 'bad.html')];
     const notAudit = path.join(dir, 'not-audit.json');
     fs.writeFileSync(notAudit, '{"hello": 1}');
+    const scores = path.join(dir, 'SCORES.tsv');
+    const strangers = path.join(dir, 'strangers.tsv');
+    fs.writeFileSync(strangers, 'model\tscore\nnot-a-model\t1\nanother\t2\nthird\t3\n');
+    const twoScored = path.join(dir, 'two.tsv');
+    fs.writeFileSync(twoScored, `model\tscore\n${HOSTILE_MODELS[0]}\t1\n${HOSTILE_MODELS[1]}\t2\n`);
     const cases: [string[], RegExp][] = [
       [['report', 'nope', ...base], /run "nope"|nope/],
       [['report', 'hostile', '--signal', 'colour', ...base], /--signal colour: use one of/],
@@ -146,6 +163,17 @@ describe('phylo report on a hostile run', () => {
       [['report', 'hostile', '--labels', path.join(dir, 'none.tsv'), ...base], /labels .*none\.tsv: cannot read it/],
       [['report', 'hostile', '--genotype', ...ZOO.slice(0, 2), ...base], /--genotype: give at least 3 models/],
       [['report', 'hostile', '--evidence', '-1', ...base], /--evidence -1: give a whole number >= 0/],
+      [['report', 'hostile', '--scores', scores, '--column', 'mmlu', ...base], /SCORES\.tsv: no column "mmlu"/],
+      [['report', 'hostile', '--scores', path.join(dir, 'no.tsv'), '--column', 'x', ...base], /no\.tsv: cannot read/],
+      [['report', 'hostile', '--scores', scores, ...base], /give --scores FILE\.tsv and --column NAME together/],
+      [
+        ['report', 'hostile', '--scores', strangers, '--column', 'score', ...base],
+        /strangers\.tsv: no row with a score score names a model of run hostile/,
+      ],
+      [
+        ['report', 'hostile', '--scores', twoScored, '--column', 'score', ...base],
+        /two\.tsv: only 2 model\(s\) of run hostile have a score score; leave-one-out needs at least 3/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);
@@ -176,6 +204,12 @@ describe('phylo report on a hostile run', () => {
         for (const ref of refs) expect(text).toContain(visibleText(ref));
         expect(text).toContain(`<script>document.title='${MARKER}-11';console.log('${MARKER}-11')</script>`);
         expect(text).not.toMatch(/[\u001b\u009b\u202a-\u202e\u2066-\u2069]/);
+        // The prediction scatter has a point for each of the 6 scored models; its column name is shown as text.
+        expect(text).toContain(`${HOSTILE_COLUMN} (from `);
+        const points = await browser.evaluate<number>(
+          `document.querySelectorAll('svg[data-figure="prediction"] path[aria-roledescription="circle"]').length`,
+        );
+        expect(points).toBe(HOSTILE_MODELS.length - 2);
         const leaves = await browser.evaluate<string[]>(
           `[...document.querySelectorAll('svg.phylogram text.tip-label')].map((t) => t.textContent)`,
         );

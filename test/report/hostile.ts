@@ -22,7 +22,7 @@ export const HOSTILE_MODELS = [
   `quote"' onmouseover="${run(6)}`,
 ] as const;
 
-/** A model name carrying terminal escapes: refused at import (src/store/model-name.ts), so it never reaches a report. */
+/** A model name with terminal escapes: refused at import (src/store/model-name.ts), so it never reaches a report. */
 export const TERMINAL_NAME = 'term\u001b[31mred\u001b]0;retitled\u0007\u009b2J';
 
 /** Answers: the same attacks in model text, plus markdown and HTML links to javascript: URLs. */
@@ -122,4 +122,18 @@ export function writeHostileAudits(dir: string): string[] {
     fs.writeFileSync(file, JSON.stringify(json));
     return file;
   });
+}
+
+/** A score column whose name attacks the page too (a column name is anything but a tab). */
+export const HOSTILE_COLUMN = `rate<script>${run(50)}</script>`;
+
+/**
+ * Benchmark scores naming the hostile models by bare name (as the leaderboard does), under the hostile column: the
+ * last two have none (one absent, one an empty cell), so the report predicts them as models without a score.
+ */
+export function writeHostileScores(dir: string): string {
+  const file = path.join(dir, 'SCORES.tsv');
+  const rows = HOSTILE_MODELS.slice(0, -1).map((m, i) => `${m}\t${i === HOSTILE_MODELS.length - 2 ? '' : 10 + 3 * i}`);
+  fs.writeFileSync(file, `model\t${HOSTILE_COLUMN}\n${rows.join('\n')}\n`);
+  return file;
 }

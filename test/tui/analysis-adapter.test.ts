@@ -14,6 +14,7 @@ import type { ResultsData } from '../../src/tui/backend.js';
 import { testModelsOfRun } from '../../src/tui/audit-run.js';
 import { testEquality } from '../../src/audit/equality.js';
 import { modelSamples } from '../../src/audit/model-samples.js';
+import { readBenchmarkScores } from '../../src/core/benchmark-scores.js';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data/alpaca_eval');
 const MODELS = ['claude-2', 'claude-2.1', 'gpt4_0613', 'llama-2-7b-chat-hf', 'llama-2-13b-chat-hf'];
@@ -114,6 +115,17 @@ describe("the results screen's equality test and report on AlpacaEval outputs", 
     expect(written.figures.length).toBeGreaterThanOrEqual(3);
     for (const f of written.figures) expect(fs.existsSync(f)).toBe(true);
     expect(html).toContain('phylo report alpaca5 --signal embed');
+  });
+
+  it('writes the predicted scores into the report when the app was started with them (h with --scores)', async () => {
+    const out = path.join(tmp, 'results', 'alpaca5', 'scored.html');
+    const file = path.join(DATA, 'LEADERBOARD.tsv');
+    const written = await results.writeReport!(out, ['embed'], readBenchmarkScores(file, 'lc_win_rate'));
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toContain('<section id="prediction">');
+    expect(html.match(/<tr class="held-out">/g)).toHaveLength(MODELS.length);
+    expect(written.figures.some((f) => f.endsWith('scored-prediction.svg'))).toBe(true);
+    expect(html).toContain(`phylo report alpaca5 --signal embed --scores ${file} --column lc_win_rate`);
   });
 });
 

@@ -1,12 +1,13 @@
 // Benchmark prediction on the results screen: scores matched by ref or bare name, the predict tab's held-out
 // predictions beside the scores, r and MAE, and what it says without scores or with too few.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from 'ink-testing-library';
 import { ResultsScreen } from '../../src/tui/screens/results.js';
-import { predictForRun, scoresOfLabels, type BenchmarkScores } from '../../src/tui/prediction.js';
+import { predictForRun } from '../../src/tui/prediction.js';
+import { type BenchmarkScores, scoresOfModels } from '../../src/core/benchmark-scores.js';
 import { predictScores } from '../../src/analysis/predict.js';
 import { additiveMatrix, fakeResults } from './fixtures.js';
-import { tick } from './helpers.js';
+import { tick, waitForFrame } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -23,9 +24,9 @@ const SCORES: BenchmarkScores = {
   ]),
 };
 
-describe('scoresOfLabels and predictForRun', () => {
+describe('scoresOfModels and predictForRun', () => {
   it('finds scores by ref or by the name after the provider prefix, and ignores other rows', () => {
-    const known = scoresOfLabels(fakeResults('x').models, SCORES.values);
+    const known = scoresOfModels(fakeResults('x').models, SCORES.values);
     expect([...known]).toEqual([
       ['lab:sotu-1900s', 30],
       ['lab:sotu-2000s', 32],
@@ -39,7 +40,7 @@ describe('scoresOfLabels and predictForRun', () => {
     const r = predictForRun(matrix, SCORES);
     expect(r).toEqual({
       kind: 'done',
-      prediction: predictScores(matrix, scoresOfLabels(matrix.labels, SCORES.values)),
+      prediction: predictScores(matrix, scoresOfModels(matrix.labels, SCORES.values)),
     });
     const few = predictForRun(matrix, { ...SCORES, values: new Map([['moby', 1]]) });
     expect(few).toMatchObject({ kind: 'unavailable' });
@@ -83,5 +84,55 @@ describe('ResultsScreen predict tab', () => {
     ui.stdin.write('6');
     await tick();
     expect(ui.lastFrame()).toContain('start with phylo tui --scores FILE.tsv --column NAME');
+  });
+});
+
+describe('ResultsScreen h with scores', () => {
+  const written = async (signals: readonly string[]) => ({
+    file: '/tmp/results/demo/report.html',
+    figures: signals.map((s) => `/tmp/results/demo/report-${s}.svg`).concat('/tmp/results/demo/report-prediction.svg'),
+    bytes: 40_960,
+    seconds: { analysis: 0.1, render: 0.2 },
+  });
+  const draw = (scores: BenchmarkScores, onReport: typeof written) =>
+    render(
+      <ResultsScreen
+        width={110}
+        height={34}
+        data={fakeResults('demo')}
+        active
+        scores={scores}
+        onExport={async (name, format) => ({ file: name, format })}
+        onReport={onReport}
+        onBack={() => {}}
+      />,
+    );
+
+  it('passes the scores the app was started with to the report, and says so', async () => {
+    const onReport = vi.fn(written);
+    const ui = draw(SCORES, onReport);
+    await tick();
+    ui.stdin.write('h');
+    const frame = await waitForFrame(
+      () => ui.lastFrame(),
+      (f) => f.includes('report written'),
+      'the report path',
+    );
+    expect(onReport).toHaveBeenCalledWith(['embed'], SCORES);
+    expect(frame).toContain('2 figures beside it, predicted win_rate)');
+  });
+
+  it('writes the report without the prediction when too few models of the run are scored, and says why', async () => {
+    const onReport = vi.fn(written);
+    const ui = draw({ ...SCORES, values: new Map([['moby', 1]]) }, onReport);
+    await tick();
+    ui.stdin.write('h');
+    const frame = await waitForFrame(
+      () => ui.lastFrame(),
+      (f) => f.includes('report written'),
+      'the report path',
+    );
+    expect(onReport).toHaveBeenCalledWith(['embed'], undefined);
+    expect(frame).toMatch(/no predicted win_rate: too few\s+scored models/);
   });
 });

@@ -121,7 +121,7 @@ describe('ResultsScreen report key', () => {
       (f) => f.includes('report written'),
       'the report path',
     );
-    expect(onReport).toHaveBeenCalledWith(['traits']);
+    expect(onReport).toHaveBeenCalledWith(['traits'], undefined);
     expect(ui.lastFrame()).toContain('report written to /tmp/results/demo/report.html (40 KB, 1 figures beside it)');
   });
 

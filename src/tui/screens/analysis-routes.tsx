@@ -6,7 +6,7 @@ import type { ResultsData, TuiBackend } from '../backend.js';
 import { useAnalysis } from '../hooks/use-analysis.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { ResultTab } from '../hooks/results-state.js';
-import type { BenchmarkScores } from '../prediction.js';
+import type { BenchmarkScores } from '../../core/benchmark-scores.js';
 import { useTheme, tint } from '../theme.js';
 import { ResultsScreen } from './results.js';
 import { CompareScreen } from './compare.js';
@@ -29,7 +29,8 @@ function reportOf(data: ResultsData, resultsDir: string) {
   const write = data.writeReport;
   if (!write) return undefined;
   const folder = data.run.replace(/[^A-Za-z0-9._-]+/g, '_');
-  return (signals: readonly string[]) => write(path.join(resultsDir, folder, 'report.html'), signals);
+  return (signals: readonly string[], scores?: BenchmarkScores) =>
+    write(path.join(resultsDir, folder, 'report.html'), signals, scores);
 }
 
 export function ResultsRoute(

@@ -9,7 +9,8 @@ import type { WrittenReport } from '../../report/index.js';
 import { TUI_EQUALITY, testModelsOfRun } from '../audit-run.js';
 import { PairPicker, VerdictPane } from '../components/equality-pane.js';
 import { PredictionPane } from '../components/prediction-pane.js';
-import { type BenchmarkScores, predictForRun } from '../prediction.js';
+import { type BenchmarkScores, MIN_SCORED_MODELS, scoresOfModels } from '../../core/benchmark-scores.js';
+import { predictForRun } from '../prediction.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useMachine } from '../hooks/use-machine.js';
 import { Frame } from '../components/frame.js';
@@ -62,8 +63,11 @@ export interface ResultsProps {
   /** Benchmark scores to predict on the predict tab (phylo tui --scores FILE --column NAME). */
   readonly scores?: BenchmarkScores;
   onExport(baseName: string, format: Exported['format'], text: string): Promise<Exported>;
-  /** Write the HTML report with the trees of `signals`; absent: `h` says the report cannot be written here. */
-  onReport?(signals: readonly string[]): Promise<WrittenReport>;
+  /**
+   * Write the HTML report with the trees of `signals` (and the predicted scores when given); absent: `h` says the
+   * report cannot be written here.
+   */
+  onReport?(signals: readonly string[], scores?: BenchmarkScores): Promise<WrittenReport>;
   onBack(): void;
 }
 
@@ -157,13 +161,22 @@ export function ResultsScreen(props: ResultsProps) {
   };
 
   const doReport = () => {
-    const written = props.onReport?.([signal]);
+    // The scores go in when the predict tab could use them; else the report is written without that section.
+    const { scores } = props;
+    const usable =
+      scores && computed.matrix && scoresOfModels(computed.matrix.labels, scores.values).size >= MIN_SCORED_MODELS
+        ? scores
+        : undefined;
+    const written = props.onReport?.([signal], usable);
     if (!written) return send({ type: 'report-settled', text: 'no HTML report from here: use phylo report RUN' });
+    const without = scores && !usable ? `; no predicted ${scores.column}: too few scored models` : '';
     written.then(
       (w) =>
         send({
           type: 'report-settled',
-          text: `report written to ${w.file} (${Math.round(w.bytes / 1024)} KB, ${w.figures.length} figures beside it)`,
+          text:
+            `report written to ${w.file} (${Math.round(w.bytes / 1024)} KB, ` +
+            `${w.figures.length} figures beside it${usable ? `, predicted ${usable.column}` : ''}${without})`,
         }),
       (err: unknown) => send({ type: 'report-settled', text: `report failed: ${message(err)}` }),
     );
