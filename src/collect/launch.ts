@@ -51,6 +51,8 @@ export interface LaunchRequest {
   readonly listeners?: readonly RunListener[];
   /** Where the run came from, stored with it; default 'run'. */
   readonly origin?: string;
+  /** The part of the run this session collects (an adaptive run's pilot or follow-up); default the whole run. */
+  readonly phase?: (spec: RunSpec) => RunSpec;
 }
 
 export interface LaunchedRun {
@@ -73,8 +75,10 @@ export function launchCollection(request: LaunchRequest): LaunchedRun {
   const claim = store.leases().tryAcquire(request.name);
   if (!claim.ok) throw new RunHeldError(claim.holder);
   let prepared: PreparedRun;
+  let collected: RunSpec;
   try {
     prepared = prepareRun(store, runSpec(store, request), request.origin);
+    collected = request.phase ? request.phase(prepared.spec) : prepared.spec;
   } catch (err) {
     claim.lease.release();
     throw err;
@@ -82,7 +86,7 @@ export function launchCollection(request: LaunchRequest): LaunchedRun {
   const providers = [...byPrefix.values()];
   const collection = startCollection({
     store,
-    spec: prepared.spec,
+    spec: collected,
     providerFor: (m) => byPrefix.get(parseModelRef(m).prefix)!,
     concurrency: (p) => request.concurrency ?? p.rateLimit?.maxConcurrency ?? DEFAULTS.concurrency,
     timeoutMs: request.timeoutMs ?? Math.max(...providers.map((p) => p.timeoutMs ?? DEFAULTS.timeoutMs)),

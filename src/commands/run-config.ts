@@ -9,6 +9,8 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { optionalInteger, optionalNumber } from '../core/parse-number.js';
+import { DEFAULT_PILOT_SAMPLES } from '../collect/adaptive-plan.js';
+import { MAX_SAMPLES_PER_PROBE } from '../collect/limits.js';
 
 /** Largest run config file read (a config is a few lines; anything bigger is a mistake). */
 const MAX_CONFIG_BYTES = 1_000_000;
@@ -36,6 +38,10 @@ const RunConfigSchema = z
       .strict()
       .optional(),
     budget: z.object({ maxCost: z.number().positive() }).strict().optional(),
+    adaptive: z
+      .object({ budget: z.number().int().min(1), pilotSamples: z.number().int().min(1).optional() })
+      .strict()
+      .optional(),
     tags: z.union([z.array(z.string().min(1)), z.string().min(1)]).optional(),
     limit: z.number().int().min(1).optional(),
   })
@@ -58,6 +64,9 @@ export interface RunControlFlags {
   limit?: string;
   dryRun?: boolean;
   maxCost?: string;
+  adaptive?: boolean;
+  budget?: string;
+  pilotSamples?: string;
 }
 
 function issueLine(file: string, issues: readonly z.core.$ZodIssue[]): string {
@@ -69,7 +78,7 @@ function issueLine(file: string, issues: readonly z.core.$ZodIssue[]): string {
     field = [...first.path.map(String), keys[0] ?? ''].filter(Boolean).join('.');
     message =
       'unknown field; a run config has name, suite, models, samples, seed, sampling (temperature, maxTokens, ' +
-      'logprobs), budget (maxCost), tags, limit';
+      'logprobs), budget (maxCost), adaptive (budget, pilotSamples), tags, limit';
   }
   return `${file}: field "${field || '(top level)'}": ${message}`;
 }
@@ -125,10 +134,13 @@ export function applyRunConfig<T extends RunControlFlags>(flags: T): T {
     tags: c.tags === undefined ? undefined : list(c.tags),
     limit: str(c.limit),
     maxCost: str(c.budget?.maxCost),
+    budget: str(c.adaptive?.budget),
+    pilotSamples: str(c.adaptive?.pilotSamples),
   };
   const merged: T = { ...flags };
   for (const [key, value] of Object.entries(fromFile) as [keyof RunControlFlags, string | undefined][])
     if (value !== undefined && merged[key] === undefined) Object.assign(merged, { [key]: value });
+  if (c.adaptive !== undefined && merged.adaptive === undefined) merged.adaptive = true;
   return merged;
 }
 
@@ -145,6 +157,23 @@ export interface RunControl {
   readonly limit?: number;
   readonly maxCostUsd?: number;
   readonly dryRun: boolean;
+  /** `--adaptive --budget N [--pilot-samples K]`: a pilot, then the rest of N queries per model on the best probes. */
+  readonly adaptive?: { readonly budget: number; readonly pilotSamples: number };
+}
+
+/** The checked --adaptive flags: --budget is required with it and means nothing without it. */
+function adaptiveControl(flags: RunControlFlags): RunControl['adaptive'] {
+  const budget = optionalInteger('--budget', flags.budget, { min: 1 });
+  const pilotSamples = optionalInteger('--pilot-samples', flags.pilotSamples, { min: 1, max: MAX_SAMPLES_PER_PROBE });
+  if (!flags.adaptive) {
+    if (budget !== undefined) throw new InputError('--budget: only with --adaptive (e.g. --adaptive --budget 200)');
+    if (pilotSamples !== undefined)
+      throw new InputError('--pilot-samples: only with --adaptive (e.g. --adaptive --budget 200 --pilot-samples 2)');
+    return undefined;
+  }
+  if (budget === undefined)
+    throw new InputError('--budget: --adaptive needs the queries per model, e.g. --adaptive --budget 200');
+  return { budget, pilotSamples: pilotSamples ?? DEFAULT_PILOT_SAMPLES };
 }
 
 /** The checked run-control values. */
@@ -157,7 +186,9 @@ export function runControl(flags: RunControlFlags): RunControl {
   const limit = optionalInteger('--limit', flags.limit, { min: 1 });
   const maxCostUsd = optionalNumber('--max-cost', flags.maxCost, { min: 0 });
   if (maxCostUsd === 0) throw new InputError('--max-cost: give a budget above $0 (in USD, e.g. --max-cost 2.50)');
+  const adaptive = adaptiveControl(flags);
   return {
+    ...(adaptive ? { adaptive } : {}),
     ...(tags && tags.length > 0 ? { tags } : {}),
     ...(limit !== undefined ? { limit } : {}),
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
@@ -173,6 +204,17 @@ export function addRunControlOptions(command: Command): Command {
     .option('--limit <n>', 'run only the first n probes (after --tags)')
     .option('--dry-run', 'print the plan, request count and estimated cost per model; send nothing')
     .option('--max-cost <usd>', 'stop cleanly (resumable, exit 1) once the priced usage spent reaches this many USD')
+    .option(
+      '--adaptive',
+      'active probing: a pilot asks every probe --pilot-samples times and scores it by how much the models differ ' +
+        'on it against how much one model varies with itself (F-ratio); the rest of --budget brings the best ' +
+        'probes to --samples samples',
+    )
+    .option('--budget <n>', 'with --adaptive: queries per model in all (pilot and follow-up; cache hits count)')
+    .option(
+      '--pilot-samples <k>',
+      `with --adaptive: samples of each probe in the pilot (default ${DEFAULT_PILOT_SAMPLES})`,
+    )
     .addHelpText(
       'after',
       '\nRun config (--config audit.yaml; flags on the command line win over it):\n' +
@@ -180,8 +222,12 @@ export function addRunControlOptions(command: Command): Command {
         '  models: [openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest]\n  samples: 3\n  seed: 7\n' +
         '  sampling: { temperature: 0.7, maxTokens: 256, logprobs: 5 }\n  budget: { maxCost: 2.50 }        # USD\n' +
         '  tags: [knowledge]\n  limit: 20\n' +
+        '  adaptive: { budget: 200, pilotSamples: 2 }   # as --adaptive --budget 200 --pilot-samples 2\n' +
         'Part of a suite, plan first, then a budget:\n' +
         '  $ phylo run --suite core --models openai:gpt-4o-mini --tags knowledge --limit 5 --dry-run\n' +
-        '  $ phylo run --config audit.yaml --max-cost 1\n',
+        '  $ phylo run --config audit.yaml --max-cost 1\n' +
+        "Active probing (a query is one sample, from the provider or the cache; a probe's own samples give way):\n" +
+        '  $ phylo run --suite genes --models openai:gpt-4o-mini,openai:gpt-4.1-mini --adaptive --budget 500 \\\n' +
+        '      --samples 8 --dry-run     # pilot 172 x 2, then 26 probes x 6 more; phylo show RUN: scores\n',
     );
 }

@@ -23,6 +23,8 @@ import { selectProbes } from '../probes/select.js';
 import { addRunControlOptions, applyRunConfig, requireSuiteAndModels, runControl } from './run-config.js';
 import type { RunControlFlags } from './run-config.js';
 import { printDryRun } from './run-plan.js';
+import { type AdaptiveLaunch, launchAdaptive } from '../collect/adaptive-run.js';
+import { adaptiveFlags, adaptivePhaseLine, refuseAdaptiveResume } from './run-adaptive.js';
 
 export const EXIT_INTERRUPTED = 130;
 /** Samples are missing because every attempt failed: the run is incomplete (a resume retries them). */
@@ -184,11 +186,12 @@ export function register(program: Command): void {
       const maxRetryWaitS = optionalNumber('--max-retry-wait', opts.maxRetryWait, { min: 0, max: MAX_RETRY_WAIT_S });
       const results = resultsDir(opts.results);
       const profiles = loadProfiles(profilesDir(env));
+      const samples = optionalInteger('--samples', opts.samples, { min: 1 });
+      const adaptive = control.adaptive && { ...control.adaptive, samples: samples ?? suite.defaults.samples };
       if (control.dryRun) {
         const name = runName(opts.name ?? defaultRunName(suite.name));
-        const samples = optionalInteger('--samples', opts.samples, { min: 1 });
         const { maxCostUsd } = control;
-        const request = { name, suite, models, samples, profiles, registry: providerRegistry, maxCostUsd };
+        const request = { name, suite, models, samples, profiles, registry: providerRegistry, maxCostUsd, adaptive };
         printDryRun(request, opts.json === true);
         return;
       }
@@ -198,30 +201,40 @@ export function register(program: Command): void {
       try {
         const name = runName(opts.name ?? defaultRunName(suite.name));
         // Every provider is resolved before anything is stored: an unknown prefix or a missing key is one line, exit 2.
-        const launch = (): LaunchedRun =>
-          launchCollection({
-            store: () => {
-              opened = openStore(results);
-              return opened;
-            },
-            name,
-            suite,
-            models,
-            samples: optionalInteger('--samples', opts.samples, { min: 1 }),
-            sampling: { temperature, maxTokens, topLogprobs, seed },
-            providerFor: (prefix) => providerRegistry.resolveProvider(prefix, { env, profiles, resultsDir: results }),
-            env,
-            concurrency: optionalInteger('--concurrency', opts.concurrency, { min: 1 }),
-            timeoutMs: optionalInteger('--timeout', opts.timeout, { min: 1 }),
-            retries: optionalInteger('--retries', opts.retries, { min: 0 }),
-            retryAllErrors: opts.retryErrors,
-            maxRetryWaitMs: maxRetryWaitS === undefined ? undefined : maxRetryWaitS * 1000,
-            fresh: opts.fresh,
-            batch: opts.batch
-              ? { pollMs: 1000 * (optionalNumber('--batch-poll', opts.batchPoll, { min: 0.01 }) ?? 30) }
-              : undefined,
-            listeners: guard ? [reporter.listener, guard.listener] : [reporter.listener],
-          });
+        const request = {
+          store: () => {
+            opened = openStore(results);
+            // A plain run must not resume an adaptive one: it would ask every probe the full count.
+            if (!adaptive) refuseAdaptiveResume(opened, name);
+            return opened;
+          },
+          name,
+          suite,
+          models,
+          sampling: { temperature, maxTokens, topLogprobs, seed },
+          providerFor: (prefix: string) =>
+            providerRegistry.resolveProvider(prefix, { env, profiles, resultsDir: results }),
+          env,
+          concurrency: optionalInteger('--concurrency', opts.concurrency, { min: 1 }),
+          timeoutMs: optionalInteger('--timeout', opts.timeout, { min: 1 }),
+          retries: optionalInteger('--retries', opts.retries, { min: 0 }),
+          retryAllErrors: opts.retryErrors,
+          maxRetryWaitMs: maxRetryWaitS === undefined ? undefined : maxRetryWaitS * 1000,
+          fresh: opts.fresh,
+          batch: opts.batch
+            ? { pollMs: 1000 * (optionalNumber('--batch-poll', opts.batchPoll, { min: 0.01 }) ?? 30) }
+            : undefined,
+          listeners: guard ? [reporter.listener, guard.listener] : [reporter.listener],
+        };
+        const say = (line: string): void => {
+          if (!opts.quiet) process.stderr.write(`${oneLine(line)}\n`);
+        };
+        let adaptiveRun: AdaptiveLaunch | undefined;
+        const launch = (): LaunchedRun => {
+          if (!adaptive) return launchCollection({ ...request, samples });
+          adaptiveRun = launchAdaptive({ ...request, adaptive, onPhase: (e) => say(adaptivePhaseLine(e)) });
+          return adaptiveRun;
+        };
         const { store, prepared, collection } = await launchOrWait(launch, opts.wait === true, () => {
           opened?.close();
           opened = undefined;
@@ -247,15 +260,17 @@ export function register(program: Command): void {
           process.off('SIGINT', onSigint);
           reporter.stop();
         }
-        if (opts.json)
-          process.stdout.write(`${JSON.stringify({ ...result, resumed: prepared.resumed, results }, null, 2)}\n`);
+        const plan = adaptiveRun?.plan();
+        const json = { ...result, resumed: prepared.resumed, results, ...(plan ? { adaptive: plan } : {}) };
+        if (opts.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
         else process.stdout.write(`${formatResult(result, prepared.resumed)}\n`);
         if (!result.cancelled) reportIncomplete(store, name);
         if (result.cancelled) {
           const kept = store.samplesOf(name).length;
           process.stderr.write(
             `kept ${kept} samples of run ${name}; resume with: ` +
-              `phylo run --name ${name} --suite ${opts.suite} --models ${models.join(',')}\n`,
+              `phylo run --name ${name} --suite ${opts.suite} --models ${models.join(',')}` +
+              `${adaptive ? ` ${adaptiveFlags(adaptive)}` : ''}\n`,
           );
           process.exitCode = EXIT_INTERRUPTED;
           const reached = guard?.reached();

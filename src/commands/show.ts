@@ -8,6 +8,14 @@ import { openStore } from '../store/sqlite.js';
 import { summarizeRun, type RunSummary } from '../store/summary.js';
 import { batchLines, formatBatches } from './show-batches.js';
 import { formatCost, formatMs } from '../core/format.js';
+import { phaseSuite } from '../collect/adaptive-plan.js';
+import type { RunData } from '../core/run.js';
+import type { AdaptivePlanRecord, StoredProbeScore } from '../store/probe-scores.js';
+import { formatF } from './run-adaptive.js';
+import { formatAdaptivePlan } from './run-plan.js';
+
+/** Probes listed by `phylo show` of an adaptive run (the best by F; --json has them all). */
+const SHOWN_SCORES = 10;
 
 /** Columns padded to their widest cell; `right` lists the columns to right-align (numbers). */
 export function formatTable(
@@ -80,6 +88,39 @@ export function formatSummary(s: RunSummary): string {
   );
 }
 
+/**
+ * An adaptive run as planned: each probe expects the pilot's samples, a chosen one the plan's, so `missing` counts
+ * what the plan still has to collect rather than the suite's full count.
+ */
+function asPlanned(data: RunData, plan: AdaptivePlanRecord, scores: readonly StoredProbeScore[]): RunData {
+  const chosen = new Set(scores.filter((s) => s.chosen).map((s) => s.probe));
+  return { ...data, run: { ...data.run, suite: phaseSuite(data.run.suite, plan, chosen) } };
+}
+
+/** The plan and the best probes with their pilot scores. */
+export function formatAdaptive(plan: AdaptivePlanRecord, scores: readonly StoredProbeScore[]): string {
+  const head = [
+    '',
+    formatAdaptivePlan(plan).trim(),
+    plan.divergence === undefined
+      ? 'pilot not scored yet: run the same command to finish it'
+      : `pilot scored by ${plan.divergence}: ${plan.chosen ?? 0} probes chosen` +
+        `${plan.seed !== undefined ? `, seed ${plan.seed}` : ''}`,
+  ];
+  if (scores.length === 0) return `${head.map(oneLine).join('\n')}\n`;
+  const fixed = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(4));
+  const rows = scores
+    .slice(0, SHOWN_SCORES)
+    .map((s) => [s.probe, formatF(s.f), fixed(s.between), fixed(s.within), s.chosen ? 'yes' : 'no']);
+  const title =
+    `probes by F = between-model / within-model divergence (best ${rows.length} of ${scores.length}; ` +
+    'phylo show --json lists all):';
+  return (
+    `${head.map(oneLine).join('\n')}\n${oneLine(title)}\n` +
+    formatTable(['probe', 'F', 'between', 'within', 'chosen'], rows, new Set([1, 2, 3]))
+  );
+}
+
 /** Per model: every answered id and fingerprint with counts and first/last seen; changes flagged with `!`. */
 export function formatProvenance(
   provenance: readonly ModelProvenance[],
@@ -114,7 +155,10 @@ export function formatProvenance(
 export function register(program: Command): void {
   program
     .command('show')
-    .description('summarise a stored run per model: ok, missing, errors by kind, tokens, cost, latency p50/p90/p99')
+    .description(
+      'summarise a stored run per model: ok, missing, errors by kind, tokens, cost, latency p50/p90/p99; an adaptive ' +
+        "run's plan and its probes' pilot scores",
+    )
     .argument('<run>', 'run name (see phylo runs)')
     .option(...RESULTS_OPTION)
     .option('--against <run>', 'flag every model whose answered ids or fingerprints differ from this earlier run')
@@ -128,7 +172,9 @@ export function register(program: Command): void {
       const store = openStore(resultsDir(opts.results));
       try {
         const data = store.loadRun(runName(run));
-        const summary = summarizeRun(data);
+        const plan = store.probeScores().plan(runName(run));
+        const scores = plan ? store.probeScores().scores(runName(run)) : [];
+        const summary = summarizeRun(plan ? asPlanned(data, plan, scores) : data);
         const provenance = provenanceOf(data);
         const before = opts.against === undefined ? undefined : provenanceOf(store.loadRun(runName(opts.against)));
         const changes = before ? provenanceChanges(before, provenance) : [];
@@ -138,11 +184,15 @@ export function register(program: Command): void {
           provenance,
           ...(before ? { against: opts.against, changes } : {}),
           ...(batches.length > 0 ? { batches } : {}),
+          ...(plan ? { adaptive: { plan, scores } } : {}),
         };
         process.stdout.write(
           opts.json
             ? `${JSON.stringify(json, null, 2)}\n`
-            : formatSummary(summary) + formatProvenance(provenance, changes, opts.against) + formatBatches(batches),
+            : formatSummary(summary) +
+                (plan ? formatAdaptive(plan, scores) : '') +
+                formatProvenance(provenance, changes, opts.against) +
+                formatBatches(batches),
         );
       } finally {
         store.close();
