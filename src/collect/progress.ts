@@ -51,6 +51,8 @@ export interface BatchProgress {
   readonly succeeded: number;
   readonly errored: number;
   readonly landed: boolean;
+  /** When the batch was first stored (ISO); absent from events that do not say. */
+  readonly createdAt?: string;
 }
 
 interface MutableModel {

@@ -46,6 +46,8 @@ export type RunEvent =
       readonly errored: number;
       /** Its answers are in the store. */
       readonly landed: boolean;
+      /** When it was first stored (ISO), before its submit: the run screen shows its age from it. */
+      readonly createdAt?: string;
     }
   | { readonly type: 'paused' }
   | { readonly type: 'resumed' }

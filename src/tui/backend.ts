@@ -20,6 +20,8 @@ export interface ProviderStatus {
   /** One line: where it points, or what is missing (never a key). */
   readonly detail: string;
   readonly models: readonly string[];
+  /** It has a vendor batch API (OpenAI Batch, Anthropic Message Batches); absent when not known. */
+  readonly batch?: boolean;
 }
 
 export interface SuiteInfo {
@@ -43,6 +45,8 @@ export interface NewRunRequest {
   readonly suite: string;
   readonly samples: number;
   readonly temperature: number;
+  /** Through the vendors' batch APIs (`phylo run --batch`); every model's provider must have one. */
+  readonly batch?: boolean;
 }
 
 /** A run in progress: events to subscribe to, and the controls the collection offers. */

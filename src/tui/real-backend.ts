@@ -31,6 +31,8 @@ export interface RealBackendOptions {
   readonly profilesDir?: string;
   /** How long discovery waits for a provider to list its models; default DEFAULTS.discoveryTimeoutMs. */
   readonly discoveryTimeoutMs?: number;
+  /** Between two polls of a batch run's live batches (tests poll fast); default the collector's (30 s). */
+  readonly batchPollMs?: number;
 }
 
 /** The kinds the app lists even without a profile file. */
@@ -86,12 +88,13 @@ export function createRealBackend(options: RealBackendOptions): TuiBackend {
       return { name, kind: name, state: /key/i.test(reason) ? 'no-key' : 'error', detail: reason, models: [] };
     }
     const where = p.baseURL || 'in process';
+    const batch = p.batch !== undefined;
     try {
       const models = await p.listModels({ signal: AbortSignal.timeout(timeoutMs), timeoutMs });
-      return { name, kind: p.kind, state: 'ready', detail: where, models: [...models].sort() };
+      return { name, kind: p.kind, state: 'ready', detail: where, models: [...models].sort(), batch };
     } catch (err) {
       if (err instanceof ProviderCallError && err.kind === 'auth')
-        return { name, kind: p.kind, state: 'no-key', detail: `${where}: key rejected`, models: [] };
+        return { name, kind: p.kind, state: 'no-key', detail: `${where}: key rejected`, models: [], batch };
       const down =
         err instanceof ProviderCallError
           ? err.kind === 'connection' || err.kind === 'timeout'
@@ -102,6 +105,7 @@ export function createRealBackend(options: RealBackendOptions): TuiBackend {
         state: down ? 'unreachable' : 'error',
         detail: `${where}: ${message(err)}`,
         models: [],
+        batch,
       };
     }
   }
@@ -163,6 +167,7 @@ export function createRealBackend(options: RealBackendOptions): TuiBackend {
         providerFor: provider,
         env,
         listeners: [log.push],
+        ...(request.batch ? { batch: options.batchPollMs !== undefined ? { pollMs: options.batchPollMs } : {} } : {}),
       });
       return {
         name: prepared.spec.name,

@@ -136,6 +136,49 @@ describe('new-run state: suite, settings, confirm', () => {
     expect(steps.map((r) => r.state.step)).toEqual(['settings', 'suite', 'models']);
   });
 
+  it('collects through the vendor batch APIs when batch is on, for providers that have one', () => {
+    const batchContext: NewRunContext = {
+      ...context,
+      providers: [
+        { ...context.providers[0]!, batch: true },
+        { name: 'ollama', kind: 'ollama', state: 'ready', detail: 'local', models: ['llama3.2'], batch: false },
+      ],
+    };
+    // openai:gpt-4o-mini is the third model listed; batch is the last settings field.
+    const settings = run(['down', 'down', ' ', 'enter', 'enter', 'down', 'down', 'down'], undefined, batchContext);
+    expect(settings.state).toMatchObject({ field: 'batch', batch: false });
+    const on = run(['right'], settings.state, batchContext);
+    expect(on.state.batch).toBe(true);
+    expect(run(['left'], on.state, batchContext).state.batch).toBe(false);
+    const started = run(['enter', 'enter'], on.state, batchContext);
+    expect(started.exits).toEqual([
+      {
+        type: 'start',
+        request: {
+          name: 'smoke-20261126-050000',
+          models: ['openai:gpt-4o-mini'],
+          suite: 'smoke',
+          samples: 1,
+          temperature: 0.7,
+          batch: true,
+        },
+      },
+    ]);
+    // A lab model, or a provider without a batch API, is refused on the settings step, as phylo run --batch would.
+    for (const model of ['lab:base', 'ollama:llama3.2']) {
+      const mixed = { ...on.state, selected: ['openai:gpt-4o-mini', model] };
+      const refused = run(['enter'], mixed, batchContext);
+      expect(refused.state.step).toBe('settings');
+      expect(refused.state.note).toBe(
+        `batch: ${model} has no batch API (openai and anthropic have one); turn batch off or drop it`,
+      );
+    }
+    // Off, the same models start as usual (no batch in the request).
+    const off = run(['enter', 'enter'], { ...settings.state, selected: ['lab:base'] }, batchContext);
+    expect(off.exits).toMatchObject([{ type: 'start', request: { models: ['lab:base'] } }]);
+    expect((off.exits[0] as { request: object }).request).not.toHaveProperty('batch');
+  });
+
   it('says there is nothing to run when no suite was found', () => {
     const r = run([' ', 'enter'], initialNewRunState(), { ...context, suites: [] });
     expect(r.state).toMatchObject({ step: 'models', note: expect.stringMatching(/no suites found/) });

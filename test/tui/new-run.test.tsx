@@ -142,6 +142,7 @@ describe('NewRunScreen', () => {
     const settings = ui.lastFrame()!;
     expect(settings).toMatch(/samples per probe\s+◂ 4 ▸/);
     expect(settings).toMatch(/temperature\s+◂ 0.8 ▸/);
+    expect(settings).toMatch(/vendor batch API\s+◂ off ▸/);
     expect(settings).toMatch(/estimate: 32 requests/);
     ui.stdin.write(KEYS.enter);
     await tick();

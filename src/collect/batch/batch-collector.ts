@@ -320,6 +320,7 @@ class BatchCollector {
       succeeded: b.succeeded,
       errored: b.errored,
       landed: b.landed,
+      createdAt: b.createdAt,
     });
   }
 

@@ -1,6 +1,7 @@
 // The new-run screen's state machine, without ink: choose models (filter by typing, multi-select, add by id), a
-// suite, samples, temperature and a name, then confirm. `newRunKeyAction` maps a key to an action (or to leaving the
-// screen), `reduceNewRun` maps an action to the next state; the screen draws the state and runs the effects.
+// suite, samples, temperature, a name and whether to collect through the vendors' batch APIs, then confirm.
+// `newRunKeyAction` maps a key to an action (or to leaving the screen), `reduceNewRun` maps an action to the next
+// state; the screen draws the state and runs the effects.
 import { runName } from '../../core/refs.js';
 import { defaultRunName } from '../../core/run-name.js';
 import type { NewRunRequest, ProviderStatus, RunEstimate, SuiteInfo } from '../backend.js';
@@ -9,8 +10,8 @@ import { type KeyPress, moveWithin } from './key-press.js';
 export type NewRunStep = 'models' | 'suite' | 'settings' | 'confirm';
 export const NEW_RUN_STEPS: readonly NewRunStep[] = ['models', 'suite', 'settings', 'confirm'];
 
-export type SettingsField = 'samples' | 'temperature' | 'name';
-export const SETTINGS_FIELDS: readonly SettingsField[] = ['samples', 'temperature', 'name'];
+export type SettingsField = 'samples' | 'temperature' | 'name' | 'batch';
+export const SETTINGS_FIELDS: readonly SettingsField[] = ['samples', 'temperature', 'name', 'batch'];
 
 export type EstimateState =
   | { readonly kind: 'none' }
@@ -32,6 +33,8 @@ export interface NewRunState {
   readonly settingsFor: string | undefined;
   /** Undefined until the user edits it: the default name follows the suite. */
   readonly name: string | undefined;
+  /** Collect through the vendors' batch APIs (`phylo run --batch`): half price, minutes to hours. */
+  readonly batch: boolean;
   readonly estimate: EstimateState;
   readonly note: string | undefined;
 }
@@ -102,6 +105,7 @@ export function initialNewRunState(initialModels: readonly string[] = []): NewRu
     temperature: 0.7,
     settingsFor: undefined,
     name: undefined,
+    batch: false,
     estimate: { kind: 'none' },
     note: undefined,
   };
@@ -184,6 +188,7 @@ export function reduceNewRun(state: NewRunState, action: NewRunAction): NewRunSt
         const t = Math.max(0, Math.min(MAX_TEMPERATURE, state.temperature + action.delta * TEMPERATURE_STEP));
         return { ...state, temperature: Math.round(t * 10) / 10 };
       }
+      if (state.field === 'batch') return { ...state, batch: !state.batch };
       return state;
     case 'rename':
       return { ...state, name: action.name };
@@ -239,12 +244,36 @@ function modelsKey(
   return undefined;
 }
 
-function settingsKey(state: NewRunState, view: NewRunView, input: string, key: KeyPress): KeyResult {
+/**
+ * The first selected model whose provider has no batch API, as `phylo run --batch` would refuse it (lab models never
+ * have one; a provider not discovered is left to the run to check).
+ */
+function unbatchable(selected: readonly string[], providers: readonly ProviderStatus[]): string | undefined {
+  const batchOf = new Map(providers.map((p) => [p.name, p.batch]));
+  return selected.find((m) => {
+    const prefix = m.slice(0, m.indexOf(':'));
+    return prefix === 'lab' || batchOf.get(prefix) === false;
+  });
+}
+
+function settingsKey(
+  state: NewRunState,
+  view: NewRunView,
+  context: NewRunContext,
+  input: string,
+  key: KeyPress,
+): KeyResult {
   const delta = key.rightArrow || input === '+' ? 1 : key.leftArrow || input === '-' ? -1 : 0;
   if (key.escape) return { type: 'go', step: 'suite' };
   if (key.upArrow) return { type: 'move-field', delta: -1 };
   if (key.downArrow) return { type: 'move-field', delta: 1 };
   if (key.return) {
+    const without = state.batch ? unbatchable(state.selected, context.providers) : undefined;
+    if (without !== undefined)
+      return {
+        type: 'note',
+        text: `batch: ${without} has no batch API (openai and anthropic have one); turn batch off or drop it`,
+      };
     // The store's own check, so the screen refuses exactly the names the run would.
     try {
       runName(view.runName);
@@ -277,12 +306,13 @@ export function newRunKeyAction(
       if (key.return && view.suite) return { type: 'open-settings', suite: view.suite };
       return undefined;
     case 'settings':
-      return settingsKey(state, view, input, key);
+      return settingsKey(state, view, context, input, key);
     case 'confirm':
       if (key.escape) return { type: 'go', step: 'settings' };
       if (key.return && view.suite) {
-        const { selected: models, samples, temperature } = state;
-        return { type: 'start', request: { name: view.runName, models, suite: view.suite.name, samples, temperature } };
+        const { selected: models, samples, temperature, batch } = state;
+        const request = { name: view.runName, models, suite: view.suite.name, samples, temperature };
+        return { type: 'start', request: batch ? { ...request, batch } : request };
       }
       return undefined;
   }

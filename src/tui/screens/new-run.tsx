@@ -72,7 +72,14 @@ export interface NewRunProps {
   readonly now?: Date;
 }
 
-const SETTINGS_LABELS = { samples: 'samples per probe', temperature: 'temperature', name: 'run name' } as const;
+const SETTINGS_LABELS = {
+  samples: 'samples per probe',
+  temperature: 'temperature',
+  name: 'run name',
+  batch: 'vendor batch API',
+} as const;
+
+const BATCH_NOTE = "half price through the vendors' batch APIs; answers land in minutes to hours";
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -190,7 +197,12 @@ export function NewRunScreen(props: NewRunProps) {
       </Box>
     );
   } else if (step === 'settings') {
-    const values = { samples: String(samples), temperature: temperature.toFixed(1), name: runName };
+    const values = {
+      samples: String(samples),
+      temperature: temperature.toFixed(1),
+      name: runName,
+      batch: state.batch ? 'on' : 'off',
+    };
     body = (
       <Box flexDirection="column">
         {SETTINGS_FIELDS.map((f) => {
@@ -202,6 +214,7 @@ export function NewRunScreen(props: NewRunProps) {
             </Text>
           );
         })}
+        {state.batch ? <Text dimColor={theme.color}>{BATCH_NOTE}</Text> : null}
         <Box marginTop={1}>{estimateLines}</Box>
       </Box>
     );
@@ -212,6 +225,7 @@ export function NewRunScreen(props: NewRunProps) {
         <Text>{`suite    ${suite?.name ?? '-'} (${suite?.probes ?? 0} probes)`}</Text>
         <Text>{`models   ${fit(selected.join(', '), props.width - 9).trimEnd()}`}</Text>
         <Text>{`samples  ${samples} per probe at temperature ${temperature.toFixed(1)}`}</Text>
+        {state.batch ? <Text>{`batch    ${BATCH_NOTE}`}</Text> : null}
         <Box marginTop={1}>{estimateLines}</Box>
         <Text bold>press enter to start</Text>
       </Box>

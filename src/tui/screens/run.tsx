@@ -1,7 +1,9 @@
-// Run: one row per model (bar, done/total, errors by kind, tokens, cost, p50 latency, ETA), a global bar and a log
-// of warnings. Pause, resume and cancel keep everything collected.
+// Run: one row per model (bar, done/total, errors by kind, tokens, cost, p50 latency, ETA), a global bar, the vendor
+// batches of a `--batch` run (one line each: provider, state, succeeded/errored/requests, age) and a log of warnings.
+// Pause, resume and cancel keep everything collected. What the keys do and the batch lines are in hooks/run-state.ts.
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
+import { type BatchLines, type BatchTone, batchLines, runIsOver, runKeyAction } from '../hooks/run-state.js';
 import type { ProgressSnapshot } from '../../collect/progress.js';
 import { Frame } from '../components/frame.js';
 import { ProgressBar } from '../components/progress-bar.js';
@@ -28,6 +30,8 @@ export interface RunScreenProps {
   onCancel(): void;
   onResults(): void;
   onHome(): void;
+  /** The clock batch ages are measured by (tests fix it); default Date.now. */
+  readonly now?: () => number;
 }
 
 const KIND_SHORT: Record<string, string> = {
@@ -53,14 +57,15 @@ export function errorSummary(errors: Readonly<Record<string, number | undefined>
 export function RunScreen(props: RunScreenProps) {
   const theme = useTheme();
   const p = props.progress;
-  const over = p?.phase === 'finished' || p?.phase === 'cancelled';
+  const over = runIsOver(p);
 
   useKeys((input, key) => {
-    if (!p) return;
-    if (input === 'p' && !over) (p.phase === 'paused' ? props.onResume : props.onPause)();
-    else if (input === 'x' && !over) props.onCancel();
-    else if (key.return && over) props.onResults();
-    else if (key.escape && over) props.onHome();
+    const action = runKeyAction(p, input, key);
+    if (action === 'pause') props.onPause();
+    else if (action === 'resume') props.onResume();
+    else if (action === 'cancel') props.onCancel();
+    else if (action === 'results') props.onResults();
+    else if (action === 'home') props.onHome();
   }, props.active);
 
   const modelWidth = Math.min(30, Math.max(12, ...(p?.models ?? []).map((m) => m.model.length)));
@@ -75,7 +80,10 @@ export function RunScreen(props: RunScreenProps) {
     finished: 'green',
     cancelled: 'red',
   } as const;
-  const logHeight = Math.max(3, Math.min(8, props.height - (p?.models.length ?? 0) - 14));
+  const room = props.height - (p?.models.length ?? 0) - 14;
+  const batches = batchLines(p?.batches ?? [], (props.now ?? Date.now)(), Math.max(2, Math.min(10, room - 5)));
+  const batchHeight = batches.lines.length === 0 ? 0 : batches.lines.length + 3 + (batches.hidden > 0 ? 1 : 0);
+  const logHeight = Math.max(3, Math.min(8, room - batchHeight));
 
   return (
     <Frame title={`run ${props.name}`} width={props.width} hints={RUN_KEYS}>
@@ -135,6 +143,7 @@ export function RunScreen(props: RunScreenProps) {
               </Text>
             );
           })}
+          {batches.lines.length > 0 ? <BatchTable batches={batches} width={props.width} /> : null}
           <Box marginTop={1} flexDirection="column">
             <Text bold>Log</Text>
             {p.log.length === 0 ? (
@@ -157,5 +166,40 @@ export function RunScreen(props: RunScreenProps) {
         </Box>
       )}
     </Frame>
+  );
+}
+
+const TONE_COLOUR: Record<BatchTone, 'cyan' | 'green' | 'yellow'> = { live: 'cyan', landed: 'green', failed: 'yellow' };
+
+/** The vendor batches, one line each; the batch id takes the width the other columns leave. */
+function BatchTable({ batches, width }: { readonly batches: BatchLines; readonly width: number }) {
+  const theme = useTheme();
+  const providerWidth = Math.min(12, Math.max(8, ...batches.lines.map((l) => l.provider.length)));
+  // State 20 ("in_progress, landed"), counts 17, age 7, each after a space.
+  const idWidth = Math.max(10, width - providerWidth - 20 - 17 - 7 - 4 - 1);
+  return (
+    <Box marginTop={1} flexDirection="column">
+      <Text>
+        <Text bold>Batches</Text>
+        {`  ${batches.summary}`}
+      </Text>
+      <Text dimColor={theme.color}>
+        {[
+          fit('provider', providerWidth),
+          fit('batch', idWidth),
+          fit('state', 20),
+          fit('ok/err/requests', 17, 'right'),
+          fit('age', 7, 'right'),
+        ].join(' ')}
+      </Text>
+      {batches.lines.map((l) => (
+        <Text key={l.batch}>
+          {`${fit(l.provider, providerWidth)} ${fit(l.batch, idWidth)} `}
+          <Text color={tint(theme, TONE_COLOUR[l.tone])}>{fit(l.state, 20)}</Text>
+          {` ${fit(l.counts, 17, 'right')} ${fit(l.age, 7, 'right')}`}
+        </Text>
+      ))}
+      {batches.hidden > 0 ? <Text dimColor={theme.color}>{`… ${batches.hidden} more`}</Text> : null}
+    </Box>
   );
 }
