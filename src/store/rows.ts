@@ -26,6 +26,7 @@ export interface SampleRow {
   probe: string;
   idx: number;
   status: 'ok' | 'error';
+  /** From the answers table (schema 7, SAMPLE_SELECT_SQL), or the row's own column in an older database. */
   text: string | null;
   finish_reason: string | null;
   error_kind: string | null;
@@ -99,15 +100,18 @@ export function toSample(run: RunName, r: SampleRow): Sample {
   return { ...base, outcome };
 }
 
-export function sampleParams(runId: number, s: SampleWrite): Record<string, unknown> {
+/** The row of a sample whose text is row `answerId` of the answers table (null for an error). */
+export function sampleParams(runId: number, s: SampleWrite, answerId: number | null): Record<string, unknown> {
   const o = s.outcome;
   const ok = o.status === 'ok';
+  const { text: _text, ...columns } = outcomeColumns(o);
   return {
     run_id: runId,
     model: s.model,
     probe: s.probe,
     idx: s.index,
-    ...outcomeColumns(o),
+    ...columns,
+    answer_id: answerId,
     latency_ms: s.latencyMs,
     cost_usd: s.costUsd,
     attempts: s.attempts,
@@ -127,14 +131,14 @@ export function sampleParams(runId: number, s: SampleWrite): Record<string, unkn
 
 /** Write one sample (sampleParams), replacing a stored one of the same cell (a retried error), never duplicating. */
 export const UPSERT_SAMPLE_SQL = `
-  INSERT INTO samples (run_id, model, probe, idx, status, text, finish_reason, error_kind, error_message,
+  INSERT INTO samples (run_id, model, probe, idx, status, answer_id, finish_reason, error_kind, error_message,
      input_tokens, output_tokens, latency_ms, cost_usd, attempts, logprobs, temperature_used, served_model, note,
      cached, at, seed, collected_at, fingerprint, base_url, client)
-   VALUES (@run_id, @model, @probe, @idx, @status, @text, @finish_reason, @error_kind, @error_message,
+   VALUES (@run_id, @model, @probe, @idx, @status, @answer_id, @finish_reason, @error_kind, @error_message,
      @input_tokens, @output_tokens, @latency_ms, @cost_usd, @attempts, @logprobs, @temperature_used,
      @served_model, @note, @cached, @at, @seed, @collected_at, @fingerprint, @base_url, @client)
    ON CONFLICT (run_id, model, probe, idx) DO UPDATE SET
-     status = excluded.status, text = excluded.text, finish_reason = excluded.finish_reason,
+     status = excluded.status, answer_id = excluded.answer_id, finish_reason = excluded.finish_reason,
      error_kind = excluded.error_kind, error_message = excluded.error_message,
      input_tokens = excluded.input_tokens,
      output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd,
@@ -142,3 +146,13 @@ export const UPSERT_SAMPLE_SQL = `
      served_model = excluded.served_model, note = excluded.note, cached = excluded.cached, at = excluded.at,
      seed = excluded.seed, collected_at = excluded.collected_at, fingerprint = excluded.fingerprint,
      base_url = excluded.base_url, client = excluded.client`;
+
+/**
+ * The samples of a run (`WHERE` and `ORDER BY` follow), each row with its text: joined from the answers table
+ * (schema 7), or the row's own `text` column in an older database opened read-only (never migrated).
+ */
+export function sampleSelectSql(answersTable: boolean): string {
+  return answersTable
+    ? 'SELECT s.*, a.text AS text FROM samples s LEFT JOIN answers a ON a.id = s.answer_id'
+    : 'SELECT s.* FROM samples s';
+}

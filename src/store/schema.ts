@@ -1,7 +1,7 @@
 // The SQLite schema of a results folder's `phylo.db`. Bump SCHEMA_VERSION and add a step to MIGRATIONS when it
 // changes; a database newer than this code is refused rather than misread.
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const MIGRATIONS: readonly string[] = [
   // 0 -> 1
@@ -118,5 +118,56 @@ export const MIGRATIONS: readonly string[] = [
     chosen      INTEGER NOT NULL,         -- 1 when the follow-up samples went to it
     PRIMARY KEY (run_id, probe)
   ) WITHOUT ROWID;
+  `,
+  // 6 -> 7: each answer stored once (issue 15). Texts move from samples.text and the cache's completion JSON into a
+  // content-addressed table that both point at (answers.ts); identical answers share a row. A text is deleted when
+  // the last row pointing at it goes (the triggers), so replaced answers and deleted runs leave no orphan.
+  // sha256() is registered on the connection before migrating (migrate.ts). Older databases opened read-only keep
+  // their texts inline and are read as they are (rows.ts).
+  `
+  CREATE TABLE answers (
+    id          INTEGER PRIMARY KEY,
+    hash        BLOB NOT NULL UNIQUE,     -- SHA-256 of the text's UTF-8 bytes
+    text        TEXT NOT NULL
+  );                                    -- a rowid table: an answer can be a megabyte, and only the hash is indexed
+  INSERT OR IGNORE INTO answers (hash, text) SELECT sha256(text), text FROM samples WHERE text IS NOT NULL;
+  INSERT OR IGNORE INTO answers (hash, text)
+    SELECT sha256(completion ->> '$.text'), completion ->> '$.text' FROM cache
+    WHERE json_type(completion, '$.text') = 'text';
+  ALTER TABLE samples ADD COLUMN answer_id INTEGER REFERENCES answers(id);  -- NULL for an error
+  UPDATE samples SET answer_id = (SELECT id FROM answers WHERE hash = sha256(samples.text)) WHERE text IS NOT NULL;
+  ALTER TABLE samples DROP COLUMN text;
+  ALTER TABLE cache ADD COLUMN answer_id INTEGER REFERENCES answers(id);    -- the completion JSON keeps the rest
+  UPDATE cache SET answer_id = (SELECT id FROM answers WHERE hash = sha256(cache.completion ->> '$.text')),
+    completion = json_remove(completion, '$.text')
+    WHERE json_type(completion, '$.text') = 'text';
+  CREATE INDEX samples_by_answer ON samples (answer_id) WHERE answer_id IS NOT NULL;
+  CREATE INDEX cache_by_answer ON cache (answer_id) WHERE answer_id IS NOT NULL;
+  CREATE TRIGGER samples_answer_replaced AFTER UPDATE OF answer_id ON samples
+    WHEN old.answer_id IS NOT NULL AND old.answer_id IS NOT new.answer_id
+    BEGIN
+      DELETE FROM answers WHERE id = old.answer_id
+        AND NOT EXISTS (SELECT 1 FROM samples WHERE answer_id = old.answer_id)
+        AND NOT EXISTS (SELECT 1 FROM cache WHERE answer_id = old.answer_id);
+    END;
+  CREATE TRIGGER samples_answer_deleted AFTER DELETE ON samples WHEN old.answer_id IS NOT NULL
+    BEGIN
+      DELETE FROM answers WHERE id = old.answer_id
+        AND NOT EXISTS (SELECT 1 FROM samples WHERE answer_id = old.answer_id)
+        AND NOT EXISTS (SELECT 1 FROM cache WHERE answer_id = old.answer_id);
+    END;
+  CREATE TRIGGER cache_answer_replaced AFTER UPDATE OF answer_id ON cache
+    WHEN old.answer_id IS NOT NULL AND old.answer_id IS NOT new.answer_id
+    BEGIN
+      DELETE FROM answers WHERE id = old.answer_id
+        AND NOT EXISTS (SELECT 1 FROM samples WHERE answer_id = old.answer_id)
+        AND NOT EXISTS (SELECT 1 FROM cache WHERE answer_id = old.answer_id);
+    END;
+  CREATE TRIGGER cache_answer_deleted AFTER DELETE ON cache WHEN old.answer_id IS NOT NULL
+    BEGIN
+      DELETE FROM answers WHERE id = old.answer_id
+        AND NOT EXISTS (SELECT 1 FROM samples WHERE answer_id = old.answer_id)
+        AND NOT EXISTS (SELECT 1 FROM cache WHERE answer_id = old.answer_id);
+    END;
   `,
 ];

@@ -7,8 +7,18 @@ import { InputError } from '../core/errors.js';
 import type { Completion, FailureKind, ModelRef, RunName, Sample, SamplingParams, Suite } from '../core/types.js';
 import type { RunData, RunRecord, RunStatus } from '../core/run.js';
 import type { EmbeddingCache, EmbeddingEntry, RunStore, RunSummaryRow } from './api.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import { type RunRow, type SampleRow, type SampleWrite, sampleParams, toRecord, UPSERT_SAMPLE_SQL } from './rows.js';
+import { migrate } from './migrate.js';
+import { AnswerTable, hasAnswerTable } from './answers.js';
+import { type CacheEntry, type CacheWrite, ResponseCacheTable } from './response-cache.js';
+import {
+  type RunRow,
+  type SampleRow,
+  type SampleWrite,
+  sampleParams,
+  sampleSelectSql,
+  toRecord,
+  UPSERT_SAMPLE_SQL,
+} from './rows.js';
 import { decodeVector, encodeVector } from './vector-blob.js';
 import { samplesFrom } from './load-samples.js';
 import { RunLeases } from './lease.js';
@@ -37,12 +47,7 @@ export interface StoredSampleState {
   readonly kind?: FailureKind;
 }
 
-export interface CacheWrite {
-  readonly key: string;
-  readonly completion: Completion;
-  /** When the answer was collected (default: the write's time); a cached sample reports it as its collectedAt. */
-  readonly at?: string;
-}
+export type { CacheWrite } from './response-cache.js';
 
 /** The key of one (model, probe, index) cell; NUL cannot occur in a model ref or probe id. */
 export function sampleCellKey(model: string, probe: string, index: number): string {
@@ -57,7 +62,7 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   /** When each run's updated_at was last written by a batch (see touch). */
   private readonly touchedAt = new Map<number, number>();
   private embeddingStmt?: ReturnType<SqliteStore['prepareEmbeddings']> | null;
-  private upsertStmt?: Database.Statement;
+  private writeStmt?: ReturnType<SqliteStore['prepareWrites']>;
 
   constructor(file: string, options: { readonly readonly?: boolean } = {}) {
     this.file = file;
@@ -72,7 +77,7 @@ export class SqliteStore implements RunStore, EmbeddingCache {
         db.pragma('foreign_keys = ON');
         migrate(db, file);
       }
-      return { db, stmt: SqliteStore.prepareOn(db) };
+      return { db, stmt: SqliteStore.prepareOn(db, hasAnswerTable(db)) };
     });
     this.db = db;
     this.stmt = stmt;
@@ -96,7 +101,9 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     return this.db.pragma(text);
   }
 
-  private static prepareOn(db: Database.Database) {
+  /** `answers`: the texts are in the answers table (schema 7); else inline (an older database opened read-only). */
+  private static prepareOn(db: Database.Database, answers: boolean) {
+    const samples = sampleSelectSql(answers);
     return {
       runByName: db.prepare<[string], RunRow>('SELECT * FROM runs WHERE name = ?'),
       // Only the id: a run row carries its whole suite as JSON, too much to read again for every write batch.
@@ -116,33 +123,29 @@ export class SqliteStore implements RunStore, EmbeddingCache {
                 json_array_length(json_extract(r.suite, '$.probes')) AS n_probes
          FROM runs r ORDER BY r.created_at, r.id`,
       ),
-      samplesOfRun: db.prepare<[number], SampleRow>(
-        'SELECT * FROM samples WHERE run_id = ? ORDER BY model, probe, idx',
-      ),
+      samplesOfRun: db.prepare<[number], SampleRow>(`${samples} WHERE s.run_id = ? ORDER BY s.model, s.probe, s.idx`),
       samplesOfModel: db.prepare<[number, string], SampleRow>(
-        'SELECT * FROM samples WHERE run_id = ? AND model = ? ORDER BY probe, idx',
+        `${samples} WHERE s.run_id = ? AND s.model = ? ORDER BY s.probe, s.idx`,
       ),
       states: db.prepare<
         [number],
         { model: string; probe: string; idx: number; status: 'ok' | 'error'; error_kind: string | null }
       >('SELECT model, probe, idx, status, error_kind FROM samples WHERE run_id = ?'),
-      cacheGet: db.prepare<[string], { completion: string; created_at: string }>(
-        'SELECT completion, created_at FROM cache WHERE key = ?',
-      ),
-      cachePut: db.prepare('INSERT OR REPLACE INTO cache (key, completion, created_at) VALUES (?, ?, ?)'),
+      cache: new ResponseCacheTable(db, answers),
     };
   }
 
   /**
-   * Prepared on first write: a database of an older schema opened read-only (no provenance columns) stays readable.
+   * Prepared on first write: a database of an older schema opened read-only (no provenance columns, no answers
+   * table) stays readable.
    */
-  private upsertStatement(): Database.Statement {
-    this.upsertStmt ??= this.prepareUpsert();
-    return this.upsertStmt;
+  private writes(): ReturnType<SqliteStore['prepareWrites']> {
+    this.writeStmt ??= this.prepareWrites();
+    return this.writeStmt;
   }
 
-  private prepareUpsert(): Database.Statement {
-    return this.db.prepare(UPSERT_SAMPLE_SQL);
+  private prepareWrites() {
+    return { upsert: this.db.prepare(UPSERT_SAMPLE_SQL), answers: new AnswerTable(this.db) };
   }
 
   private prepareEmbeddings() {
@@ -272,10 +275,15 @@ export class SqliteStore implements RunStore, EmbeddingCache {
       }
       return id;
     };
+    const w = this.writes();
     const write = this.db.transaction(() => {
       const now = new Date().toISOString();
-      for (const c of cache) this.stmt.cachePut.run(c.key, JSON.stringify(c.completion), c.at ?? now);
-      for (const s of samples) this.upsertStatement().run(sampleParams(runId(s.run), s));
+      // The text goes to the answers table once; the cache row and the sample row point at it.
+      for (const c of cache) this.stmt.cache.put(c, w.answers, now);
+      for (const s of samples) {
+        const answerId = s.outcome.status === 'ok' ? w.answers.idOf(s.outcome.text) : null;
+        w.upsert.run(sampleParams(runId(s.run), s, answerId));
+      }
       for (const id of ids.values()) this.touch(id, now);
     });
     guardStore(this.file, () => write.immediate());
@@ -299,11 +307,8 @@ export class SqliteStore implements RunStore, EmbeddingCache {
   }
 
   /** A cached answer with the time it was collected (a fresh collection overwrites it with the new answer). */
-  cacheEntry(key: string): { readonly completion: Completion; readonly createdAt: string } | undefined {
-    const row = this.stmt.cacheGet.get(key);
-    return row === undefined
-      ? undefined
-      : { completion: JSON.parse(row.completion) as Completion, createdAt: row.created_at };
+  cacheEntry(key: string): CacheEntry | undefined {
+    return this.stmt.cache.get(key);
   }
 
   // ---- EmbeddingCache ----
@@ -352,24 +357,6 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     if (row === undefined) throw new InputError(`run "${name}" not found in ${this.file}; list runs with: phylo runs`);
     return row;
   }
-}
-
-/**
- * Bring a writable database to SCHEMA_VERSION in one exclusive transaction: the version is read and every step applied
- * under one lock, so two processes opening a new folder at once cannot both create the tables (the second used to
- * fail with "table runs already exists"); the busy timeout makes the second wait, then find the schema in place.
- */
-function migrate(db: Database.Database, file: string): void {
-  if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return;
-  db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION)
-      throw new InputError(
-        `${file}: database schema ${version} is newer than this phylo (${SCHEMA_VERSION}); upgrade phylo`,
-      );
-    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
-    if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).exclusive();
 }
 
 /** Open (creating if missing) the store of a results folder: `<resultsDir>/phylo.db`. */

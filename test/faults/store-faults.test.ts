@@ -83,7 +83,8 @@ describe('an unusable results folder: one line, exit 2, naming the folder and th
   it('a full disk mid-run (max_page_count): the run stops, names the cause, resumes later', async () => {
     const folder = path.join(work, 'full');
     const big = 'y'.repeat(20_000);
-    const provider = new FakeProvider('fake', () => answer(big));
+    // Distinct answers: identical ones are stored once (answers table) and would never fill the disk.
+    const provider = new FakeProvider('fake', (call) => answer(`${call.prompt} ${big}`));
     const launch = (limitPages: boolean) =>
       launchCollection({
         store: () => {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { embeddingCacheKey, type EmbeddingKeyInput } from '../../src/store/cache-key.js';
 import { ResultsEmbeddingCache } from '../../src/store/embedding-cache.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/schema.js';
+import { downgradeStore } from './old-schema.js';
 import { DB_FILE, openStore, openStoreReadonly } from '../../src/store/sqlite.js';
 import { separableRun } from '../analysis/synthetic.js';
 
@@ -36,20 +37,7 @@ function schemaOneStore(dir: string) {
   store.writeBatch(data.samples);
   store.close();
   // Copy the run into a database built by the first migration alone: the tables as schema 1 had them.
-  const file = path.join(dir, DB_FILE);
-  const full = `${file}.full`;
-  fs.renameSync(file, full);
-  for (const ext of ['-wal', '-shm']) if (fs.existsSync(file + ext)) fs.renameSync(file + ext, full + ext);
-  const raw = new Database(file);
-  raw.exec(MIGRATIONS[0]!);
-  raw.exec(`ATTACH DATABASE '${full}' AS full`);
-  const columns = (table: string) =>
-    (raw.prepare(`PRAGMA main.table_info(${table})`).all() as { name: string }[]).map((c) => c.name).join(', ');
-  for (const table of ['runs', 'samples'])
-    raw.exec(`INSERT INTO main.${table} (${columns(table)}) SELECT ${columns(table)} FROM full.${table}`);
-  raw.exec('DETACH DATABASE full');
-  raw.pragma('user_version = 1');
-  raw.close();
+  downgradeStore(dir, 1);
   return data;
 }
 
