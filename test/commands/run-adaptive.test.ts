@@ -51,6 +51,11 @@ beforeAll(async () => {
     path.join(work, 'profiles', 'local.yaml'),
     'name: local\nkind: openai\nbaseURLEnv: LOCAL_URL\nkeyEnv: LOCAL_KEY\nrateLimit:\n  maxConcurrency: 2\n',
   );
+  fs.writeFileSync(
+    path.join(work, 'profiles', 'priced.yaml'),
+    'name: priced\nkind: openai\nbaseURLEnv: LOCAL_URL\nkeyEnv: LOCAL_KEY\nrateLimit:\n  maxConcurrency: 1\n' +
+      'prices:\n  m1: { input: 1000, output: 1000 }\n  m2: { input: 1000, output: 1000 }\n  m3: { input: 1000, output: 1000 }\n',
+  );
   writeSuite(path.join(work, 'suite.yaml'), 10);
 });
 
@@ -246,6 +251,29 @@ describe('phylo run --adaptive (loopback OpenAI server)', () => {
     expect(await bad('--budget', '100')).toBe('phylo: --budget: only with --adaptive (e.g. --adaptive --budget 200)');
     expect(await bad('--adaptive', '--budget', '100')).toMatch(/^phylo: --samples: an adaptive run brings/);
     expect(fs.existsSync(results)).toBe(false);
+  });
+
+  it('--max-cost counts both phases: a budget the pilot fits under stops the follow-up; a resume finishes', async () => {
+    const priced = (name: string, ...extra: string[]) =>
+      args(name, '--adaptive', '--budget', '44', '--samples', '8', '--seed', '21', '--json', ...extra).map((a) =>
+        a.startsWith('local:') ? a.replaceAll('local:', 'priced:') : a,
+      );
+    const full = await runInProcess(priced('priced-full'), env());
+    expect(full.code, full.stderr).toBe(0);
+    const whole = (JSON.parse(full.stdout) as { costUsd: number }).costUsd;
+    // The pilot is 60 of the 132 samples (under half the cost): a per-phase guard would let the follow-up finish.
+    const cap = 0.8 * whole;
+    const stopped = await runInProcess(priced('priced-cap', '--fresh', '--max-cost', cap.toFixed(6)), env());
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/stopped at the cost budget/);
+    const r = JSON.parse(stopped.stdout) as { ok: number; costUsd: number; cancelled: boolean };
+    expect(r.cancelled).toBe(true);
+    expect(r.ok).toBeGreaterThan(60);
+    expect(r.ok).toBeLessThan(132);
+    expect(r.costUsd).toBeGreaterThanOrEqual(cap);
+    const resumed = await runInProcess(priced('priced-cap', '--fresh', '--max-cost', '100'), env());
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ ok: 132 - r.ok, resumed: true });
   });
 
   it('--dry-run prints the whole budget: pilot, follow-up, and the cost of both against --max-cost', async () => {
