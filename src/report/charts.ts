@@ -207,8 +207,9 @@ export function predictionSpec(points: readonly PredictedPoint[], groups: Groups
       { data: { values }, mark: { type: 'circle', size: 70, opacity: 0.9 }, encoding },
       {
         data: { values },
-        mark: { type: 'text', align: 'left', dx: 6, dy: 3, fontSize: 9 },
-        encoding: { ...encoding, text: { field: 'model' } },
+        // Labels in one dark colour: the pale colours of the palette are for points, not for reading.
+        mark: { type: 'text', align: 'left', dx: 6, dy: 3, fontSize: 9, color: '#333333' },
+        encoding: { x, y, text: { field: 'model' } },
       },
     ],
   } as TopLevelSpec;
