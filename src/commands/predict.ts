@@ -6,7 +6,7 @@ import { analyseRunLazily } from '../analysis/analysed-run.js';
 import { knnGrid, KNN_MAX_K, KNN_POWERS, predictScores, type KnnSetting } from '../analysis/predict.js';
 import { DEFAULT_SIGNAL } from '../analysis/signals/index.js';
 import { readBenchmarkScores, scoredModels } from '../core/benchmark-scores.js';
-import { InputError } from '../core/errors.js';
+import { parseInteger } from '../core/parse-number.js';
 import { RESULTS_OPTION, resultsDir } from '../core/options.js';
 import { runName } from '../core/refs.js';
 import { oneLine } from '../core/sanitize.js';
@@ -24,8 +24,7 @@ interface PredictFlags {
 
 function gridFor(k: string | undefined): KnnSetting[] {
   if (k === undefined) return knnGrid();
-  const v = Number(k);
-  if (!Number.isInteger(v) || v < 1) throw new InputError(`--k ${k}: give a whole number >= 1`);
+  const v = parseInteger('--k', k, { min: 1 });
   return KNN_POWERS.map((power) => ({ k: v, power }));
 }
 

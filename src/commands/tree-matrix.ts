@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { DistanceMatrix } from '../core/matrix.js';
+import { optionalInteger } from '../core/parse-number.js';
 import { oneLine } from '../core/sanitize.js';
 import { readDistanceMatrix, writeMatrixFiles } from '../distance/matrix-io.js';
 import {
@@ -105,8 +106,7 @@ export function treeFromMatrixFile(run: string | undefined, flags: MatrixTreeFla
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
   }
-  const width = flags.width ? Number(flags.width) : (process.stdout.columns ?? 100);
-  if (!Number.isInteger(width) || width < 20) throw new InputError(`--width ${flags.width}: give a whole number >= 20`);
+  const width = optionalInteger('--width', flags.width, { min: 20 }) ?? process.stdout.columns ?? 100;
   process.stdout.write(`${renderTree(tree, { width })}\n`);
   process.stdout.write(
     `${matrix.labels.length} models from ${oneLine(flags.matrix)}; method ${method}; no support values ` +
