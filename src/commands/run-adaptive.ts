@@ -26,6 +26,14 @@ const best = (scores: readonly StoredProbeScore[]): string =>
     .map((s) => `${s.probe} (F ${formatF(s.f)})`)
     .join(', ');
 
+/** Every probe answered the same by each model twice (logprobs of a deterministic server): F ranks by between. */
+const deterministic = (scores: readonly StoredProbeScore[]): boolean =>
+  scores.length > 0 && scores.every((s) => (s.within ?? 0) === 0);
+
+const DETERMINISTIC =
+  '. No model varied with itself on any probe: F ranks by between-model divergence alone, and more samples of a ' +
+  'probe add nothing to its next-token distribution (they still sharpen sampled-text alleles)';
+
 export function adaptivePhaseLine(e: AdaptivePhaseEvent): string {
   switch (e.type) {
     case 'pilot':
@@ -38,7 +46,7 @@ export function adaptivePhaseLine(e: AdaptivePhaseEvent): string {
       return (
         `adaptive: ${e.stored ? 'resuming the follow-up of' : 'chose'} ${e.plan.chosen ?? e.plan.selected} of ` +
         `${e.plan.candidates} probes by F (${e.plan.divergence ?? '?'}${e.stored ? ', read back from the run' : ''})` +
-        `; best ${best(e.scores)}`
+        `; best ${best(e.scores)}${deterministic(e.scores) ? DETERMINISTIC : ''}`
       );
     case 'pilot-incomplete':
       return (
