@@ -5,6 +5,7 @@
 import { makeDistanceMatrix, type DistanceMatrix } from '../core/matrix.js';
 import { castVotes } from './nearest-neighbour.js';
 import { pairCount, pairIndex } from './probe-stack.js';
+import { castRankVotes, NEAREST_ONLY, neighbourVotesName, rankWeights, type NeighbourVotes } from './rank-votes.js';
 
 export interface VoteStack {
   readonly labels: readonly string[];
@@ -33,8 +34,16 @@ export interface ProbeDistanceSource {
   fill(p: number, distances: Float64Array, present: Uint8Array, answered: Uint8Array): void;
 }
 
-/** The same votes as nearestNeighbourVotes, one probe at a time, so no per-probe distance outlives its probe. */
-export function nearestNeighbourVoteStack(source: ProbeDistanceSource, tolerance = 1e-12): VoteStack {
+/**
+ * The same votes as nearestNeighbourVotes (or rankVotes, when a model's vote is spread over its `votes.neighbours`
+ * nearest), one probe at a time, so no per-probe distance outlives its probe.
+ */
+export function nearestNeighbourVoteStack(
+  source: ProbeDistanceSource,
+  tolerance = 1e-12,
+  votes: NeighbourVotes = NEAREST_ONLY,
+): VoteStack {
+  const weights = rankWeights(votes);
   const n = source.labels.length;
   const probes = source.probes.length;
   const distances = new Float64Array(pairCount(n));
@@ -54,12 +63,14 @@ export function nearestNeighbourVoteStack(source: ProbeDistanceSource, tolerance
     source.fill(p, distances, present, row);
     answered.set(row, p * n);
     touched.length = 0;
-    castVotes(n, distances, present, 0, tolerance, (i, j, share) => {
+    const vote = (i: number, j: number, share: number) => {
       const k = pairIndex(n, i, j);
       if (voted[k] === 1) touched.push(k);
-      // Subtracted in the order nearestNeighbourVotes does, so d_p is the same number.
+      // Subtracted in the order nearestNeighbourVotes (rankVotes) does, so d_p is the same number.
       voted[k]! -= share;
-    });
+    };
+    if (weights.length === 1) castVotes(n, distances, present, 0, tolerance, vote);
+    else castRankVotes(n, distances, present, 0, weights, tolerance, vote);
     if (entries + touched.length > pair.length) {
       const size = Math.max(pair.length * 2, entries + touched.length);
       const biggerPair = new Int32Array(size);
@@ -84,7 +95,7 @@ export function nearestNeighbourVoteStack(source: ProbeDistanceSource, tolerance
     pair: pair.slice(0, entries),
     distance: distance.slice(0, entries),
     signal: source.signal,
-    metric: `nn-vote(${source.metric})`,
+    metric: `${neighbourVotesName(votes)}(${source.metric})`,
   };
 }
 

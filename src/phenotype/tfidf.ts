@@ -12,8 +12,11 @@ export interface SparseVector {
 
 export interface TfIdfOptions {
   readonly features: FeatureOptions;
-  /** `raw` counts, `sublinear` 1 + ln(tf) (damps repetition), `binary` presence. */
-  readonly tf: 'raw' | 'sublinear' | 'binary';
+  /**
+   * `raw` counts, `sublinear` 1 + ln(tf) (damps repetition), `binary` presence, `bm25` Okapi BM25's saturating tf
+   * normalised by document length (k1 = 1.2, b = 0.75; Robertson & Zaragoza 2009).
+   */
+  readonly tf: 'raw' | 'sublinear' | 'binary' | 'bm25';
   /** `smooth`: ln((1 + N) / (1 + df)) + 1 (scikit-learn's default); `none`: tf only. */
   readonly idf: 'smooth' | 'none';
 }
@@ -134,6 +137,9 @@ export function oneProbeTfIdf(
   return { vectors: weightDocuments(docs, vocabulary.size, options), dim: vocabulary.size };
 }
 
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+
 /** Weight the documents of one vector space by tf and idf, then L2-normalise each. */
 export function weightDocuments(
   docs: readonly (CountVector | undefined)[],
@@ -142,18 +148,31 @@ export function weightDocuments(
 ): (SparseVector | undefined)[] {
   const df = new Int32Array(dim);
   let nDocs = 0;
+  let totalLength = 0;
   for (const d of docs) {
     if (!d) continue;
     nDocs++;
     for (const k of d.indices) df[k]!++;
+    for (const c of d.counts) totalLength += c;
   }
+  const meanLength = nDocs > 0 ? totalLength / nDocs : 0;
   return docs.map((d) => {
     if (!d) return undefined;
     const values = new Float64Array(d.indices.length);
+    let length = 0;
+    for (const c of d.counts) length += c;
+    const saturation = BM25_K1 * (1 - BM25_B + (BM25_B * length) / (meanLength || 1));
     let norm = 0;
     for (let i = 0; i < values.length; i++) {
       const c = d.counts[i]!;
-      const tf = options.tf === 'raw' ? c : options.tf === 'sublinear' ? 1 + Math.log(c) : 1;
+      const tf =
+        options.tf === 'raw'
+          ? c
+          : options.tf === 'sublinear'
+            ? 1 + Math.log(c)
+            : options.tf === 'bm25'
+              ? (c * (BM25_K1 + 1)) / (c + saturation)
+              : 1;
       const idf = options.idf === 'smooth' ? Math.log((1 + nDocs) / (1 + df[d.indices[i]!]!)) + 1 : 1;
       const w = tf * idf;
       values[i] = w;

@@ -1,6 +1,7 @@
 // The embed signal: per-probe embeddings of the answers (TF-IDF, or an embedding model's vectors), per-probe cosine
 // distances, then nearest-neighbour votes or the plain mean over probes.
 import { cosineStack, probeCosineDistances } from '../../distance/cosine.js';
+import { NEAREST_ONLY, type NeighbourVotes } from '../../distance/rank-votes.js';
 import { nearestNeighbourVoteStack, type ProbeDistanceSource } from '../../distance/vote-stack.js';
 import { providerProbeEmbeddings, type TextEmbeddings } from '../../phenotype/provider-embeddings.js';
 import type { ResponseTable } from '../../phenotype/responses.js';
@@ -19,11 +20,17 @@ type PerProbeDistance = 'nn-vote' | 'cosine';
 export interface EmbedOptions {
   readonly tfidf: TfIdfOptions;
   readonly perProbe: PerProbeDistance;
+  /** For `nn-vote`: how many nearest answers share a model's vote on a probe, and how (default: DEFAULT_EMBED's). */
+  readonly votes?: NeighbourVotes;
   /** Provider embeddings of the run's texts (src/analysis/provider-embeddings.ts); when given they replace TF-IDF. */
   readonly provider?: TextEmbeddings;
 }
 
-export const DEFAULT_EMBED: EmbedOptions = { tfidf: DEFAULT_TFIDF, perProbe: 'nn-vote' };
+export const DEFAULT_EMBED: EmbedOptions & { readonly votes: NeighbourVotes } = {
+  tfidf: DEFAULT_TFIDF,
+  perProbe: 'nn-vote',
+  votes: NEAREST_ONLY,
+};
 
 function embedSignal(table: ResponseTable, options: EmbedOptions = DEFAULT_EMBED): SignalModel {
   const t0 = performance.now();
@@ -35,7 +42,8 @@ function embedSignal(table: ResponseTable, options: EmbedOptions = DEFAULT_EMBED
   });
   if (options.perProbe === 'nn-vote') {
     // One probe at a time (embeddings, distances, votes), so a big run never holds every probe's distances.
-    const votes = nearestNeighbourVoteStack(probeCosineSource(table, options));
+    const source = probeCosineSource(table, options);
+    const votes = nearestNeighbourVoteStack(source, undefined, options.votes ?? DEFAULT_EMBED.votes);
     return voteModel(votes, info(votes.metric));
   }
   const embeddings = options.provider
