@@ -2,7 +2,6 @@
 // (schema 7, answers.ts) shared with the samples that hold the same answer; the rest of the Completion is JSON.
 import type Database from 'better-sqlite3';
 import type { Completion } from '../core/types.js';
-import type { AnswerTable } from './answers.js';
 
 export interface CacheWrite {
   readonly key: string;
@@ -44,8 +43,8 @@ export class ResponseCacheTable {
     };
   }
 
-  /** Inside the caller's transaction: the text to `answers`, the rest of the Completion to the cache row. */
-  put(c: CacheWrite, answers: AnswerTable, now: string): void {
+  /** Inside the caller's transaction: the text to `answers` (`answerId`), the rest of the Completion to the row. */
+  put(c: CacheWrite, answerId: (text: string) => number, now: string): void {
     // An upsert, not INSERT OR REPLACE: the answer it replaces is released by the update trigger (schema 7).
     this.putStmt ??= this.db.prepare(
       `INSERT INTO cache (key, completion, answer_id, created_at) VALUES (?, ?, ?, ?)
@@ -53,6 +52,6 @@ export class ResponseCacheTable {
          completion = excluded.completion, answer_id = excluded.answer_id, created_at = excluded.created_at`,
     );
     const { text, ...rest } = c.completion;
-    this.putStmt.run(c.key, JSON.stringify(rest), answers.idOf(text), c.at ?? now);
+    this.putStmt.run(c.key, JSON.stringify(rest), answerId(text), c.at ?? now);
   }
 }

@@ -279,9 +279,10 @@ export class SqliteStore implements RunStore, EmbeddingCache {
     const write = this.db.transaction(() => {
       const now = new Date().toISOString();
       // The text goes to the answers table once; the cache row and the sample row point at it.
-      for (const c of cache) this.stmt.cache.put(c, w.answers, now);
+      const answerIdOf = w.answers.forTransaction();
+      for (const c of cache) this.stmt.cache.put(c, answerIdOf, now);
       for (const s of samples) {
-        const answerId = s.outcome.status === 'ok' ? w.answers.idOf(s.outcome.text) : null;
+        const answerId = s.outcome.status === 'ok' ? answerIdOf(s.outcome.text) : null;
         w.upsert.run(sampleParams(runId(s.run), s, answerId));
       }
       for (const id of ids.values()) this.touch(id, now);
