@@ -105,28 +105,18 @@ export function launchAdaptive(request: AdaptiveRequest): AdaptiveLaunch {
     }
     return opened;
   };
+  /** Listeners added with `on`: they follow both phases, as the request's own do. */
   const extra = new Set<RunListener>();
-  const fanOut: RunListener = (e: RunEvent) => {
-    for (const l of extra) {
-      try {
-        l(e);
-      } catch {
-        // A broken view must not stop the collection.
-      }
-    }
-  };
   let pilotPhase = true;
   let launches = 0;
   // Each phase opens and closes like a session of its own: its start and end carry the phase's name, so progress
   // counts each from zero (a tracker keeps counting across two starts of one run name).
-  const phaseEvents = (e: RunEvent): RunEvent =>
-    e.type === 'run-start' || e.type === 'run-end'
-      ? { ...e, run: `${e.run} ${pilotPhase ? 'pilot' : 'follow-up'}` }
-      : e;
-  const listeners = [...(request.listeners ?? []), fanOut];
   const relay: RunListener = (e) => {
-    const event = phaseEvents(e);
-    for (const l of listeners) {
+    const event: RunEvent =
+      e.type === 'run-start' || e.type === 'run-end'
+        ? { ...e, run: `${e.run} ${pilotPhase ? 'pilot' : 'follow-up'}` }
+        : e;
+    for (const l of [...(request.listeners ?? []), ...extra]) {
       try {
         l(event);
       } catch {

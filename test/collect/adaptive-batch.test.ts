@@ -47,7 +47,13 @@ describe('phylo run --adaptive --batch', () => {
       adaptive: { budget: 15, pilotSamples: 2, samples: 4 },
       onPhase: (e) => phases.push(e.type),
     });
+    const starts: string[] = [];
+    collection.on((e) => {
+      if (e.type === 'run-start') starts.push(e.run);
+    });
     const result = await collection.done;
+    // A listener added on the handle follows both phases, each a session of its own for progress.
+    expect(starts).toEqual(['ab pilot', 'ab follow-up']);
     expect(result).toMatchObject({ ok: 28, errors: 0, cancelled: false });
     expect(phases).toEqual(['pilot', 'chosen']);
     expect(server.submittedRequests).toBe(28);
