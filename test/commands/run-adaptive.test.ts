@@ -276,6 +276,21 @@ describe('phylo run --adaptive (loopback OpenAI server)', () => {
     expect(JSON.parse(resumed.stdout)).toMatchObject({ ok: 132 - r.ok, resumed: true });
   });
 
+  it('a run config sets it too: adaptive: { budget, pilotSamples } as --adaptive --budget --pilot-samples', async () => {
+    const config = path.join(work, 'adaptive.yaml');
+    fs.writeFileSync(
+      config,
+      `suite: ${path.join(work, 'suite.yaml')}\nmodels: [local:m1]\nsamples: 5\nadaptive: { budget: 33, pilotSamples: 1 }\n`,
+    );
+    const r = await runInProcess(['run', '--config', config, '--dry-run', '--json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    // 10 probes x 1 = 10, then 5 probes x 4 more = 20: 30 of 33.
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      estimate: { requests: 30 },
+      adaptive: { budget: 33, pilotSamples: 1, samples: 5, selected: 5, followUpSamples: 4 },
+    });
+  });
+
   it('--dry-run prints the whole budget: pilot, follow-up, and the cost of both against --max-cost', async () => {
     const r = await runInProcess(args('dry', '--adaptive', '--budget', '47', '--samples', '8', '--dry-run'), env());
     expect(r.code).toBe(0);
