@@ -8,6 +8,7 @@ import { InputError } from '../core/errors.js';
 import { type Rng, seededRng } from '../core/random.js';
 import type { FailureKind } from '../core/types.js';
 import { isBlank } from '../phenotype/provider-embeddings.js';
+import { ResponseTooLargeError } from '../providers/bulk-cap.js';
 import type { Provider } from '../providers/provider.js';
 import type { EmbeddingCache, EmbeddingEntry } from '../store/api.js';
 import { embeddingCacheKey } from '../store/cache-key.js';
@@ -119,6 +120,8 @@ export async function embedTexts(
         return await embed(model, batch, { signal, timeoutMs });
       } catch (err) {
         if (signal.aborted) throw err;
+        // Over the profile's maxBulkBytes: the adapter's line already names the provider, model and limit.
+        if (err instanceof ResponseTooLargeError) throw new InputError(redact(`embeddings ${err.message}`, secrets));
         const e = classify(err);
         if (!e.retryable || attempt >= maxAttempts) throw fail(e.kind, e.message, attempt);
         await clock.sleep(retryDelay(attempt, e.retryAfterMs, backoff, rng), signal);

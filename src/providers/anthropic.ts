@@ -8,6 +8,7 @@ import { requireKey, type ProviderContext } from './factory.js';
 import { badResponse, timeoutFailure, unsupported, type FailureContext } from './failure.js';
 import { CLIENT_VERSIONS } from './client-version.js';
 import { keepCutAnswer } from './cut-answer.js';
+import { refuseOversized } from './bulk-cap.js';
 import { guardedCall, type SdkErrorReading } from './guarded-call.js';
 import { createKeepAliveFetch } from './keepalive-fetch.js';
 import { profileBaseURL } from './profile.js';
@@ -56,15 +57,19 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
     timeout: profile.timeoutMs,
     fetch: limits.fetch,
   });
-  // Listings and batches are not answers (a results file holds every answer of a batch, read as a stream): no cap,
-  // and Node's own fetch, which streams a body instead of buffering it.
-  const bulkClient = new Anthropic({
-    apiKey: apiKey ?? 'no-key-needed',
-    baseURL,
-    maxRetries: 0,
-    timeout: profile.timeoutMs,
-    fetch: (input, init) => fetch(input, init),
-  });
+  const clientWith = (fetchFn: typeof fetch): Anthropic =>
+    new Anthropic({
+      apiKey: apiKey ?? 'no-key-needed',
+      baseURL,
+      maxRetries: 0,
+      timeout: profile.timeoutMs,
+      fetch: fetchFn,
+    });
+  // A listing is not an answer: a page over maxBulkBytes is an error (bulk-cap.ts), never parsed cut.
+  const listingClient = clientWith(createKeepAliveFetch({ maxBodyBytes: profile.maxBulkBytes }));
+  // A batch results file holds every answer of a batch and is read as a stream: no cap, and Node's own fetch, which
+  // streams a body instead of buffering it.
+  const bulkClient = clientWith((input, init) => fetch(input, init));
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
   const temperatures = new TemperaturePolicy(profile.temperature);
   const context = (label: string, timeoutMs: number): FailureContext => ({
@@ -127,7 +132,10 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
     listModels: (options) =>
       guarded(profile.name, options, async (requestOptions) => {
         const ids: string[] = [];
-        for await (const model of bulkClient.models.list({ limit: 100 }, requestOptions())) ids.push(model.id);
+        const pages = async (): Promise<void> => {
+          for await (const model of listingClient.models.list({ limit: 100 }, requestOptions())) ids.push(model.id);
+        };
+        await refuseOversized('model listing', context(profile.name, options.timeoutMs), pages());
         return ids.sort();
       }),
     batch: createAnthropicBatchApi({

@@ -8,6 +8,7 @@ import type { Deadline } from './deadline.js';
 import { requireKey, type ProviderContext } from './factory.js';
 import { CLIENT_VERSIONS } from './client-version.js';
 import { keepCutAnswer } from './cut-answer.js';
+import { refuseOversized } from './bulk-cap.js';
 import { badResponse, type FailureContext } from './failure.js';
 import { guardedCall, type SdkErrorReading } from './guarded-call.js';
 import { AnswerTooLargeError, createKeepAliveFetch } from './keepalive-fetch.js';
@@ -84,9 +85,9 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
   });
 
   // Two keep-alive pools: answers are read up to the profile's maxAnswerBytes; listings and embeddings (which grow
-  // with the batch) are not answers and have no cap.
+  // with the batch) are not answers: up to maxBulkBytes, past which they are an error (bulk-cap.ts).
   const answerTransport = createKeepAliveFetch({ maxBodyBytes: profile.maxAnswerBytes });
-  const bulkTransport = createKeepAliveFetch();
+  const bulkTransport = createKeepAliveFetch({ maxBodyBytes: profile.maxBulkBytes });
 
   /** A client per call: its fetch carries this call's deadline. */
   function guarded<T>(
@@ -181,7 +182,7 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
     complete,
     listModels: (options) =>
       guarded(profile.name, options, async (client) => {
-        const res = await client.list();
+        const res = await refuseOversized('model listing', context(profile.name, options.timeoutMs), client.list());
         if (!Array.isArray(res?.models))
           throw badResponse('no model list in the answer', context(profile.name, options.timeoutMs));
         return res.models.map((m) => m.name).sort();
@@ -189,7 +190,7 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
     // The digest of the model's weights, from the listing (an answer carries none): a re-pulled tag shows up here.
     describeModel: (model, options) =>
       guarded(profile.name, options, async (client) => {
-        const res = await client.list();
+        const res = await refuseOversized('model listing', context(profile.name, options.timeoutMs), client.list());
         const wanted = model.includes(':') ? model : `${model}:latest`;
         const hit = (Array.isArray(res?.models) ? res.models : []).find(
           (m) => m.name === model || m.name === wanted || m.model === model || m.model === wanted,
@@ -198,7 +199,11 @@ export function createOllamaProvider({ profile, env }: ProviderContext): Provide
       }),
     embed: (model, texts, options) =>
       guarded(`${profile.name}:${model}`, options, async (client) => {
-        const res = await client.embed({ model, input: [...texts] });
+        const res = await refuseOversized(
+          'embeddings response',
+          context(`${profile.name}:${model}`, options.timeoutMs),
+          client.embed({ model, input: [...texts] }),
+        );
         if (!Array.isArray(res?.embeddings) || res.embeddings.length !== texts.length) {
           throw badResponse(
             `expected ${texts.length} embeddings`,

@@ -5,6 +5,7 @@ import type { Completion, TokenLogprob } from '../core/types.js';
 import { requireKey, type ProviderContext } from './factory.js';
 import { CLIENT_VERSIONS } from './client-version.js';
 import { keepCutAnswer } from './cut-answer.js';
+import { refuseOversized } from './bulk-cap.js';
 import { createKeepAliveFetch } from './keepalive-fetch.js';
 import { watchRateLimits } from './rate-limit-headers.js';
 import { badResponse, timeoutFailure, unsupported, type FailureContext } from './failure.js';
@@ -65,16 +66,20 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     fetch: limits.fetch,
   });
   // Listings and embeddings are not answers: their bodies grow with the batch (64 x 3,072 floats is megabytes), so
-  // they go through a client without the per-answer cap.
-  const bulkClient = new OpenAI({
-    apiKey: apiKey ?? 'no-key-needed',
-    baseURL,
-    maxRetries: 0,
-    timeout: profile.timeoutMs,
-    ...account,
-    defaultHeaders: extraHeaders.headers,
-    fetch: createKeepAliveFetch(),
-  });
+  // they have a cap of their own (maxBulkBytes), past which they are an error (bulk-cap.ts), never parsed cut. Batch
+  // files hold every answer of a batch: no cap.
+  const clientWith = (fetch: typeof globalThis.fetch): OpenAI =>
+    new OpenAI({
+      apiKey: apiKey ?? 'no-key-needed',
+      baseURL,
+      maxRetries: 0,
+      timeout: profile.timeoutMs,
+      ...account,
+      defaultHeaders: extraHeaders.headers,
+      fetch,
+    });
+  const bulkClient = clientWith(createKeepAliveFetch({ maxBodyBytes: profile.maxBulkBytes }));
+  const batchClient = clientWith(createKeepAliveFetch());
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };
   const temperatures = new TemperaturePolicy(profile.temperature);
   const context = (label: string, timeoutMs: number): FailureContext => ({
@@ -150,14 +155,18 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     listModels: (options) =>
       guarded(profile.name, options, async (requestOptions) => {
         const ids: string[] = [];
-        for await (const model of bulkClient.models.list(requestOptions())) ids.push(model.id);
+        const pages = async (): Promise<void> => {
+          for await (const model of bulkClient.models.list(requestOptions())) ids.push(model.id);
+        };
+        await refuseOversized('model listing', context(profile.name, options.timeoutMs), pages());
         return ids.sort();
       }),
     embed: (model, texts, options) =>
       guarded(`${profile.name}:${model}`, options, async (requestOptions) => {
-        const res = await bulkClient.embeddings.create(
-          { model, input: [...texts], encoding_format: 'float' },
-          requestOptions(),
+        const res = await refuseOversized(
+          'embeddings response',
+          context(`${profile.name}:${model}`, options.timeoutMs),
+          bulkClient.embeddings.create({ model, input: [...texts], encoding_format: 'float' }, requestOptions()),
         );
         const data = Array.isArray(res?.data) ? [...res.data].sort((a, b) => a.index - b.index) : [];
         if (data.length !== texts.length || data.some((d) => !Array.isArray(d.embedding))) {
@@ -172,7 +181,7 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     serverLimits: limits.latest,
     // Batch files are bulk too (an output file holds every answer of the batch).
     batch: createOpenAIBatchApi({
-      client: bulkClient,
+      client: batchClient,
       profileName: profile.name,
       maxTokensField: profile.maxTokensField,
       capabilities,

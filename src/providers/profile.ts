@@ -11,6 +11,7 @@ import { InputError } from '../core/errors.js';
 import { PROVIDER_KIND_NAMES, PROVIDER_KINDS } from '../core/provider-kinds.js';
 import { headersOnlyWhereSent, ProfileHeadersSchema } from './profile-headers.js';
 import { DEFAULT_MAX_ANSWER_BYTES } from './cut-answer.js';
+import { DEFAULT_MAX_BULK_BYTES } from './bulk-cap.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z
@@ -40,6 +41,8 @@ export const ProfileSchema = z
     timeoutMs: z.number().int().positive().default(DEFAULTS.timeoutMs),
     /** The most bytes of one answer read; a longer one is cut there and its sample marked truncated (cut-answer.ts). */
     maxAnswerBytes: z.number().int().positive().default(DEFAULT_MAX_ANSWER_BYTES),
+    /** The most bytes of a model listing or an embeddings response read; a longer one is an error (bulk-cap.ts). */
+    maxBulkBytes: z.number().int().positive().default(DEFAULT_MAX_BULK_BYTES),
     defaults: z
       .object({
         temperature: z.number().min(0),
