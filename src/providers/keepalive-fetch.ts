@@ -44,11 +44,18 @@ export interface KeepAliveFetchOptions {
 /** A response body longer than maxBodyBytes: `partial` holds its first maxBodyBytes bytes, decoded as UTF-8. */
 export class AnswerTooLargeError extends Error {
   override readonly name = 'AnswerTooLargeError';
+  private text: string | undefined;
   constructor(
     readonly limit: number,
-    readonly partial: string,
+    private readonly bytes: Buffer,
   ) {
     super(`the answer is larger than ${limit} bytes; cut there`);
+  }
+
+  /** Decoded when asked: a refused listing (bulk-cap.ts) never needs the text, a cut answer does. */
+  get partial(): string {
+    this.text ??= utf8(this.bytes);
+    return this.text;
   }
 }
 
@@ -319,7 +326,7 @@ class BufferedResponse {
   private consume(): Buffer {
     if (this.bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
     this.used = true;
-    if (this.over) throw new AnswerTooLargeError(this.limit, utf8(this.bytes_));
+    if (this.over) throw new AnswerTooLargeError(this.limit, this.bytes_);
     return this.bytes_;
   }
 
