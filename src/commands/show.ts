@@ -36,9 +36,14 @@ export function formatTable(
     .concat('\n');
 }
 
-export function formatSummary(s: RunSummary): string {
+export function formatSummary(s: RunSummary, adaptive?: AdaptivePlanRecord): string {
+  // An adaptive run asks each probe the pilot's count, and the chosen ones the plan's.
+  const samples = adaptive
+    ? `${adaptive.pilotSamples} samples (the ${adaptive.chosen ?? adaptive.selected} ` +
+      `${adaptive.divergence === undefined ? 'best, once chosen' : 'chosen'}: ${adaptive.samples})`
+    : `${s.samplesPerProbe} samples`;
   const head = [
-    `run ${s.run}: suite ${s.suite}, ${s.probes} probes x ${s.samplesPerProbe} samples, ` +
+    `run ${s.run}: suite ${s.suite}, ${s.probes} probes x ${samples}, ` +
       `${s.models.length} models, ${s.status} (${s.origin})${s.seed !== undefined ? `, seed ${s.seed}` : ''}`,
     `created ${s.createdAt}, updated ${s.updatedAt}`,
     '',
@@ -189,7 +194,7 @@ export function register(program: Command): void {
         process.stdout.write(
           opts.json
             ? `${JSON.stringify(json, null, 2)}\n`
-            : formatSummary(summary) +
+            : formatSummary(summary, plan) +
                 (plan ? formatAdaptive(plan, scores) : '') +
                 formatProvenance(provenance, changes, opts.against) +
                 formatBatches(batches),

@@ -170,6 +170,7 @@ describe('phylo run --adaptive (loopback OpenAI server)', () => {
         'samples (24); 44 queries per model',
     );
     expect(shown.stdout).toContain('pilot scored by tfidf-cosine: 4 probes chosen, seed 11');
+    expect(shown.stdout).toContain('10 probes x 2 samples (the 4 chosen: 8), 3 models');
     expect(shown.stdout).toMatch(/probe +F +between +within +chosen\nq[1468] +\d/);
     // The plan, not the suite's count, says what is missing: nothing.
     expect(shown.stdout).toMatch(/local:m1 +44\/44 +0 +0 +0 /);
