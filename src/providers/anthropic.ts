@@ -8,7 +8,7 @@ import { requireKey, type ProviderContext } from './factory.js';
 import { badResponse, timeoutFailure, unsupported, type FailureContext } from './failure.js';
 import { CLIENT_VERSIONS } from './client-version.js';
 import { keepCutAnswer } from './cut-answer.js';
-import { refuseOversized } from './bulk-cap.js';
+import { listedIds } from './bulk-cap.js';
 import { guardedCall, type SdkErrorReading } from './guarded-call.js';
 import { createKeepAliveFetch } from './keepalive-fetch.js';
 import { profileBaseURL } from './profile.js';
@@ -130,14 +130,13 @@ export function createAnthropicProvider({ profile, env }: ProviderContext): Prov
     capabilities,
     complete,
     listModels: (options) =>
-      guarded(profile.name, options, async (requestOptions) => {
-        const ids: string[] = [];
-        const pages = async (): Promise<void> => {
-          for await (const model of listingClient.models.list({ limit: 100 }, requestOptions())) ids.push(model.id);
-        };
-        await refuseOversized('model listing', context(profile.name, options.timeoutMs), pages());
-        return ids.sort();
-      }),
+      guarded(profile.name, options, (requestOptions) =>
+        listedIds(
+          listingClient.models.list({ limit: 100 }, requestOptions()),
+          profile.maxBulkBytes,
+          context(profile.name, options.timeoutMs),
+        ),
+      ),
     batch: createAnthropicBatchApi({
       client: bulkClient,
       profileName: profile.name,

@@ -51,3 +51,46 @@ export async function refuseOversized<T>(what: BulkResponse, ctx: FailureContext
     throw err;
   }
 }
+
+/**
+ * The most pages of one listing read: Anthropic pages 100 models, so 100,000 models. A server whose pages never end
+ * (`has_more` always true) would otherwise be asked forever.
+ */
+export const MAX_LISTING_PAGES = 1000;
+
+/** What the SDKs' pages (OpenAI's and Anthropic's AbstractPage) offer. */
+export interface ListingPage<T> {
+  getPaginatedItems(): T[];
+  hasNextPage(): boolean;
+  getNextPage(): Promise<ListingPage<T>>;
+}
+
+/**
+ * The sorted ids of a listing: each page under the fetch's byte cap, the ids of all pages together under it too
+ * (`limit`), and at most MAX_LISTING_PAGES pages; over any of these, a ResponseTooLargeError.
+ */
+export async function listedIds<T extends { readonly id: string }>(
+  first: Promise<ListingPage<T>>,
+  limit: number,
+  ctx: FailureContext,
+): Promise<string[]> {
+  const ids: string[] = [];
+  let chars = 0;
+  let page = await refuseOversized('model listing', ctx, first);
+  for (let pages = 1; ; pages++) {
+    for (const item of page.getPaginatedItems()) {
+      const id = String(item.id);
+      chars += id.length;
+      if (chars > limit) throw responseTooLarge('model listing', limit, ctx);
+      ids.push(id);
+    }
+    if (!page.hasNextPage()) return ids.sort();
+    if (pages >= MAX_LISTING_PAGES)
+      throw new ResponseTooLargeError(
+        'model listing',
+        limit,
+        `${ctx.label}: the model listing from ${ctx.baseURL} has more than ${MAX_LISTING_PAGES} pages; not read further`,
+      );
+    page = await refuseOversized('model listing', ctx, page.getNextPage());
+  }
+}

@@ -5,7 +5,7 @@ import type { Completion, TokenLogprob } from '../core/types.js';
 import { requireKey, type ProviderContext } from './factory.js';
 import { CLIENT_VERSIONS } from './client-version.js';
 import { keepCutAnswer } from './cut-answer.js';
-import { refuseOversized } from './bulk-cap.js';
+import { listedIds, refuseOversized } from './bulk-cap.js';
 import { createKeepAliveFetch } from './keepalive-fetch.js';
 import { watchRateLimits } from './rate-limit-headers.js';
 import { badResponse, timeoutFailure, unsupported, type FailureContext } from './failure.js';
@@ -153,14 +153,13 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
     temperatureRule: (model) => temperatures.rule(model),
     complete,
     listModels: (options) =>
-      guarded(profile.name, options, async (requestOptions) => {
-        const ids: string[] = [];
-        const pages = async (): Promise<void> => {
-          for await (const model of bulkClient.models.list(requestOptions())) ids.push(model.id);
-        };
-        await refuseOversized('model listing', context(profile.name, options.timeoutMs), pages());
-        return ids.sort();
-      }),
+      guarded(profile.name, options, (requestOptions) =>
+        listedIds(
+          bulkClient.models.list(requestOptions()),
+          profile.maxBulkBytes,
+          context(profile.name, options.timeoutMs),
+        ),
+      ),
     embed: (model, texts, options) =>
       guarded(`${profile.name}:${model}`, options, async (requestOptions) => {
         const res = await refuseOversized(

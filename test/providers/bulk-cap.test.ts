@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { embedTexts } from '../../src/collect/embeddings.js';
 import { InputError } from '../../src/core/errors.js';
-import { DEFAULT_MAX_BULK_BYTES, ResponseTooLargeError } from '../../src/providers/bulk-cap.js';
+import { DEFAULT_MAX_BULK_BYTES, MAX_LISTING_PAGES, ResponseTooLargeError } from '../../src/providers/bulk-cap.js';
 import type { Provider } from '../../src/providers/provider.js';
 import type { EmbeddingCache, EmbeddingEntry } from '../../src/store/api.js';
 import {
@@ -80,6 +80,39 @@ describe.each(LISTING_WIRES)('%s model listing', (kind, start) => {
     server = await start({ models });
     const provider = localProvider(kind, server.url, { maxAnswerBytes: 1024 });
     expect(await provider.listModels(call())).toEqual(models);
+  });
+});
+
+describe('Anthropic listing pages', () => {
+  const ids = (n: number, width = 8) => Array.from({ length: n }, (_, i) => `m-${String(i).padStart(width, '0')}`);
+
+  it('a listing of several pages is read whole, a page per request', async () => {
+    const models = ids(250);
+    server = await startAnthropicServer({ models });
+    const provider = localProvider('anthropic', server.url, { maxBulkBytes: 64 * 1024 });
+    expect(await provider.listModels(call())).toEqual(models);
+    expect(server.requests.map((r) => r.query)).toEqual([
+      'limit=100',
+      `limit=100&after_id=${models[99]}`,
+      `limit=100&after_id=${models[199]}`,
+    ]);
+  });
+
+  it('the ids of all pages together are under maxBulkBytes too (each page alone is under it)', async () => {
+    // 400 ids of 100 characters: ~27 KB a page of 100, 40,000 characters in all, over a 30,000-byte cap.
+    server = await startAnthropicServer({ models: ids(400, 98) });
+    const provider = localProvider('anthropic', server.url, { maxBulkBytes: 30_000 });
+    expectRefusal(await rejection(provider.listModels(call())), 'model listing', 'local', '30000 bytes');
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it(`pages that never end: refused after ${MAX_LISTING_PAGES} pages`, { timeout: 60_000 }, async () => {
+    server = await startAnthropicServer({ models: ids(MAX_LISTING_PAGES * 100 + 1) });
+    const provider = localProvider('anthropic', server.url);
+    const err = await rejection(provider.listModels(call(30_000)));
+    expect(err).toBeInstanceOf(ResponseTooLargeError);
+    expect(err.message).toMatch(/^local: the model listing from \S+ has more than 1000 pages; not read further$/);
+    expect(server.requests).toHaveLength(MAX_LISTING_PAGES);
   });
 });
 

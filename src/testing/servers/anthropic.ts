@@ -1,4 +1,4 @@
-// A local server speaking the Anthropic Messages wire format: POST /v1/messages, GET /v1/models.
+// A local server speaking the Anthropic Messages wire format: POST /v1/messages, GET /v1/models (paged).
 import {
   asRecord,
   contentText,
@@ -33,12 +33,18 @@ export function startAnthropicServer(options: ServerOptions = {}): Promise<TestS
     errorBody,
     (req, reply) => {
       if (req.method === 'GET' && req.path === '/v1/models') {
-        const data = models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' }));
+        // Paged as the API pages: `limit` models (default 20, at most 1000) after `after_id`.
+        const query = new URLSearchParams(req.query);
+        const limit = Math.min(1000, Math.max(1, Number(query.get('limit') ?? 20) || 20));
+        const after = query.get('after_id');
+        const start = after === null ? 0 : models.indexOf(after) + 1;
+        const page = models.slice(start, start + limit);
+        const data = page.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' }));
         reply.json(200, {
           data,
-          has_more: false,
-          first_id: models[0] ?? null,
-          last_id: models[models.length - 1] ?? null,
+          has_more: start + limit < models.length,
+          first_id: page[0] ?? null,
+          last_id: page[page.length - 1] ?? null,
         });
         return;
       }
