@@ -89,7 +89,8 @@ export async function listedIds<T extends { readonly id: string }>(
       throw new ResponseTooLargeError(
         'model listing',
         limit,
-        `${ctx.label}: the model listing from ${ctx.baseURL} has more than ${MAX_LISTING_PAGES} pages; not read further`,
+        `${ctx.label}: the model listing from ${ctx.baseURL} has more than ${MAX_LISTING_PAGES} pages; ` +
+          'not read further',
       );
     page = await refuseOversized('model listing', ctx, page.getNextPage());
   }

@@ -41,7 +41,9 @@ export const openAIHuge: HugeBody = (request) => {
     };
   if (request.path.endsWith('/embeddings'))
     return {
-      open: `{"object":"list","model":${JSON.stringify(modelOf(request))},"data":[{"object":"embedding","index":0,"embedding":[`,
+      open:
+        `{"object":"list","model":${JSON.stringify(modelOf(request))},` +
+        '"data":[{"object":"embedding","index":0,"embedding":[',
       close: '0.125]}],"usage":{"prompt_tokens":1,"total_tokens":1}}',
       unit: VECTOR_UNIT,
     };
