@@ -25,8 +25,9 @@ import { runName } from '../core/refs.js';
 import { oneLine } from '../core/sanitize.js';
 import type { FeatureKind } from '../phenotype/features.js';
 import { renderTree, TREE_METHODS, writeNewick } from '../phylo/index.js';
-import type { RunData } from '../core/run.js';
-import { openStoreReadonly } from '../store/sqlite.js';
+import { type RunData, runOfProbes } from '../core/run.js';
+import type { RunName } from '../core/types.js';
+import { openStoreReadonly, type SqliteStore } from '../store/sqlite.js';
 import { LABELS_OPTION, MATRIX_OPTION, MATRIX_TREE_HELP, treeFromMatrixFile, writeTreeOutputs } from './tree-matrix.js';
 import { parseInteger } from '../core/parse-number.js';
 
@@ -49,6 +50,7 @@ interface TreeFlags {
   embeddings?: string;
   matrix?: string;
   labels?: string;
+  probes: string;
 }
 
 function parseWeights(text: string | undefined): CombineWeights {
@@ -135,6 +137,22 @@ async function embedRun(data: RunData, ref: string, dir: string): Promise<Provid
   return result;
 }
 
+/** The probes an adaptive run's pilot chose, or one line saying why there are none. */
+function chosenProbes(store: SqliteStore, name: RunName): Set<string> {
+  if (store.probeScores().plan(name) === undefined)
+    throw new InputError(`--probes chosen: run "${name}" was not collected with phylo run --adaptive`);
+  const chosen = new Set(
+    store
+      .probeScores()
+      .scores(name)
+      .filter((s) => s.chosen)
+      .map((s) => s.probe),
+  );
+  if (chosen.size === 0)
+    throw new InputError(`--probes chosen: run "${name}" has no chosen probes yet (its pilot is not scored)`);
+  return chosen;
+}
+
 export function register(program: Command): void {
   program
     .command('tree')
@@ -180,6 +198,7 @@ export function register(program: Command): void {
         'run has them)',
     )
     .option('--width <columns>', 'width of the drawing (default: terminal width or 100)')
+    .option('--probes <which>', "all, or chosen: an adaptive run's chosen probes only (phylo run --adaptive)", 'all')
     .option(...RESULTS_OPTION)
     .option(...MATRIX_OPTION)
     .option(...LABELS_OPTION)
@@ -213,6 +232,8 @@ export function register(program: Command): void {
       let data: RunData;
       try {
         data = store.loadRun(name);
+        if (flags.probes === 'chosen') data = runOfProbes(data, chosenProbes(store, name));
+        else if (flags.probes !== 'all') throw new InputError(`--probes ${flags.probes}: use all or chosen`);
       } finally {
         store.close();
       }

@@ -25,3 +25,12 @@ export interface RunData {
   readonly run: RunRecord;
   readonly samples: readonly Sample[];
 }
+
+/**
+ * The run restricted to some of its probes (suite and samples alike), for analysing part of a run: an adaptive run's
+ * chosen probes, whose follow-up samples the pilot-only probes lack.
+ */
+export function runOfProbes(data: RunData, probes: ReadonlySet<string>): RunData {
+  const suite = { ...data.run.suite, probes: data.run.suite.probes.filter((p) => probes.has(String(p.id))) };
+  return { run: { ...data.run, suite }, samples: data.samples.filter((s) => probes.has(s.probe)) };
+}

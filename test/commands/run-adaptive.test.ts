@@ -179,6 +179,25 @@ describe('phylo run --adaptive (loopback OpenAI server)', () => {
     expect(parsed.adaptive.scores).toHaveLength(10);
   });
 
+  it('phylo tree --probes chosen analyses the chosen probes only; a run without a pilot is one line, exit 2', async () => {
+    const results = path.join(work, 'results');
+    const tree = (run: string, probes: string) =>
+      runInProcess(['tree', run, '--results', results, '--bootstrap', '0', '--probes', probes, '--json'], env());
+    const chosen = await tree('sep', 'chosen');
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect((JSON.parse(chosen.stdout) as { probes: number }).probes).toBe(4);
+    const all = await tree('sep', 'all');
+    expect((JSON.parse(all.stdout) as { probes: number }).probes).toBe(10);
+    const plain = await runInProcess(args('plain', '--seed', '14'), env());
+    expect(plain.code, plain.stderr).toBe(0);
+    const refused = await tree('plain', 'chosen');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'phylo: --probes chosen: run "plain" was not collected with phylo run --adaptive',
+    );
+    expect((await tree('sep', 'some')).stderr.trim()).toBe('phylo: --probes some: use all or chosen');
+  });
+
   it('a run killed in the follow-up resumes it with the stored choice: no pilot request is sent again', async () => {
     const name = 'killed';
     const pilotSeeds = new Set<number>();
