@@ -2,7 +2,7 @@
 // nearest answers (the mutual k-NN graph, Gowda & Krishna 1978); d_p = 0 for such a pair, 1 otherwise. A stricter
 // cousin of the nearest-neighbour vote (./nearest-neighbour.ts): a hub that many models are near counts only for the
 // models it is near to in return.
-import { emptyStack, pairCount, pairIndex, type ProbeDistanceStack } from './probe-stack.js';
+import { emptyStack, neighboursByDistance, pairCount, pairIndex, type ProbeDistanceStack } from './probe-stack.js';
 
 /** Per-probe mutual k-NN distances, present where the original is; ties at the k-th place are taken by model order. */
 export function mutualNeighbours(stack: ProbeDistanceStack, k: number): ProbeDistanceStack {
@@ -18,13 +18,7 @@ export function mutualNeighbours(stack: ProbeDistanceStack, k: number): ProbeDis
   for (let p = 0; p < stack.probes.length; p++) {
     const o = p * pairs;
     for (let i = 0; i < n; i++) {
-      others.length = 0;
-      for (let j = 0; j < n; j++) {
-        if (j === i || stack.present[o + pairIndex(n, i, j)] !== 1) continue;
-        d[j] = stack.distances[o + pairIndex(n, i, j)]!;
-        others.push(j);
-      }
-      others.sort((a, b) => d[a]! - d[b]! || a - b);
+      neighboursByDistance(n, stack.distances, stack.present, o, i, d, others);
       near[i] = new Set(others.slice(0, k));
     }
     for (let i = 0; i < n; i++)

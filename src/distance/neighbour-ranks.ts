@@ -2,7 +2,7 @@
 // the rank i gives j and the rank j gives i, scaled to [0, 1] (0: each is the other's nearest). Like the
 // nearest-neighbour vote it is scale-free per model and probe, but every rank counts, not only the top
 // (rank-based similarity, as in Houle et al. 2010's shared-neighbour ranks).
-import { emptyStack, pairCount, pairIndex, type ProbeDistanceStack } from './probe-stack.js';
+import { emptyStack, neighboursByDistance, pairCount, type ProbeDistanceStack } from './probe-stack.js';
 
 /** Per-probe rank distances, present where the original is; tied distances share their average rank. */
 export function neighbourRanks(stack: ProbeDistanceStack, tolerance = 1e-12): ProbeDistanceStack {
@@ -16,13 +16,7 @@ export function neighbourRanks(stack: ProbeDistanceStack, tolerance = 1e-12): Pr
   for (let p = 0; p < stack.probes.length; p++) {
     const o = p * pairs;
     for (let i = 0; i < n; i++) {
-      others.length = 0;
-      for (let j = 0; j < n; j++) {
-        if (j === i || stack.present[o + pairIndex(n, i, j)] !== 1) continue;
-        d[j] = stack.distances[o + pairIndex(n, i, j)]!;
-        others.push(j);
-      }
-      others.sort((a, b) => d[a]! - d[b]! || a - b);
+      neighboursByDistance(n, stack.distances, stack.present, o, i, d, others);
       const scale = Math.max(1, others.length - 1);
       for (let r = 0; r < others.length; ) {
         let end = r + 1;

@@ -25,6 +25,31 @@ export function pairIndex(n: number, i: number, j: number): number {
 }
 
 /**
+ * Model i's other models present on one probe, nearest first, ties by model index (so the order never depends on
+ * input order): fills `into` and writes each one's distance from i into `d` (scratch of length n, read by the caller
+ * for ties). Pair k = pairIndex(n, i, j) is read at `distances[offset + k]` where `present[offset + k]` is 1.
+ */
+export function neighboursByDistance(
+  n: number,
+  distances: Float64Array,
+  present: Uint8Array,
+  offset: number,
+  i: number,
+  d: Float64Array,
+  into: number[],
+): number[] {
+  into.length = 0;
+  for (let j = 0; j < n; j++) {
+    if (j === i) continue;
+    const k = offset + pairIndex(n, i, j);
+    if (present[k] !== 1) continue;
+    d[j] = distances[k]!;
+    into.push(j);
+  }
+  return into.sort((a, b) => d[a]! - d[b]! || a - b);
+}
+
+/**
  * Calls `visit(k, x, y)` for every pair i < j < n of models whose rows are both present (not undefined), with k the
  * pair's index counted from `first` in upper-triangle order (pairs with an absent row are skipped, not renumbered).
  */

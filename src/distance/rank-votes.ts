@@ -2,7 +2,7 @@
 // weighted by rank (rank 1 most), instead of giving it all to the single nearest (./nearest-neighbour.ts, k = 1).
 // It keeps the scale-free, per-probe view of the nearest-neighbour vote and lets the second and third nearest count,
 // as in rank-based shared-neighbour similarities (Jarvis & Patrick 1973; Houle et al. 2010).
-import { emptyStack, pairCount, pairIndex, type ProbeDistanceStack } from './probe-stack.js';
+import { emptyStack, neighboursByDistance, pairCount, pairIndex, type ProbeDistanceStack } from './probe-stack.js';
 
 /** The weight of rank 1, 2, ... of a model's nearest answers on one probe (relative; scaled so a model casts 1/2). */
 export type RankWeights = readonly number[];
@@ -49,15 +49,7 @@ export function castRankVotes(
   const others: number[] = [];
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    others.length = 0;
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const k = offset + pairIndex(n, i, j);
-      if (present[k] !== 1) continue;
-      d[j] = distances[k]!;
-      others.push(j);
-    }
-    others.sort((a, b) => d[a]! - d[b]! || a - b);
+    neighboursByDistance(n, distances, present, offset, i, d, others);
     let rank = 0;
     while (rank < weights.length && rank < others.length) {
       // The run of models tied with the one at `rank`.

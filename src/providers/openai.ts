@@ -54,20 +54,6 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
   const baseURL = profileBaseURL(profile, env) ?? DEFAULT_BASE_URL;
   // Retries are the scheduler's job (src/collect): SDK retries would multiply them. The transport is node:http with a
   // keep-alive pool per client (keepalive-fetch.ts): Node's built-in fetch costs several times its CPU per request.
-  // The answers' rate-limit headers (x-ratelimit-*) are read off as they pass, for the scheduler's limiter.
-  const limits = watchRateLimits(createKeepAliveFetch({ maxBodyBytes: profile.maxAnswerBytes }));
-  const client = new OpenAI({
-    apiKey: apiKey ?? 'no-key-needed',
-    baseURL,
-    maxRetries: 0,
-    timeout: profile.timeoutMs,
-    ...account,
-    defaultHeaders: extraHeaders.headers,
-    fetch: limits.fetch,
-  });
-  // Listings and embeddings are not answers: their bodies grow with the batch (64 x 3,072 floats is megabytes), so
-  // they have a cap of their own (maxBulkBytes), past which they are an error (bulk-cap.ts), never parsed cut. Batch
-  // files hold every answer of a batch: no cap.
   const clientWith = (fetch: typeof globalThis.fetch): OpenAI =>
     new OpenAI({
       apiKey: apiKey ?? 'no-key-needed',
@@ -78,6 +64,13 @@ export function createOpenAIProvider({ profile, env }: ProviderContext): Provide
       defaultHeaders: extraHeaders.headers,
       fetch,
     });
+  // Answers are read up to maxAnswerBytes (cut-answer.ts), and their rate-limit headers (x-ratelimit-*) are read off
+  // as they pass, for the scheduler's limiter.
+  const limits = watchRateLimits(createKeepAliveFetch({ maxBodyBytes: profile.maxAnswerBytes }));
+  const client = clientWith(limits.fetch);
+  // Listings and embeddings are not answers: their bodies grow with the batch (64 x 3,072 floats is megabytes), so
+  // they have a cap of their own (maxBulkBytes), past which they are an error (bulk-cap.ts), never parsed cut. Batch
+  // files hold every answer of a batch: no cap.
   const bulkClient = clientWith(createKeepAliveFetch({ maxBodyBytes: profile.maxBulkBytes }));
   const batchClient = clientWith(createKeepAliveFetch());
   const capabilities: Capabilities = { ...CAPABILITIES, ...profile.capabilities };

@@ -3,6 +3,22 @@
 
 export const SCHEMA_VERSION = 7;
 
+/**
+ * A trigger that deletes an answer text once no sample and no cache entry points at it any more (schema 7): after a
+ * row pointing at it is deleted, or is pointed at another text.
+ */
+function releaseAnswerTrigger(name: string, event: string, onUpdate: boolean): string {
+  const when = onUpdate
+    ? 'old.answer_id IS NOT NULL AND old.answer_id IS NOT new.answer_id'
+    : 'old.answer_id IS NOT NULL';
+  return `CREATE TRIGGER ${name} ${event} WHEN ${when}
+    BEGIN
+      DELETE FROM answers WHERE id = old.answer_id
+        AND NOT EXISTS (SELECT 1 FROM samples WHERE answer_id = old.answer_id)
+        AND NOT EXISTS (SELECT 1 FROM cache WHERE answer_id = old.answer_id);
+    END;`;
+}
+
 export const MIGRATIONS: readonly string[] = [
   // 0 -> 1
   `
@@ -143,31 +159,9 @@ export const MIGRATIONS: readonly string[] = [
     WHERE json_type(completion, '$.text') = 'text';
   CREATE INDEX samples_by_answer ON samples (answer_id) WHERE answer_id IS NOT NULL;
   CREATE INDEX cache_by_answer ON cache (answer_id) WHERE answer_id IS NOT NULL;
-  CREATE TRIGGER samples_answer_replaced AFTER UPDATE OF answer_id ON samples
-    WHEN old.answer_id IS NOT NULL AND old.answer_id IS NOT new.answer_id
-    BEGIN
-      DELETE FROM answers WHERE id = old.answer_id
-        AND NOT EXISTS (SELECT 1 FROM samples WHERE answer_id = old.answer_id)
-        AND NOT EXISTS (SELECT 1 FROM cache WHERE answer_id = old.answer_id);
-    END;
-  CREATE TRIGGER samples_answer_deleted AFTER DELETE ON samples WHEN old.answer_id IS NOT NULL
-    BEGIN
-      DELETE FROM answers WHERE id = old.answer_id
-        AND NOT EXISTS (SELECT 1 FROM samples WHERE answer_id = old.answer_id)
-        AND NOT EXISTS (SELECT 1 FROM cache WHERE answer_id = old.answer_id);
-    END;
-  CREATE TRIGGER cache_answer_replaced AFTER UPDATE OF answer_id ON cache
-    WHEN old.answer_id IS NOT NULL AND old.answer_id IS NOT new.answer_id
-    BEGIN
-      DELETE FROM answers WHERE id = old.answer_id
-        AND NOT EXISTS (SELECT 1 FROM samples WHERE answer_id = old.answer_id)
-        AND NOT EXISTS (SELECT 1 FROM cache WHERE answer_id = old.answer_id);
-    END;
-  CREATE TRIGGER cache_answer_deleted AFTER DELETE ON cache WHEN old.answer_id IS NOT NULL
-    BEGIN
-      DELETE FROM answers WHERE id = old.answer_id
-        AND NOT EXISTS (SELECT 1 FROM samples WHERE answer_id = old.answer_id)
-        AND NOT EXISTS (SELECT 1 FROM cache WHERE answer_id = old.answer_id);
-    END;
+  ${releaseAnswerTrigger('samples_answer_replaced', 'AFTER UPDATE OF answer_id ON samples', true)}
+  ${releaseAnswerTrigger('samples_answer_deleted', 'AFTER DELETE ON samples', false)}
+  ${releaseAnswerTrigger('cache_answer_replaced', 'AFTER UPDATE OF answer_id ON cache', true)}
+  ${releaseAnswerTrigger('cache_answer_deleted', 'AFTER DELETE ON cache', false)}
   `,
 ];
