@@ -80,12 +80,14 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads per training step (same weights for any number)', '1')
     .option('--jobs <n>', 'train this many subtrees of the base model at once, in separate processes', '1')
     .option('--subtree <node>', 'train only this node and its descendants (its ancestors must be trained)')
+    .option('--seed <n>', "replace the recipe's seed: the same design from other random draws (a validation zoo)")
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  $ phylo lab train                                   # the default zoo into lab/zoo (resumes)\n' +
-        '  $ phylo lab train --recipe my.yaml --out zoo2 --jobs 3 --workers 2\n',
+        '  $ phylo lab train --recipe my.yaml --out zoo2 --jobs 3 --workers 2\n' +
+        '  $ phylo lab train --seed 8 --out /tmp/validation-zoo            # same design, other draws\n',
     )
     .action(
       async (opts: {
@@ -94,9 +96,11 @@ export function register(program: Command): void {
         workers: string;
         jobs: string;
         subtree?: string;
+        seed?: string;
         quiet?: boolean;
       }) => {
-        const recipe = await loadRecipe(opts.recipe);
+        const seed = opts.seed === undefined ? undefined : positiveInt('--seed', opts.seed, 0, 0);
+        const recipe = await loadRecipe(opts.recipe, seed === undefined ? {} : { seed });
         const out = path.resolve(opts.out);
         const workers = positiveInt('--workers', opts.workers, 1);
         const jobs = positiveInt('--jobs', opts.jobs, 1);
@@ -125,6 +129,7 @@ export function register(program: Command): void {
                 String(workers),
                 '--subtree',
                 c,
+                ...(seed !== undefined ? ['--seed', String(seed)] : []),
                 ...(opts.quiet ? ['--quiet'] : []),
               ]);
             }

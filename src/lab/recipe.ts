@@ -156,7 +156,11 @@ export function parseRecipe(raw: unknown, source: string): Recipe {
   };
 }
 
-export async function loadRecipe(file: string): Promise<Recipe> {
+/**
+ * Read a recipe file. `seed` replaces the recipe's seed: the same zoo design trained from other random draws (a
+ * validation zoo on which probe designs are chosen without looking at the shipped zoo's score).
+ */
+export async function loadRecipe(file: string, options: { seed?: number } = {}): Promise<Recipe> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -172,6 +176,7 @@ export async function loadRecipe(file: string): Promise<Recipe> {
         `(${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
     );
   }
+  if (options.seed !== undefined && raw !== null && typeof raw === 'object') raw = { ...raw, seed: options.seed };
   return parseRecipe(raw, file);
 }
 

@@ -213,6 +213,10 @@ describe('lab end to end', () => {
       const at1000 = (signal: string) => rows.find((r) => r.signal === signal && !r.design.includes('active'))!;
       expect(at1000('hellinger').cells.at(-1)!.queries).toBe(12);
       expect(at1000('alleles').cells.at(-1)!.queries).toBe(48);
+      // The text genes (greedy next bytes): alleles and embed, every cut of every window asked twice at 1,000.
+      const text = rows.filter((r) => r.design.startsWith('text genes'));
+      expect(text.map((r) => r.signal)).toEqual(['alleles', 'embed']);
+      for (const r of text) expect(r.cells.at(-1)!.queries).toBe(6 * 2 * 2);
       const md = experimentMarkdown(report);
       for (const h of [
         '## Genotype',

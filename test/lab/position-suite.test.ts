@@ -4,7 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DATASET_IDS, loadDataset, type DatasetId } from '../../src/lab/corpora.js';
 import { DEFAULT_POSITION_SUITE, positionSuiteYaml, positionWindows } from '../../src/lab/experiment/position-suite.js';
-import { GENE_CUT, positionGeneSuite, positionLogprobSuite } from '../../src/lab/experiment/position-runs.js';
+import {
+  GENE_CUT,
+  positionGeneSuite,
+  positionLogprobSuite,
+  TEXT_GENES,
+  textGeneSuite,
+} from '../../src/lab/experiment/position-runs.js';
 import { decode } from '../../src/lab/tokenizer.js';
 import { loadSuite, parseSuite } from '../../src/probes/load.js';
 
@@ -59,5 +65,14 @@ describe('probes/lab-positions.yaml', () => {
     const genes = positionGeneSuite(suite);
     expect(genes.probes).toHaveLength(102);
     for (const g of genes.probes) expect(g.prompt.kind === 'prefix' && g.prompt.prefix.length).toBe(GENE_CUT);
+    // The text genes: every cut of the design's windows, asked at its temperature for its bytes, within 1,000 queries.
+    const text = textGeneSuite(suite);
+    expect(text.probes).toHaveLength(6 * TEXT_GENES.windows * TEXT_GENES.cuts.length);
+    expect(text.probes.length * TEXT_GENES.samples).toBeLessThanOrEqual(1000);
+    expect(text.defaults.samples).toBe(TEXT_GENES.samples);
+    expect(text.defaults.sampling.temperature).toBe(TEXT_GENES.temperature);
+    expect(text.defaults.sampling.maxTokens).toBe(TEXT_GENES.bytes);
+    const logprobIds = new Set(positionLogprobSuite(suite).probes.map((p) => String(p.id)));
+    for (const g of text.probes) expect(logprobIds.has(String(g.id))).toBe(true);
   }, 60_000);
 });

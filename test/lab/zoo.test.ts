@@ -56,6 +56,19 @@ describe('lab zoo', () => {
     expect(leafLabels(truth).sort()).toEqual([...recipe.leaves].sort());
   });
 
+  it('trains the same design from other draws when given another seed (a validation zoo)', async () => {
+    const file = path.join(import.meta.dirname, '../../lab/recipe.yaml');
+    const shipped = await loadRecipe(file);
+    const other = await loadRecipe(file, { seed: shipped.seed + 1 });
+    expect(other.seed).toBe(shipped.seed + 1);
+    expect(truthTree(other)).toEqual(truthTree(shipped));
+    for (const [i, n] of other.nodes.entries()) {
+      expect(n.name).toBe(shipped.nodes[i]!.name);
+      expect({ ...n.training, seed: 0 }).toEqual({ ...shipped.nodes[i]!.training, seed: 0 });
+      expect(n.training.seed).not.toBe(shipped.nodes[i]!.training.seed);
+    }
+  });
+
   it('refuses bad recipes with one line naming the problem', () => {
     expect(() =>
       parseRecipe(

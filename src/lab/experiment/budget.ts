@@ -17,7 +17,7 @@ import { seededRng } from '../../core/random.js';
 import type { RunData } from '../../core/run.js';
 import { firstTokenDistribution, type TokenDistribution } from '../../phenotype/logprob-profile.js';
 import { robinsonFoulds, type Tree, type TreeMethod } from '../../phylo/index.js';
-import { windowOf } from './position-runs.js';
+import { type TextGeneDesign, windowOf } from './position-runs.js';
 import { subsetRun } from './zoo-run.js';
 
 export const BUDGETS: readonly number[] = [50, 100, 250, 500, 1000];
@@ -233,6 +233,7 @@ export function budgetTable(
   truth: Tree,
   seed: number,
   budgets: readonly number[] = BUDGETS,
+  text?: { readonly data: RunData; readonly design: TextGeneDesign },
 ): BudgetTable {
   const rows: BudgetRow[] = [];
   const row = (signal: Signal, design: string, baseline: boolean, at: (q: number) => { draw: Draw; draws: number }) =>
@@ -257,5 +258,11 @@ export function budgetTable(
   row('alleles', `active genes x ${geneSamples}, first byte`, false, (q) => adaptiveGenes(firstByte, q, geneSamples));
   for (const signal of TEXT_SIGNALS.filter((s) => s !== 'alleles'))
     row(signal, `random genes x ${geneSamples} samples`, false, (q) => randomGenes(genes, q, geneSamples));
+  if (text) {
+    const d = text.design;
+    const what = `${d.bytes} bytes at temperature ${d.temperature}`;
+    for (const signal of ['alleles', 'embed'] as const)
+      row(signal, `text genes x ${d.samples}, ${what}`, false, (q) => randomGenes(text.data, q, d.samples));
+  }
   return { budgets, rows };
 }

@@ -17,6 +17,33 @@ export const GENE_CUT = 16;
 export const GENE_SAMPLES = 8;
 export const GENE_BYTES = 6;
 
+/**
+ * Sampled-text genes for the text-only rows of the budget table, beside PhyloLM's: the temperature, samples, completion
+ * length and cuts were chosen on a validation zoo (the same recipe trained with another seed, never the shipped zoo's
+ * score; see lab/zoo/EXPERIMENT.md). Every cut of windows 0..windows-1 of each corpus is a gene.
+ */
+export interface TextGeneDesign {
+  readonly temperature: number;
+  readonly samples: number;
+  readonly bytes: number;
+  /** Cut positions (bytes of the window before the completion), a subset of the suite's cuts. */
+  readonly cuts: readonly number[];
+  readonly windows: number;
+}
+
+/**
+ * Greedy next bytes (temperature 0, one byte) at every cut of 16 windows per corpus: 480 genes, 960 queries per model.
+ * Chosen on the validation zoo (recipe seed 8) over PhyloLM's samples at temperature 1 and over 20-byte windows cut
+ * every 4 bytes. The second sample repeats the first (greedy); the alleles signal needs two to call a probe a gene.
+ */
+export const TEXT_GENES: TextGeneDesign = {
+  temperature: 0,
+  samples: 2,
+  bytes: 1,
+  cuts: [8, 16, 24, 32, 40],
+  windows: 16,
+};
+
 /** The window a position probe belongs to (its `window-...` tag), or its id when it has none. */
 export function windowOf(p: Probe): string {
   return p.tags.find((t) => t.startsWith('window-')) ?? String(p.id);
@@ -43,6 +70,23 @@ export function positionLogprobSuite(suite: Suite, windows = POOL_WINDOWS): Suit
       sampling: { ...suite.defaults.sampling, temperature: 1, maxTokens: 1, topLogprobs: LOGPROB_TOP },
     },
     probes: suite.probes.filter((p) => inPool(p, windows)),
+  };
+}
+
+/** The text-gene design's pool: its cuts of windows 0..windows-1, `samples` samples of `bytes` at its temperature. */
+export function textGeneSuite(suite: Suite, design: TextGeneDesign = TEXT_GENES): Suite {
+  const { file: _file, ...rest } = suite;
+  return {
+    ...rest,
+    name: `${suite.name}-text`,
+    description:
+      `${suite.description} (text genes: ${design.samples} samples of ${design.bytes} bytes at temperature ` +
+      `${design.temperature})`,
+    defaults: {
+      samples: design.samples,
+      sampling: { ...suite.defaults.sampling, temperature: design.temperature, maxTokens: design.bytes },
+    },
+    probes: suite.probes.filter((p) => inPool(p, design.windows) && design.cuts.includes(cutOf(p))),
   };
 }
 

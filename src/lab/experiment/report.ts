@@ -5,7 +5,7 @@ import { TEXT_SIGNALS } from '../../analysis/signals/index.js';
 import { budgetTableMarkdown } from './budget-report.js';
 import { PILOT_SAMPLES, PILOT_SHARE } from './budget.js';
 import { LOGPROB_TOP } from './logprob-suite.js';
-import { GENE_BYTES, GENE_CUT, GENE_SAMPLES } from './position-runs.js';
+import { GENE_BYTES, GENE_CUT, GENE_SAMPLES, TEXT_GENES } from './position-runs.js';
 import type { ExperimentReport } from './run.js';
 import type { TreeScore } from './score.js';
 
@@ -92,10 +92,14 @@ export function experimentMarkdown(r: ExperimentReport): string {
     );
   L.push('', '## Budget table: every signal against queries per model, PhyloLM beside it', '');
   L.push(
-    'Two pooled runs from `probes/lab-positions.yaml` (windows of 40 bytes of held-out text, 6 corpora): logprob ' +
+    'Three pooled runs from `probes/lab-positions.yaml` (windows of 40 bytes of held-out text, 6 corpora): logprob ' +
       `genes (every cut after 8, 16, ..., 40 bytes, one query each, top-${LOGPROB_TOP} next-byte logprobs) and ` +
       `PhyloLM genes (each window cut after ${GENE_CUT} bytes, ${GENE_SAMPLES} samples of ${GENE_BYTES} bytes at ` +
-      "temperature 1). PhyloLM's recipe (Yax et al. 2024) is the baseline: random genes, every sample, Nei's " +
+      'temperature 1) and text genes (every cut of the first ' +
+      `${TEXT_GENES.windows} windows of each corpus, ${TEXT_GENES.samples} samples of ${TEXT_GENES.bytes} byte(s) at ` +
+      `temperature ${TEXT_GENES.temperature}: greedy next bytes, no logprobs). The text-gene design was chosen on a ` +
+      "validation zoo (`phylo lab train --seed 8`: the same recipe, other draws), never on this zoo's score. " +
+      "PhyloLM's recipe (Yax et al. 2024) is the baseline: random genes, every sample, Nei's " +
       'distance, NJ. Active designs (src/analysis/probe-selection.ts): a pilot on ' +
       `${Math.round(PILOT_SHARE * 100)}% of the budget (the last cut of each candidate window; ${PILOT_SAMPLES} ` +
       'samples of each candidate gene) scores candidates by an F-ratio of between-model to within-model ' +

@@ -14,7 +14,7 @@ import { datasetEffects, type DatasetRow, type EdgeEffect } from './dataset-effe
 import { genotypeAnalysis, type GenotypeResult } from './genotype.js';
 import { logprobSuite } from './logprob-suite.js';
 import { nearestLeafStats, nextByteScores } from './next-byte.js';
-import { GENE_SAMPLES, positionGeneSuite, positionLogprobSuite } from './position-runs.js';
+import { GENE_SAMPLES, positionGeneSuite, positionLogprobSuite, TEXT_GENES, textGeneSuite } from './position-runs.js';
 import { budgetCurve, logprobScores, phenotypeScores, type BudgetPoint, type TreeScore } from './score.js';
 import { asRef, collectZooRun, LAB_PREFIX, readTruth, relabel } from './zoo-run.js';
 
@@ -152,7 +152,11 @@ export async function runExperiment(options: {
   const positions = (['hellinger', 'logprobs'] as const).flatMap((signal) =>
     logprobScores(posRun.data, truth, `${signal} (positions)`, options.bootstrap, options.seed, signal),
   );
-  const budgetRows = budgetTable(posRun.data, geneRun.data, GENE_SAMPLES, truth, options.seed);
+  const textRun = await collect(textGeneSuite(options.positions), `${options.run}-text`);
+  const budgetRows = budgetTable(posRun.data, geneRun.data, GENE_SAMPLES, truth, options.seed, undefined, {
+    data: textRun.data,
+    design: TEXT_GENES,
+  });
   const t3b = performance.now();
   stage('dataset contributions');
   const { edges, datasets } = await datasetEffects(options.zooDir, prefixes);
