@@ -61,6 +61,9 @@ describe('budgetTableMarkdown', () => {
 
   it("checks issue 12's targets against the best cell of each kind, at any budget", () => {
     expect(md).toContain(
+      '- Target best phenotype <= 0.111: met (best cell 0.111: hellinger, logprob genes, random windows, <= 1000)',
+    );
+    expect(md).toContain(
       '- Target with logprobs <= 0.111: met (best cell 0.111: hellinger, logprob genes, random windows, <= 1000)',
     );
     expect(md).toContain(

@@ -30,8 +30,11 @@ export function bestCell(
   return best;
 }
 
-/** Issue 12 targets, <= 1,000 queries per model: logprobs <= 2/18 (the noise-free ceiling), sampled text <= 0.5. */
-export const TARGETS = { logprobs: 2 / 18, text: 0.5 } as const;
+/**
+ * Issue 12 targets, <= 1,000 queries per model: the best phenotype (any signal) <= 2/18 (the noise-free ceiling),
+ * sampled text alone <= 0.5; the logprob signals are held to the ceiling too.
+ */
+export const TARGETS = { phenotype: 2 / 18, logprobs: 2 / 18, text: 0.5 } as const;
 
 export function budgetTableMarkdown(t: BudgetTable): string[] {
   const L: string[] = [];
@@ -75,6 +78,7 @@ export function budgetTableMarkdown(t: BudgetTable): string[] {
     );
   };
   L.push(
+    target('best phenotype', TARGETS.phenotype, () => true),
     target('with logprobs', TARGETS.logprobs, usesLogprobs),
     target('from sampled text alone', TARGETS.text, (r) => !usesLogprobs(r)),
   );
