@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { schemaIssueLine } from '../core/schema-issue.js';
 import { optionalInteger, optionalNumber } from '../core/parse-number.js';
 import { DEFAULT_PILOT_SAMPLES } from '../collect/adaptive-plan.js';
 import { MAX_SAMPLES_PER_PROBE } from '../collect/limits.js';
@@ -69,19 +70,9 @@ export interface RunControlFlags {
   pilotSamples?: string;
 }
 
-function issueLine(file: string, issues: readonly z.core.$ZodIssue[]): string {
-  const first = issues[0]!;
-  let field = first.path.map(String).join('.');
-  let message = first.message;
-  if (first.code === 'unrecognized_keys') {
-    const keys = (first as { keys?: string[] }).keys ?? [];
-    field = [...first.path.map(String), keys[0] ?? ''].filter(Boolean).join('.');
-    message =
-      'unknown field; a run config has name, suite, models, samples, seed, sampling (temperature, maxTokens, ' +
-      'logprobs), budget (maxCost), adaptive (budget, pilotSamples), tags, limit';
-  }
-  return `${file}: field "${field || '(top level)'}": ${message}`;
-}
+const unknownRunConfigField = (): string =>
+  'unknown field; a run config has name, suite, models, samples, seed, sampling (temperature, maxTokens, ' +
+  'logprobs), budget (maxCost), adaptive (budget, pilotSamples), tags, limit';
 
 /** Read and check a run config file; errors are one line naming the file and the field. */
 export function loadRunConfig(file: string): RunConfig {
@@ -101,7 +92,7 @@ export function loadRunConfig(file: string): RunConfig {
     throw new InputError(`${file}: not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
   const parsed = RunConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new InputError(issueLine(file, parsed.error.issues));
+  if (!parsed.success) throw new InputError(schemaIssueLine(file, parsed.error.issues, unknownRunConfigField));
   return parsed.data;
 }
 

@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { DEFAULTS } from '../core/defaults.js';
 import { InputError } from '../core/errors.js';
+import { schemaIssueLine } from '../core/schema-issue.js';
 import { PROVIDER_KIND_NAMES, PROVIDER_KINDS } from '../core/provider-kinds.js';
 import { headersOnlyWhereSent, ProfileHeadersSchema } from './profile-headers.js';
 import { DEFAULT_MAX_ANSWER_BYTES } from './cut-answer.js';
@@ -110,19 +111,8 @@ export type ProfileKind = Profile['kind'];
 /** Fields that would put a secret in a file: refused with a pointer to keyEnv. */
 const SECRET_FIELDS = ['apiKey', 'api_key', 'key', 'token', 'secret', 'password'];
 
-function issueLine(file: string, issues: readonly z.core.$ZodIssue[]): string {
-  const first = issues[0]!;
-  let field = first.path.map(String).join('.');
-  let message = first.message;
-  if (first.code === 'unrecognized_keys') {
-    const keys = (first as { keys?: string[] }).keys ?? [];
-    field = [...first.path.map(String), keys[0] ?? ''].filter(Boolean).join('.');
-    const which = keys.length > 1 ? `s ${keys.join(', ')}` : '';
-    message = `unknown field${which}; see providers/openai.yaml for the fields a profile has`;
-  }
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  return `${file}: field "${field || '(top level)'}": ${message}${more}`;
-}
+const unknownProfileField = (keys: readonly string[]): string =>
+  `unknown field${keys.length > 1 ? `s ${keys.join(', ')}` : ''}; see providers/openai.yaml for the fields a profile has`;
 
 /** Validate one profile object; `file` is for error messages. */
 export function parseProfile(raw: unknown, file: string): Profile {
@@ -135,7 +125,7 @@ export function parseProfile(raw: unknown, file: string): Profile {
     }
   }
   const parsed = ProfileSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(issueLine(file, parsed.error.issues));
+  if (!parsed.success) throw new InputError(schemaIssueLine(file, parsed.error.issues, unknownProfileField));
   const profile = parsed.data;
   const unsent = headersOnlyWhereSent(profile);
   if (unsent)
