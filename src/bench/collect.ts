@@ -7,12 +7,12 @@ import { createInterface } from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
 import { collect, planRun, prepareRun } from '../collect/index.js';
+import { planItemCacheKey } from '../collect/plan.js';
 import type { ModelRef, Probe, ProbeId, RunName, RunSpec, Suite } from '../core/types.js';
 import { parseModelRef } from '../core/refs.js';
 import { createOpenAIProvider } from '../providers/openai.js';
 import { parseProfile } from '../providers/profile.js';
 import type { Provider } from '../providers/provider.js';
-import { cacheKey } from '../store/cache-key.js';
 import { openStore, type CacheWrite } from '../store/sqlite.js';
 import type { Benchmark } from './index.js';
 
@@ -188,14 +188,7 @@ async function cachedReplay(dir: string, samples: number): Promise<void> {
     const spec: RunSpec = { name: 'replay' as RunName, suite, models, samples: perModelProbe };
     // Fill the cache as a previous run would have.
     const entries: CacheWrite[] = planRun(spec, new Map()).map((item) => ({
-      key: cacheKey({
-        providerKind: provider.kind,
-        baseURL: provider.baseURL,
-        model: parseModelRef(item.model).model,
-        prompt: item.probe.prompt,
-        sampling: item.sampling,
-        index: item.index,
-      }),
+      key: planItemCacheKey(item, provider, parseModelRef(item.model).model),
       completion: {
         text: `cached answer to ${item.probe.id} #${item.index} `.repeat(8),
         finishReason: 'stop',

@@ -8,14 +8,14 @@ import { type Rng, seededRng } from '../core/random.js';
 import { parseModelRef } from '../core/refs.js';
 import type { Completion, FailureKind, ModelRef, RunSpec } from '../core/types.js';
 import type { CompletionRequest, Provider, ProviderCallError } from '../providers/provider.js';
-import { cacheKey } from '../store/cache-key.js';
+
 import type { SqliteStore } from '../store/sqlite.js';
 import type { AdaptiveLimit } from './adaptive-limit.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelay } from './backoff.js';
 import { classify } from './classify.js';
 import { type Clock, systemClock } from './clock.js';
 import { type CollectOptions, type CollectResult, DEFAULT_MAX_RETRY_WAIT_MS } from './collection.js';
-import { type PlanItem, planRun } from './plan.js';
+import { type PlanItem, planItemCacheKey, planRun } from './plan.js';
 import { ListedFingerprint, publicBaseURL } from './provenance.js';
 import { ProviderLimits } from './provider-limits.js';
 import { type RateLimiter, requestSlot } from './rate-limit.js';
@@ -130,14 +130,7 @@ class Collector {
     const misses: { item: PlanItem; key: string }[] = [];
     for (const item of plan) {
       const m = this.models.get(item.model)!;
-      const key = cacheKey({
-        providerKind: m.provider.kind,
-        baseURL: m.provider.baseURL,
-        model: m.name,
-        prompt: item.probe.prompt,
-        sampling: item.sampling,
-        index: item.index,
-      });
+      const key = planItemCacheKey(item, m.provider, m.name);
       const entry = fresh ? undefined : store.cacheEntry(key);
       if (entry) hits.push({ item, completion: entry.completion, collectedAt: entry.createdAt });
       else misses.push({ item, key });

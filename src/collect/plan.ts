@@ -3,6 +3,7 @@
 import { sampleSeed } from '../core/random.js';
 import { parseModelRef } from '../core/refs.js';
 import type { FailureKind, ModelRef, Probe, RunSpec, SamplingParams } from '../core/types.js';
+import { cacheKey } from '../store/cache-key.js';
 import { sampleCellKey, type StoredSampleState } from '../store/sqlite.js';
 
 export interface PlanItem {
@@ -10,6 +11,22 @@ export interface PlanItem {
   readonly probe: Probe;
   readonly index: number;
   readonly sampling: SamplingParams;
+}
+
+/** The response-cache key of one planned sample asked of `model` through an endpoint of `provider`. */
+export function planItemCacheKey(
+  item: PlanItem,
+  provider: { readonly kind: string; readonly baseURL: string },
+  model: string,
+): string {
+  return cacheKey({
+    providerKind: provider.kind,
+    baseURL: provider.baseURL,
+    model,
+    prompt: item.probe.prompt,
+    sampling: item.sampling,
+    index: item.index,
+  });
 }
 
 /** Failures that are the sample's own answer (asking again gives the same): kept when a run is resumed. */

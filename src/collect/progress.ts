@@ -43,17 +43,8 @@ export interface ProgressSnapshot {
   readonly batches: readonly BatchProgress[];
 }
 
-export interface BatchProgress {
-  readonly provider: string;
-  readonly batch: string;
-  readonly state: string;
-  readonly requests: number;
-  readonly succeeded: number;
-  readonly errored: number;
-  readonly landed: boolean;
-  /** When the batch was first stored (ISO); absent from events that do not say. */
-  readonly createdAt?: string;
-}
+/** A vendor batch as its last event described it (the event without its type). */
+export type BatchProgress = Omit<Extract<RunEvent, { type: 'batch' }>, 'type'>;
 
 interface MutableModel {
   total: number;

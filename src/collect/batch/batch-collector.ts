@@ -11,13 +11,13 @@ import type { ModelRef } from '../../core/types.js';
 import { type BatchApi, type BatchResult, type BatchStatus, ENDED_STATES } from '../../providers/batch.js';
 import type { CompletionRequest, Provider } from '../../providers/provider.js';
 import type { RunBatches, StoredBatch, StoredBatchRequest } from '../../store/batches.js';
-import { cacheKey } from '../../store/cache-key.js';
+
 import type { SampleWrite } from '../../store/rows.js';
 import type { CacheWrite } from '../../store/sqlite.js';
 import { classify } from '../classify.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { CollectOptions, CollectResult } from '../collection.js';
-import { type PlanItem, planRun } from '../plan.js';
+import { type PlanItem, planItemCacheKey, planRun } from '../plan.js';
 import { redact } from '../redact.js';
 import { RunTally, runStartEvent } from '../run-tally.js';
 import { cellOf, chunkForBatches, completionRequest } from './batch-plan.js';
@@ -137,14 +137,7 @@ class BatchCollector {
   }
 
   private keyOf(item: PlanItem, m: ModelInfo): string {
-    return cacheKey({
-      providerKind: m.provider.kind,
-      baseURL: m.provider.baseURL,
-      model: m.name,
-      prompt: item.probe.prompt,
-      sampling: item.sampling,
-      index: item.index,
-    });
+    return planItemCacheKey(item, m.provider, m.name);
   }
 
   /** This run's batches that have not landed yet. */
