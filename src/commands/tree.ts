@@ -29,7 +29,7 @@ import { type RunData, runOfProbes } from '../core/run.js';
 import type { RunName } from '../core/types.js';
 import { openStoreReadonly, type SqliteStore } from '../store/sqlite.js';
 import { LABELS_OPTION, MATRIX_OPTION, MATRIX_TREE_HELP, treeFromMatrixFile, writeTreeOutputs } from './tree-matrix.js';
-import { parseInteger } from '../core/parse-number.js';
+import { optionalInteger, parseInteger } from '../core/parse-number.js';
 
 interface TreeFlags {
   signal: string;
@@ -278,7 +278,7 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         return;
       }
-      const width = flags.width ? parseInteger('--width', flags.width, { min: 20 }) : (process.stdout.columns ?? 100);
+      const width = optionalInteger('--width', flags.width, { min: 20 }) ?? process.stdout.columns ?? 100;
       process.stdout.write(`${renderTree(result.tree, { width, support: bootstrap > 0 })}\n`);
       process.stdout.write(
         `${result.models} models, ${result.probes} probes; signal ${result.signal} ` +

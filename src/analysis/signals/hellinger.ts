@@ -1,19 +1,13 @@
 // The hellinger signal: logprob genes at many positions (one probe per cut of a held-out text,
 // probes/lab-positions.yaml) compared by squared Hellinger distance on the partition of tokens both models list,
 // mean over positions.
-import { InputError } from '../../core/errors.js';
 import type { RunData } from '../../core/run.js';
 import { emptyStack, forEachPresentPair, pairCount, type ProbeDistanceStack } from '../../distance/probe-stack.js';
-import {
-  hasTopLogprobs,
-  logprobProfile,
-  OTHER_TOKEN,
-  type LogprobProfile,
-  type TokenDistribution,
-} from '../../phenotype/logprob-profile.js';
+import { OTHER_TOKEN, type LogprobProfile, type TokenDistribution } from '../../phenotype/logprob-profile.js';
 import type { ResponseTable } from '../../phenotype/responses.js';
 import { TOP_LOGPROBS } from '../run-needs.js';
-import { stackModel, type SignalModel } from '../signal-model.js';
+import type { SignalModel } from '../signal-model.js';
+import { logprobSignalModel } from './logprobs.js';
 import type { SignalDefinition } from './definition.js';
 
 /**
@@ -61,17 +55,8 @@ export function hellingerStack(profile: LogprobProfile): ProbeDistanceStack {
   return stack;
 }
 
-function hellingerSignal(data: RunData, table: ResponseTable): SignalModel {
-  if (!hasTopLogprobs(data)) throw new InputError(TOP_LOGPROBS.missing('hellinger', data.run.name));
-  const t0 = performance.now();
-  const stack = hellingerStack(logprobProfile(data, table));
-  return stackModel(stack, {
-    signal: 'hellinger',
-    metric: stack.metric,
-    probes: table.probes.length,
-    seconds: (performance.now() - t0) / 1000,
-  });
-}
+const hellingerSignal = (data: RunData, table: ResponseTable): SignalModel =>
+  logprobSignalModel('hellinger', data, table, hellingerStack);
 
 /**
  * BIONJ, as for the logprobs signal (variance-weighted joins suit means over many positions). Not combinable: it
