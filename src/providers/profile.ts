@@ -112,7 +112,8 @@ export type ProfileKind = Profile['kind'];
 const SECRET_FIELDS = ['apiKey', 'api_key', 'key', 'token', 'secret', 'password'];
 
 const unknownProfileField = (keys: readonly string[]): string =>
-  `unknown field${keys.length > 1 ? `s ${keys.join(', ')}` : ''}; see providers/openai.yaml for the fields a profile has`;
+  `unknown field${keys.length > 1 ? `s ${keys.join(', ')}` : ''}; ` +
+  'see providers/openai.yaml for the fields a profile has';
 
 /** Validate one profile object; `file` is for error messages. */
 export function parseProfile(raw: unknown, file: string): Profile {
